@@ -1,0 +1,36 @@
+# make site: set up .venv and build the site from the sample directory into site/
+# make test: the same set-up, then lint and every test (what CI runs)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SITE_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
+TEST_PACKAGES := $(SITE_PACKAGES) chromium poppler-utils
+
+.PHONY: site test serve lint clean system-site system-test
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+system-site:
+	@.ci/system-packages $(SITE_PACKAGES) || echo "（没有这些软件包时网站照常生成，但印刷版目录无法生成。）"
+
+system-test:
+	@.ci/system-packages $(TEST_PACKAGES)
+
+site: system-site $(VENV)/.installed
+	$(BIN)/python -m generator build
+
+serve: $(VENV)/.installed
+	$(BIN)/mkdocs serve
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check generator tests
+
+test: system-test $(VENV)/.installed lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) site

@@ -1,0 +1,101 @@
+"""Cross-record rules, one small function each, yielding problems (errors and warnings)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from .problems import ERROR, WARNING, Problem
+from .schema import normalise_name
+
+
+def _problem(record, key: str, code: str, message: str, severity: str = ERROR, hint: str = "") -> Problem:
+    line, column = record.position(key)
+    return Problem(code, record.path, line, column, key, message, severity, hint)
+
+
+def current_titles(record, today: datetime.date) -> list[dict]:
+    """Return the demonstration titles that have not expired on the given day."""
+    return [t for t in record.data.get("demonstration", []) if "expires" not in t or t["expires"] >= today]
+
+
+def check_district_matches_folder(directory, today) -> Iterator[Problem]:
+    """A record's district must equal the folder it sits in."""
+    for record in directory.records:
+        if record.data["district"] != record.folder:
+            yield _problem(record, "district", "district-folder-mismatch",
+                           f"写的是 {record.data['district']}，但文件在 {record.folder} 文件夹里",
+                           hint=f"改成 district: {record.folder}，或把文件移到 {record.data['district']}/ 文件夹")
+
+
+def check_unique_ids(directory, today) -> Iterator[Problem]:
+    """Two records may not share an id (file name), even in different district folders."""
+    seen = {}
+    for record in directory.records:
+        if record.id in seen:
+            yield Problem("duplicate-id", record.path, 1, 1, "", f"机构标识 {record.id} 与 {seen[record.id]} 重复", hint="请给其中一个文件换个名字")
+        else:
+            seen[record.id] = record.path
+
+
+def check_unique_names(directory, today) -> Iterator[Problem]:
+    """Two records may not carry the same name once spaces, width and invisible characters are ignored."""
+    seen = {}
+    for record in directory.records:
+        key = normalise_name(record.data["name"])
+        if key in seen:
+            yield _problem(record, "name", "duplicate-name", f"与 {seen[key]} 的机构名称相同", hint="同一机构只保留一条记录")
+        else:
+            seen[key] = record.path
+
+
+def check_verified_recent(directory, today) -> Iterator[Problem]:
+    """Warn when the bureau last checked a record more than 12 months ago."""
+    limit = today - datetime.timedelta(days=365)
+    for record in directory.records:
+        if record.data["verified"] < limit:
+            yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 12 个月", WARNING, "请重新核实后更新日期")
+
+
+def check_titles_current(directory, today) -> Iterator[Problem]:
+    """Warn about demonstration titles past their expiry date (they are shown as expired)."""
+    for record in directory.records:
+        for title in record.data.get("demonstration", []):
+            if "expires" in title and title["expires"] < today:
+                yield _problem(record, "demonstration", "title-expired", f"{title['year']} 年的示范平台称号已于 {title['expires']} 到期，网站显示为已过期", WARNING)
+
+
+def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
+    """Warn when reported metrics fall below the criteria of the record's tier."""
+    tiers = {t["id"]: t for t in directory.taxonomy["tiers"]}
+    labels = {"floor_area_m2": "服务场地面积", "smes_served": "年服务企业数", "satisfaction": "满意度"}
+    for record in directory.records:
+        metrics = record.data.get("metrics", {})
+        criteria = tiers[record.data["tier"]].get("criteria", {})
+        for key, label in labels.items():
+            if key in metrics and key in criteria and metrics[key] < criteria[key]:
+                yield _problem(record, "metrics", "below-tier-criteria",
+                               f"{label} {metrics[key]:g} 低于{tiers[record.data['tier']]['name']}要求的 {criteria[key]:g}", WARNING)
+
+
+def check_revoked_without_title(directory, today) -> Iterator[Problem]:
+    """Warn when a revoked record still holds a current demonstration title."""
+    for record in directory.records:
+        if record.data.get("status") == "revoked" and current_titles(record, today):
+            yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号", WARNING, "请核实称号是否已被收回，并填写 expires")
+
+
+CHECKS = (
+    check_district_matches_folder,
+    check_unique_ids,
+    check_unique_names,
+    check_verified_recent,
+    check_titles_current,
+    check_metrics_meet_tier,
+    check_revoked_without_title,
+)
+
+
+def check_directory(directory, today: datetime.date) -> list[Problem]:
+    """Run every cross-record check and return the problems found."""
+    return [problem for check in CHECKS for problem in check(directory, today)]

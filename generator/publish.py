@@ -1,0 +1,36 @@
+"""Building the site with MkDocs into a temporary folder and swapping it into place only on success."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Put the finished folder `new` at `target`, removing the previous one only after the swap."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        target.rename(old / target.name)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def build_site(directory: Path, site_dir: Path, config_file: Path) -> None:
+    """Run a strict MkDocs build of `directory` into `site_dir`; raise on failure, leaving the old site intact."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        config.plugins["directory"].config["path"] = str(Path(directory).resolve())
+        build(config)
+        replace_directory(staging, site_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)

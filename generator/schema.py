@@ -1,0 +1,486 @@
+"""The record and taxonomy definitions: the single source of truth for validation, JSON Schema and docs."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .load import Mapping, Scalar, Sequence
+from .problems import Problem
+
+MISSING = object()
+
+DISCLOSURE_KEYS = {"content": "服务内容", "process": "服务流程", "standards": "服务标准", "fees": "收费标准", "hours": "服务时间"}
+STATUSES = {"active": "在册（公开）", "suspended": "暂停（不公开）", "revoked": "撤销（不公开）"}
+FIXED_CHOICES = {"statuses": STATUSES, "disclosure_keys": DISCLOSURE_KEYS}
+
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9(][0-9() -]{3,}[0-9](?: ?(?:转|ext\.?|#) ?[0-9]{1,6})?$")
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+TYPE_NAMES = {"int": "数字", "float": "数字", "bool": "是/否（布尔值）", "null": "空值", "timestamp": "日期时间", "str": "文字"}
+
+
+@dataclass
+class Context:
+    """What a conversion needs: the file shown in messages, taxonomy choices, and the problems found."""
+
+    path: str
+    choices: dict[str, dict[str, str]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, code: str, node, name: str, message: str, hint: str = "") -> None:
+        """Record an error at a node's position."""
+        self.problems.append(Problem(code, self.path, node.line, node.column, name, message, hint=hint))
+
+
+def _shown(node) -> str:
+    if isinstance(node, Scalar):
+        return node.value if node.implicit_type() != "null" else "空值"
+    return "列表" if isinstance(node, Sequence) else "一组字段"
+
+
+@dataclass
+class Field:
+    label: str
+    required: bool = False
+    description: str = ""
+
+    def convert(self, node, name: str, ctx: Context):
+        """Turn a node into a Python value, or report problems and return MISSING."""
+        raise NotImplementedError
+
+    def json_schema(self, choices: dict[str, dict[str, str]]) -> dict:
+        """Return the JSON Schema fragment of this field."""
+        raise NotImplementedError
+
+    def _describe(self, schema: dict) -> dict:
+        schema["title"] = self.label
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Text(Field):
+    single_line: bool = True
+    visible_only: bool = False
+    max_length: int = 5000
+    expects: str = "文字"
+
+    def scalar(self, node, name: str, ctx: Context) -> str | object:
+        if not isinstance(node, Scalar):
+            ctx.report("wrong-type", node, name, f"应为{self.expects}，这里写的是{_shown(node)}")
+            return MISSING
+        kind = node.implicit_type()
+        if kind == "null" or not node.value.strip():
+            ctx.report("empty-value", node, name, "不能为空", "请填写内容，或删除这一行")
+            return MISSING
+        if kind != "str" and not self.accepts_plain(kind):
+            ctx.report(
+                "unquoted-value", node, name,
+                f"{node.value} 会被 YAML 读成{TYPE_NAMES.get(kind, kind)}而不是文字",
+                f'请加引号，写成 "{node.value}"',
+            )
+            return MISSING
+        return node.value.strip()
+
+    def accepts_plain(self, kind: str) -> bool:
+        return False
+
+    def convert(self, node, name, ctx):
+        value = self.scalar(node, name, ctx)
+        if value is MISSING:
+            return MISSING
+        if self.single_line and "\n" in value:
+            ctx.report("multiline-value", node, name, "应为一行文字，不能换行")
+            return MISSING
+        if len(value) > self.max_length:
+            ctx.report("too-long", node, name, f"有 {len(value)} 个字符，超过上限 {self.max_length}")
+            return MISSING
+        if self.visible_only and INVISIBLE.search(value):
+            char = INVISIBLE.search(value).group()
+            ctx.report("invisible-character", node, name, f"含有看不见的控制字符 U+{ord(char):04X}", "请删除后重新输入名称")
+            return MISSING
+        return self.check(value, node, name, ctx)
+
+    def check(self, value: str, node, name: str, ctx: Context):
+        return value
+
+    def json_schema(self, choices):
+        return self._describe({"type": "string", "minLength": 1, "maxLength": self.max_length})
+
+
+@dataclass
+class Slug(Text):
+    expects: str = "标识（小写字母、数字和连字符）"
+
+    def check(self, value, node, name, ctx):
+        if not SLUG.fullmatch(value) or len(value) > 64:
+            ctx.report("bad-id", node, name, f"{value} 不是合法的标识", "只用小写英文字母、数字和连字符，如 pudong-ip-center")
+            return MISSING
+        return value
+
+    def json_schema(self, choices):
+        return self._describe({"type": "string", "pattern": SLUG.pattern, "maxLength": 64})
+
+
+@dataclass
+class Choice(Text):
+    choices: str = ""
+
+    def check(self, value, node, name, ctx):
+        options = ctx.choices.get(self.choices, {})
+        if value in options:
+            return value
+        by_name = [key for key, label in options.items() if label == value or value in label.split("/")]
+        if by_name:
+            hint = f"请写标识 {by_name[0]}（{options[by_name[0]]}）"
+        else:
+            close = difflib.get_close_matches(value, list(options), n=1)
+            hint = f"是不是 {close[0]}？" if close else "可选值：" + "、".join(options)
+        ctx.report("unknown-choice", node, name, f"{value} 不在分类表（taxonomy.yml）的{self.label}中", hint)
+        return MISSING
+
+    def json_schema(self, choices):
+        options = choices.get(self.choices, {})
+        listed = "；".join(f"{key}：{label}" for key, label in options.items())
+        schema = self._describe({"type": "string", "enum": list(options)})
+        schema["description"] = (self.description + " " if self.description else "") + "可选值——" + listed
+        return schema
+
+
+@dataclass
+class Url(Text):
+    def check(self, value, node, name, ctx):
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            ctx.report("bad-url", node, name, f"{value} 不是 http(s) 网址", "请写完整网址，如 https://www.example.org/")
+            return MISSING
+        return value
+
+    def json_schema(self, choices):
+        return self._describe({"type": "string", "pattern": "^https?://[^\\s]+$"})
+
+
+@dataclass
+class Email(Text):
+    def check(self, value, node, name, ctx):
+        if not EMAIL.fullmatch(value):
+            ctx.report("bad-email", node, name, f"{value} 不是有效的电子邮箱地址", "格式如 service@example.org")
+            return MISSING
+        return value
+
+    def json_schema(self, choices):
+        return self._describe({"type": "string", "pattern": EMAIL.pattern})
+
+
+@dataclass
+class Phone(Text):
+    def check(self, value, node, name, ctx):
+        if not PHONE.fullmatch(value):
+            ctx.report("bad-phone", node, name, f"{value} 不是有效的电话号码", '格式如 "021-0000-1234" 或 "400-000-0000 转 8"')
+            return MISSING
+        return value
+
+    def json_schema(self, choices):
+        return self._describe({"type": "string", "pattern": PHONE.pattern})
+
+
+def credit_code_check_char(code17: str) -> str:
+    """Return the check character of the first 17 characters of a unified social credit code (GB 32100)."""
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(code17, CREDIT_WEIGHTS))
+    return CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+@dataclass
+class CreditCode(Text):
+    def check(self, value, node, name, ctx):
+        code = value.upper()
+        if len(code) != 18 or any(c not in CREDIT_CHARS for c in code):
+            ctx.report("bad-credit-code", node, name, f"{value} 不是 18 位统一社会信用代码", "只含数字和大写字母（不含 I、O、S、V、Z）")
+            return MISSING
+        if credit_code_check_char(code[:17]) != code[17]:
+            ctx.report("bad-credit-code", node, name, f"{value} 的校验位不对", "请对照营业执照重新抄写")
+            return MISSING
+        return code
+
+    def json_schema(self, choices):
+        return self._describe({"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"})
+
+
+@dataclass
+class Integer(Text):
+    minimum: int = 0
+    maximum: int = 10**9
+    expects: str = "整数"
+
+    def accepts_plain(self, kind):
+        return kind == "int"
+
+    def check(self, value, node, name, ctx):
+        if not re.fullmatch(r"[0-9]+", value):
+            ctx.report("wrong-type", node, name, f"应为整数，这里写的是 {value}", "只写阿拉伯数字，如 2023")
+            return MISSING
+        number = int(value)
+        if not self.minimum <= number <= self.maximum:
+            ctx.report("out-of-range", node, name, f"{number} 超出范围 {self.minimum}–{self.maximum}")
+            return MISSING
+        return number
+
+    def json_schema(self, choices):
+        return self._describe({"type": "integer", "minimum": self.minimum, "maximum": self.maximum})
+
+
+@dataclass
+class Fraction(Text):
+    expects: str = "0 到 1 之间的小数"
+
+    def accepts_plain(self, kind):
+        return kind in ("int", "float")
+
+    def check(self, value, node, name, ctx):
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or not 0 <= number <= 1:
+            hint = f"百分比请写成小数，如 {number / 100:g}" if number is not None and 1 < number <= 100 else "写成 0 到 1 之间的小数，如 0.95"
+            ctx.report("out-of-range", node, name, f"应为 0 到 1 之间的小数，这里写的是 {value}", hint)
+            return MISSING
+        return number
+
+    def json_schema(self, choices):
+        return self._describe({"type": "number", "minimum": 0, "maximum": 1})
+
+
+@dataclass
+class Date(Text):
+    expects: str = "日期"
+
+    def accepts_plain(self, kind):
+        return kind == "timestamp"
+
+    def check(self, value, node, name, ctx):
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                raise ValueError
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            ctx.report("bad-date", node, name, f"{value} 不是有效日期", "格式为 年-月-日，如 2025-03-01")
+            return MISSING
+
+    def json_schema(self, choices):
+        return self._describe({"type": "string", "format": "date"})
+
+
+@dataclass
+class Flag(Text):
+    expects: str = "true 或 false"
+
+    def accepts_plain(self, kind):
+        return kind == "bool"
+
+    def check(self, value, node, name, ctx):
+        if value not in ("true", "false"):
+            ctx.report("wrong-type", node, name, f"应为 true 或 false，这里写的是 {value}")
+            return MISSING
+        return value == "true"
+
+    def json_schema(self, choices):
+        return self._describe({"type": "boolean"})
+
+
+@dataclass
+class ListOf(Field):
+    item: Field = None
+    min_items: int = 0
+    unique: bool = False
+    unique_key: str = ""
+    registers: str = ""
+
+    def convert(self, node, name, ctx):
+        if not isinstance(node, Sequence):
+            ctx.report("wrong-type", node, name, f"应为列表，这里写的是{_shown(node)}", "每一项另起一行，以“- ”开头")
+            return MISSING
+        values, seen = [], {}
+        for number, child in enumerate(node.items, 1):
+            value = self.item.convert(child, f"{name}[{number}]", ctx)
+            if value is MISSING:
+                continue
+            if self.unique or self.unique_key:
+                key = value.get(self.unique_key) if self.unique_key else value
+                if key in seen:
+                    ctx.report("duplicate-item", child, f"{name}[{number}]", f"{key} 与第 {seen[key]} 项重复")
+                    continue
+                seen[key] = number
+            values.append(value)
+        if len(values) < self.min_items and len(node.items) < self.min_items:
+            ctx.report("too-few-items", node, name, f"至少要有 {self.min_items} 项")
+        if self.registers:
+            ctx.choices[self.registers] = {v[self.unique_key]: v["name"] for v in values}
+        return values
+
+    def json_schema(self, choices):
+        schema = {"type": "array", "items": self.item.json_schema(choices)}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        if self.unique:
+            schema["uniqueItems"] = True
+        return self._describe(schema)
+
+
+@dataclass
+class Object(Field):
+    fields: dict[str, Field] = field(default_factory=dict)
+    at_least_one_of: tuple[str, ...] = ()
+
+    def convert(self, node, name, ctx):
+        if not isinstance(node, Mapping):
+            ctx.report("wrong-type", node, name, f"应为一组字段（键: 值），这里写的是{_shown(node)}")
+            return MISSING
+        prefix = f"{name}." if name else ""
+        values = {}
+        for key, (key_node, child) in node.items.items():
+            if key not in self.fields:
+                close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
+                hint = f"是不是 {close[0]}？" if close else "可用字段：" + "、".join(self.fields)
+                ctx.report("unknown-field", key_node, prefix + key, "不是认识的字段", hint)
+        for key, spec in self.fields.items():
+            if key in node.items:
+                value = spec.convert(node.items[key][1], prefix + key, ctx)
+                if value is not MISSING:
+                    values[key] = value
+            elif spec.required:
+                ctx.report("missing-field", node, prefix + key, f"缺少必填字段（{spec.label}）", f"请添加一行 {key}: …")
+        if self.at_least_one_of and not any(k in node.items for k in self.at_least_one_of):
+            ctx.report("missing-field", node, name, f"至少要填写 {'、'.join(self.at_least_one_of)} 中的一项")
+        return values
+
+    def json_schema(self, choices):
+        schema = {
+            "type": "object",
+            "properties": {key: spec.json_schema(choices) for key, spec in self.fields.items()},
+            "additionalProperties": False,
+        }
+        required = [key for key, spec in self.fields.items() if spec.required]
+        if required:
+            schema["required"] = required
+        if self.at_least_one_of:
+            schema["anyOf"] = [{"required": [key]} for key in self.at_least_one_of]
+        return self._describe(schema)
+
+
+def _named(label: str, extra: dict[str, Field] | None = None) -> Object:
+    """An object with an id and a Chinese name: the shape of every taxonomy list entry."""
+    fields = {"id": Slug("标识", required=True), "name": Text("中文名称", required=True)}
+    return Object(label, fields=fields | (extra or {}))
+
+
+def _taxonomy_list(label: str, registers: str, item: Object) -> ListOf:
+    return ListOf(label, required=True, item=item, min_items=1, unique_key="id", registers=registers)
+
+
+TAXONOMY = Object("分类表", fields={
+    "site": Object("网站", required=True, fields={
+        "title": Text("网站标题", required=True),
+        "authority": Text("主管部门", required=True),
+        "description": Text("简介", single_line=False),
+        "notice": Text("提示（如“示例数据”）", single_line=False),
+    }),
+    "districts": _taxonomy_list("区", "districts", _named("区", {"name_en": Text("英文名称", required=True)})),
+    "historical_districts": ListOf("历史区名", item=Object("历史区名", fields={
+        "name": Text("旧区名", required=True),
+        "maps_to": Choice("并入的区", required=True, choices="districts"),
+        "year": Integer("撤并年份", minimum=1949, maximum=2100),
+    })),
+    "function_categories": _taxonomy_list("功能大类", "function_categories", _named("功能大类")),
+    "functions": _taxonomy_list("服务功能", "functions", _named("服务功能", {
+        "category": Choice("所属大类", required=True, choices="function_categories"),
+        "target": Integer("规划目标数"),
+        "description": Text("说明", single_line=False),
+    })),
+    "tiers": _taxonomy_list("层级", "tiers", _named("层级", {
+        "description": Text("说明", single_line=False),
+        "criteria": Object("认定条件", fields={
+            "floor_area_m2": Integer("服务场地面积下限（平方米）"),
+            "smes_served": Integer("年服务企业数下限"),
+            "satisfaction": Fraction("满意度下限"),
+        }),
+    })),
+    "demonstration_levels": _taxonomy_list("示范平台级别", "demonstration_levels", _named("示范平台级别")),
+    "evaluation_grades": _taxonomy_list("评价等级", "evaluation_grades", _named("评价等级")),
+    "industries": _taxonomy_list("服务产业", "industries", _named("服务产业", {"strategic": Flag("战略性新兴或高技术产业")})),
+    "disclosures": ListOf("服务五公开", required=True, min_items=5, unique_key="key", item=Object("公开项", fields={
+        "key": Choice("公开项", required=True, choices="disclosure_keys"),
+        "label": Text("显示名称", required=True),
+    })),
+    "plan": Object("规划目标", fields={
+        "platforms": Integer("平台总数目标"),
+        "demonstration": Integer("示范平台目标"),
+        "strategic_share": Fraction("服务战略性新兴产业的比例目标"),
+    }),
+})
+
+RECORD = Object("服务机构记录", fields={
+    "name": Text("机构名称", required=True, visible_only=True, max_length=100),
+    "name_en": Text("英文名称", visible_only=True, max_length=200),
+    "pinyin": Text("名称拼音（用于排序，可选）", max_length=300),
+    "district": Choice("所在区", required=True, choices="districts", description="必须与所在文件夹同名"),
+    "tier": Choice("层级", required=True, choices="tiers"),
+    "functions": ListOf("服务功能", required=True, min_items=1, unique=True, item=Choice("服务功能", choices="functions"),
+                        description="第一项为主要功能"),
+    "industries": ListOf("服务产业", unique=True, item=Choice("服务产业", choices="industries")),
+    "operator": Text("运营机构", required=True, visible_only=True, max_length=200),
+    "credit_code": CreditCode("统一社会信用代码"),
+    "address": Text("地址", required=True, max_length=300),
+    "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"), fields={
+        "person": Text("联系人", max_length=50),
+        "phone": Phone("电话"),
+        "hotline": Phone("服务热线"),
+        "email": Email("电子邮箱"),
+        "website": Url("网站"),
+    }),
+    "disclosures": Object("服务五公开", required=True, fields={
+        key: Text(label, required=True, single_line=False) for key, label in DISCLOSURE_KEYS.items()
+    }),
+    "free_services": ListOf("免费基础服务", item=Text("免费基础服务", max_length=300)),
+    "demonstration": ListOf("示范平台称号", item=Object("示范平台称号", fields={
+        "level": Choice("级别", required=True, choices="demonstration_levels"),
+        "year": Integer("认定年份", required=True, minimum=1990, maximum=2100),
+        "expires": Date("有效期至"),
+        "certificate": Text("证书或文件编号", max_length=200),
+    })),
+    "evaluations": ListOf("年度评价", unique_key="year", item=Object("年度评价", fields={
+        "year": Integer("年份", required=True, minimum=1990, maximum=2100),
+        "grade": Choice("等级", required=True, choices="evaluation_grades"),
+    })),
+    "metrics": Object("运营指标", fields={
+        "year": Integer("统计年份", required=True, minimum=1990, maximum=2100),
+        "floor_area_m2": Integer("服务场地面积（平方米）"),
+        "smes_served": Integer("年服务企业数"),
+        "satisfaction": Fraction("满意度（0 到 1 的小数）"),
+    }),
+    "status": Choice("状态", choices="statuses", description="active 公开；suspended、revoked 不公开，记录保留"),
+    "description": Text("简介", single_line=False),
+    "since": Integer("成立年份", minimum=1900, maximum=2100),
+    "verified": Date("最近核实日期", required=True),
+})
+
+
+def normalise_name(name: str) -> str:
+    """Return the form two names are compared in: NFKC, without spaces or invisible characters."""
+    folded = unicodedata.normalize("NFKC", name)
+    return "".join(c for c in INVISIBLE.sub("", folded) if not c.isspace()).casefold()
+
+
+def record_json_schema(choices: dict[str, dict[str, str]]) -> dict:
+    """Return the JSON Schema of a record, with the taxonomy's choices as enums."""
+    schema = RECORD.json_schema(choices | FIXED_CHOICES)
+    return {"$schema": "https://json-schema.org/draft-07/schema#", "$id": "institution.schema.json"} | schema
