@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, InclusionLevel
 
-from .directory import load_directory
+from .directory import load_directory, reference_date
+from .pages import Site
 from .problems import format_text, has_errors, sort_problems
 
 
 class DirectoryConfig(Config):
     path = config_options.Type(str, default="directory")
+    """The directory of YAML records, relative to mkdocs.yml."""
+    edit_uri = config_options.Type(str, default="edit/main/directory/")
+    """Appended to repo_url to link each record's YAML file for editing."""
+    report_url = config_options.Type(str, default="")
+    """Where to report a correction; defaults to repo_url + 'issues/new'."""
+
+
+def _front_matter(title: str) -> str:
+    # JSON strings are valid YAML double-quoted scalars, so record text cannot break out of the front matter.
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsearch:\n  exclude: true\n---\n"
 
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
@@ -25,5 +39,53 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         directory, problems = load_directory(root)
         if directory is None or has_errors(problems):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
-        self.directory = directory
+        self.root = root
+        self.site = Site(directory, reference_date())
+        self.extra_nav = [
+            {"首页": "index.md"},
+            {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in self.site.districts.items()]},
+            {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in self.site.functions.items()]},
+            {"示范平台": "demonstration.md"},
+            {"统计": "stats.md"},
+        ]
+        config.nav = self.extra_nav + [item for item in (config.nav or []) if "index.md" not in str(item)]
         return config
+
+    def _edit_url(self, config, record) -> str:
+        if not config.repo_url:
+            return ""
+        relative = Path(record.path).resolve().relative_to(self.root.resolve()).as_posix()
+        return config.repo_url.rstrip("/") + "/" + self.config.edit_uri.strip("/") + "/" + quote(relative)
+
+    def _report_url(self, config, record) -> str:
+        base = self.config.report_url or (config.repo_url.rstrip("/") + "/issues/new" if config.repo_url else "")
+        return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/#report"
+
+    def on_files(self, files, config):
+        self.pages = {}
+        site_url = (config.site_url or "/").rstrip("/")
+        generated = self.site.pages(lambda r: self._edit_url(config, r), lambda r: self._report_url(config, r))
+        for page in generated:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=_front_matter(page.title), inclusion=inclusion))
+            self.pages[page.src_uri] = page.html
+        for record in self.site.records:
+            url = f"{site_url}/institutions/{record.id}/"
+            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record, url)))
+        return files
+
+    def on_page_content(self, html, page, config, files):
+        generated = self.pages.get(page.file.src_uri)
+        return html if generated is None else generated
+
+    def on_page_context(self, context, page, config, nav):
+        if page.file.src_uri.startswith("institutions/"):
+            record_id = page.file.src_uri.split("/", 1)[1].removesuffix(".md")
+            record = next(r for r in self.site.records if r.id == record_id)
+            page.edit_url = self._edit_url(config, record) or None
+        elif page.file.src_uri in self.pages:
+            page.edit_url = None
+        return context

@@ -14,3 +14,56 @@ def valid_dir(tmp_path) -> Path:
     target = tmp_path / "directory"
     shutil.copytree(FIXTURES / "valid", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample directory built once, with a fixed SOURCE_DATE_EPOCH (2026-01-01)."""
+    from tests.sitebuild import ROOT, build
+
+    return build(ROOT / "directory", tmp_path_factory.mktemp("sample") / "site")
+
+
+@pytest.fixture(scope="session")
+def serve(sample_site):
+    """Serve the built sample site on 127.0.0.1 for the browser tests; yields the base URL."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; it must be installed (make test installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "没有找到 /usr/bin/chromium：请运行 make test（会安装 chromium），或 apt-get install chromium"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and failed requests in page.errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("requestfailed", lambda r: page.errors.append(f"failed: {r.url}"))
+    yield page
+    context.close()

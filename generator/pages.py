@@ -1,0 +1,140 @@
+"""Records → page content (HTML fragments from Jinja2 templates, autoescaped); no MkDocs imports."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pypinyin import Style, lazy_pinyin
+
+from .checks import current_titles
+
+_env = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass
+class Page:
+    """A generated page: where it lives, its title, and its HTML body."""
+
+    src_uri: str
+    title: str
+    html: str
+    in_nav: bool = True
+
+
+def pinyin_key(record) -> tuple[str, str]:
+    """Return the sort key of a record: its pinyin (or the record's own `pinyin` field), then its id."""
+    spelled = record.data.get("pinyin") or " ".join(lazy_pinyin(record.data["name"], style=Style.TONE3))
+    return spelled.lower(), record.id
+
+
+class Site:
+    """The directory seen as a website: lookup tables, derived fields and every page."""
+
+    def __init__(self, directory, today: datetime.date):
+        self.directory = directory
+        self.today = today
+        self.taxonomy = directory.taxonomy
+        self.records = sorted(directory.published, key=pinyin_key)
+        self.districts = directory.choices("districts")
+        self.functions = directory.choices("functions")
+        self.tiers = directory.choices("tiers")
+        self.levels = directory.choices("demonstration_levels")
+        self.grades = directory.choices("evaluation_grades")
+        self.industries = directory.choices("industries")
+
+    def titles(self, record) -> dict:
+        """Return a record's demonstration titles split into current (highest level first) and expired."""
+        order = list(self.levels)
+        current = current_titles(record, self.today)
+        expired = [t for t in record.data.get("demonstration", []) if t not in current]
+        return {"current": sorted(current, key=lambda t: (order.index(t["level"]), -t["year"])), "expired": expired}
+
+    @cached_property
+    def badges(self) -> dict[str, dict | None]:
+        """Return each record's current highest demonstration title (or None)."""
+        return {r.id: (self.titles(r)["current"] or [None])[0] for r in self.records}
+
+    def _render(self, template: str, src_uri: str, **values) -> str:
+        depth = 0 if src_uri == "index.md" else src_uri.count("/") + 1
+        return _env.get_template(template).render(site=self, base="../" * depth, **values)
+
+    def render_home(self) -> Page:
+        """Return the home page."""
+        counts = {
+            "institutions": len(self.records),
+            "districts": len({r.data["district"] for r in self.records}),
+            "demonstration": sum(1 for b in self.badges.values() if b),
+        }
+        by_district = defaultdict(int)
+        by_function = defaultdict(int)
+        for r in self.records:
+            by_district[r.data["district"]] += 1
+            for f in r.data["functions"]:
+                by_function[f] += 1
+        html = self._render("home.html", "index.md", counts=counts, by_district=by_district, by_function=by_function)
+        return Page("index.md", self.taxonomy["site"]["title"], html)
+
+    def render_district(self, district_id: str) -> Page:
+        """Return one district's page: its institutions grouped by primary function."""
+        records = [r for r in self.records if r.data["district"] == district_id]
+        groups = [(fid, [r for r in records if r.data["functions"][0] == fid]) for fid in self.functions]
+        src = f"districts/{district_id}.md"
+        html = self._render("district.html", src, district=district_id, records=records, groups=[g for g in groups if g[1]])
+        return Page(src, self.districts[district_id], html)
+
+    def render_function(self, function_id: str) -> Page:
+        """Return one function's page: every institution offering it, grouped by district."""
+        function = next(f for f in self.taxonomy["functions"] if f["id"] == function_id)
+        records = [r for r in self.records if function_id in r.data["functions"]]
+        groups = [(did, [r for r in records if r.data["district"] == did]) for did in self.districts]
+        src = f"functions/{function_id}.md"
+        html = self._render("function.html", src, function=function, records=records, groups=[g for g in groups if g[1]])
+        return Page(src, function["name"], html)
+
+    def render_institution(self, record, edit_url: str, report_url: str) -> Page:
+        """Return one institution's page with its five disclosures in the taxonomy's order."""
+        evaluations = sorted(record.data.get("evaluations", []), key=lambda e: e["year"])
+        src = f"institutions/{record.id}.md"
+        html = self._render("institution.html", src, r=record, d=record.data, titles=self.titles(record),
+                            latest=evaluations[-1] if evaluations else None, edit_url=edit_url, report_url=report_url)
+        return Page(src, record.data["name"], html, in_nav=False)
+
+    def render_demonstration(self) -> Page:
+        """Return the list of current demonstration platforms by level, then year (newest first)."""
+        rows = [(t, r) for r in self.records for t in self.titles(r)["current"]]
+        groups = []
+        for level in self.levels:
+            titled = sorted((p for p in rows if p[0]["level"] == level), key=lambda p: (-p[0]["year"], pinyin_key(p[1])))
+            years = defaultdict(list)
+            for title, record in titled:
+                years[title["year"]].append(record)
+            groups.append((level, list(years.items())))
+        return Page("demonstration.md", "示范平台", self._render("demonstration.html", "demonstration.md", groups=groups))
+
+    def render_stats(self) -> Page:
+        """Return the statistics page: matrix, tier and industry counts, progress against the plan, with SVG charts."""
+        from .stats import compute_stats
+
+        stats = compute_stats(self)
+        return Page("stats.md", "统计", self._render("stats.html", "stats.md", stats=stats))
+
+    def record_json(self, record, url: str) -> str:
+        """Return a published record as JSON with its derived fields."""
+        badge = self.badges[record.id]
+        data = {"id": record.id, **record.data, "url": url, "current_demonstration_level": badge["level"] if badge else None}
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+    def pages(self, edit_url, report_url) -> list[Page]:
+        """Return every generated page."""
+        pages = [self.render_home()]
+        pages += [self.render_district(d) for d in self.districts]
+        pages += [self.render_function(f) for f in self.functions]
+        pages += [self.render_demonstration(), self.render_stats()]
+        pages += [self.render_institution(r, edit_url(r), report_url(r)) for r in self.records]
+        return pages

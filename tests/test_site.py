@@ -1,0 +1,137 @@
+"""The built sample site: pages at their URLs, nothing unpublished, links intact, reproducible bytes."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from generator.directory import load_directory
+from tests.sitebuild import ROOT, build
+
+DIRECTORY, _ = load_directory(ROOT / "directory")
+PUBLISHED = [r for r in DIRECTORY.records if r.published]
+UNPUBLISHED = [r for r in DIRECTORY.records if not r.published]
+LABELS = ["服务内容", "服务流程", "服务标准", "收费标准", "服务时间"]
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def test_sample_has_suspended_and_revoked_records():
+    assert {r.data["status"] for r in UNPUBLISHED} == {"suspended", "revoked"}
+
+
+def test_every_published_record_has_its_page_with_the_five_disclosures_in_order(sample_site):
+    for record in PUBLISHED:
+        html = read(sample_site, f"institutions/{record.id}")
+        assert f"<h1>{record.data['name']}</h1>" in html
+        positions = [html.index(f'">{label}</h3>') for label in LABELS]
+        assert positions == sorted(positions), record.id
+        for key in ("content", "process", "standards", "fees", "hours"):
+            assert record.data["disclosures"][key] in html
+
+
+def test_no_unpublished_record_appears_anywhere(sample_site):
+    names = [r.data["name"] for r in UNPUBLISHED] + [r.id for r in UNPUBLISHED]
+    for path in sample_site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            for needle in names:
+                assert needle not in text, (needle, path)
+
+
+def test_district_and_function_pages_list_the_right_institutions(sample_site):
+    for district in DIRECTORY.choices("districts"):
+        html = read(sample_site, f"districts/{district}")
+        expected = {r.id for r in PUBLISHED if r.data["district"] == district}
+        assert set(re.findall(r'href="../../institutions/([a-z0-9-]+)/"', html)) == expected
+    for function in DIRECTORY.choices("functions"):
+        html = read(sample_site, f"functions/{function}")
+        expected = {r.id for r in PUBLISHED if function in r.data["functions"]}
+        assert set(re.findall(r'href="../../institutions/([a-z0-9-]+)/"', html)) == expected
+
+
+def test_expired_title_is_shown_as_expired_not_current(sample_site):
+    html = read(sample_site, "institutions/jiading-nev-platform")
+    assert 'dir-badge--expired">区级示范平台 2019（已过期）</span>' in html
+    assert 'dir-badge--district">区级示范平台 2019</span>' not in html
+    assert 'dir-badge--national">国家级示范平台 2022</span>' in html
+    district_level = read(sample_site, "demonstration").split('id="district"')[1]
+    assert "jiading-nev-platform" not in district_level
+
+
+def test_institution_pages_stay_out_of_navigation_and_material_search(sample_site):
+    home = read(sample_site, "")
+    assert "institutions/" not in home.split('<nav class="md-nav md-nav--primary"')[1].split("</nav>")[0]
+    import json
+    docs = json.loads((sample_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {d["location"].split("#")[0] for d in docs}
+    assert locations == {"about/", "editing/"}
+
+
+def test_lists_are_in_pinyin_order(sample_site):
+    html = read(sample_site, "functions/comprehensive")
+    from pypinyin import lazy_pinyin
+    for section in html.split("<h2")[1:]:
+        names = re.findall(r'class="dir-entry__name" href="[^"]+">([^<]+)</a>', section)
+        keys = ["".join(lazy_pinyin(n)) for n in names]
+        assert keys == sorted(keys)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self.ids = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+
+
+def test_no_broken_internal_links(sample_site):
+    pages = {}
+    for path in sample_site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        pages[path] = parser
+    broken = []
+    for path, parser in pages.items():
+        base = "/" + path.relative_to(sample_site).as_posix()
+        for link in parser.links:
+            parts = urlsplit(urljoin(base, link))
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "tel:", "#")):
+                continue
+            target = sample_site / unquote(parts.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists() or parts.fragment and target.suffix == ".html" and target in pages and parts.fragment not in pages[target].ids:
+                broken.append((base, link))
+    assert broken == []
+
+
+def test_two_builds_are_byte_identical(sample_site, tmp_path):
+    again = build(ROOT / "directory", tmp_path / "again")
+    first = {p.relative_to(sample_site): p.read_bytes() for p in sample_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_record_json_carries_derived_fields(sample_site):
+    import json
+    data = json.loads((sample_site / "institutions/pudong-ic-testing.json").read_text(encoding="utf-8"))
+    assert data["url"] == "https://directory.example.org/institutions/pudong-ic-testing/"
+    assert data["current_demonstration_level"] == "national"
+
+
+@pytest.mark.parametrize("url", ["", "stats", "demonstration", "about", "editing"])
+def test_index_pages_exist(sample_site, url):
+    assert "<h1" in read(sample_site, url)
