@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,6 +42,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
         self.root = root
         self.site = Site(directory, reference_date())
+        config.site_name = directory.taxonomy["site"]["title"]
         self.extra_nav = [
             {"首页": "index.md"},
             {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in self.site.districts.items()]},
@@ -76,6 +78,12 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             url = f"{site_url}/institutions/{record.id}/"
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record, url)))
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if page.file.src_uri in self.pages:
+            # Material prints page.meta.title unescaped in <title> and the header: escape record text here.
+            page.meta["title"] = escape(page.meta["title"])
+        return markdown
 
     def on_page_content(self, html, page, config, files):
         generated = self.pages.get(page.file.src_uri)
