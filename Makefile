@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SITE_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
 TEST_PACKAGES := $(SITE_PACKAGES) chromium poppler-utils
 
-.PHONY: site test serve lint clean system-site system-test
+.PHONY: site test serve lint clean system-site system-test bench
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,14 @@ serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests benchmarks
 
 test: system-test $(VENV)/.installed lint
 	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) site
+
+# make bench [N=1000,10000,30000]: time and memory by directory size (prints a table, writes benchmarks/results/)
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N))

@@ -38,12 +38,12 @@ def command_build(args) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     started = time.monotonic()
-    _, ok = _validate(args.directory)
+    loaded, ok = _validate(args.directory)
     if not ok:
         print("数据有错误，网站没有生成，原有网站保持不变。", file=sys.stderr)
         return 1
     try:
-        build_site(args.directory, args.site_dir, args.config_file)
+        build_site(args.directory, args.site_dir, args.config_file, loaded)
     except (Abort, PluginError, ConfigurationError) as exc:
         print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
         return 1

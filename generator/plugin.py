@@ -33,11 +33,15 @@ def _front_matter(title: str) -> str:
 
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
+    loaded = None  # set by `python -m generator build`, which has just validated the directory
     def on_config(self, config):
         root = Path(self.config.path)
         if not root.is_absolute():
             root = Path(config.config_file_path).parent / root
-        directory, problems = load_directory(root)
+        if self.loaded is not None and self.loaded.root.resolve() == root.resolve():
+            directory, problems = self.loaded, []
+        else:
+            directory, problems = load_directory(root)
         if directory is None or has_errors(problems):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
         self.root = root

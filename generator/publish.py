@@ -18,8 +18,11 @@ def replace_directory(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_site(directory: Path, site_dir: Path, config_file: Path) -> None:
-    """Run a strict MkDocs build of `directory` into `site_dir`; raise on failure, leaving the old site intact."""
+def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None) -> None:
+    """Run a strict MkDocs build of `directory` into `site_dir`; raise on failure, leaving the old site intact.
+
+    `loaded` is the already validated directory, handed to the plugin so the records are not read twice.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -28,7 +31,9 @@ def build_site(directory: Path, site_dir: Path, config_file: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
-        config.plugins["directory"].config["path"] = str(Path(directory).resolve())
+        plugin = config.plugins["directory"]
+        plugin.config["path"] = str(Path(directory).resolve())
+        plugin.loaded = loaded
         build(config)
         replace_directory(staging, site_dir)
     finally:

@@ -1,0 +1,120 @@
+"""`make bench`: time and memory of validation and the site build against the plain-Jinja2 floor, by directory size.
+
+Usage: python benchmarks/run.py [--sizes 1000,10000] [--keep DIR]
+Prints one table and writes benchmarks/results/<date>-<host>.json with the machine's description.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.synth import ROOT, write_directory
+
+COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s"), ("build_peak_mb", "build peak MB"),
+           ("floor_s", "floor s"), ("ratio", "build/floor"), ("site_mb", "site MB"), ("search", "search index"),
+           ("catalogue", "catalogue")]
+TARGETS_10K = {"validate_s": 5, "build_s": 40, "build_peak_mb": 1536, "ratio": 10}
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak resident MB of that process)."""
+    with tempfile.TemporaryFile() as log:
+        started = time.monotonic()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.monotonic() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            log.seek(0)
+            raise SystemExit(f"failed: {' '.join(command)}\n{log.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def render_floor(directory: Path, out: Path) -> None:
+    """Load the directory and write every generated page with plain Jinja2: the floor the site build is compared to."""
+    from jinja2 import Template
+
+    from generator.directory import load_directory, reference_date
+    from generator.pages import Site
+
+    loaded, _ = load_directory(directory)
+    site = Site(loaded, reference_date())
+    shell = Template("<!doctype html><html lang=zh-CN><meta charset=utf-8><title>{{ title }}</title><body>{{ body }}</body></html>",
+                     autoescape=True)
+    for page in site.pages(lambda r: "", lambda r: ""):
+        target = out / page.src_uri.removesuffix(".md")
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "index.html").write_text(shell.render(title=page.title, body=page.html), encoding="utf-8")
+
+
+def folder_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024 / 1024
+
+
+def bench(size: int, work: Path) -> dict:
+    """Measure one directory size."""
+    print(f"N={size}: writing synthetic records …", file=sys.stderr, flush=True)
+    directory = write_directory(size, work / f"directory-{size}")
+    python = sys.executable
+    print(f"N={size}: validate …", file=sys.stderr, flush=True)
+    validate_s, _ = measure([python, "-m", "generator", "validate", "--directory", str(directory)])
+    print(f"N={size}: site build …", file=sys.stderr, flush=True)
+    site = work / f"site-{size}"
+    build_s, build_peak = measure([python, "-m", "generator", "build", "--directory", str(directory), "--site-dir", str(site)])
+    print(f"N={size}: plain Jinja2 floor …", file=sys.stderr, flush=True)
+    floor_s, _ = measure([python, __file__, "--floor", str(directory), str(work / f"floor-{size}")])
+    return {"n": size, "validate_s": round(validate_s, 2), "build_s": round(build_s, 2), "build_peak_mb": round(build_peak),
+            "floor_s": round(floor_s, 2), "ratio": round(build_s / floor_s, 1), "site_mb": round(folder_mb(site), 1),
+            "search": "not built yet (issue 4)", "catalogue": "not built yet (issue 5)"}
+
+
+def machine() -> dict:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
+            "memory_gb": round(memory, 1), "python": platform.python_version()}
+
+
+def print_table(rows: list[dict]) -> None:
+    widths = [max(len(title), *(len(str(r[key])) for r in rows)) for key, title in COLUMNS]
+    print(" | ".join(title.ljust(w) for (_, title), w in zip(COLUMNS, widths)))
+    print("-|-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(row[key]).ljust(w) for (key, _), w in zip(COLUMNS, widths)))
+    for row in rows:
+        if row["n"] == 10000:
+            held = [f"{key} {'ok' if row[key] <= limit else 'MISSED'} (target ≤ {limit})" for key, limit in TARGETS_10K.items()]
+            print("targets at N=10,000: " + "; ".join(held))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default=os.environ.get("N") or "1000,10000", help="comma-separated record counts")
+    parser.add_argument("--floor", nargs=2, type=Path, metavar=("DIRECTORY", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor:
+        render_floor(*args.floor)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="bench-") as work:
+        rows = [bench(size, Path(work)) for size in sizes]
+    print_table(rows)
+    results = ROOT / "benchmarks" / "results"
+    results.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = results / f"{stamp}-{platform.node() or 'machine'}.json"
+    path.write_text(json.dumps({"machine": machine(), "rows": rows}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
