@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks import check_directory
 from .load import Mapping, load_yaml_file
 from .problems import Problem
 from .schema import FIXED_CHOICES, MISSING, RECORD, SLUG, TAXONOMY, Context
@@ -128,8 +129,6 @@ def load_record(folder: str, path: Path, choices: dict) -> tuple[Record | None, 
 
 def load_directory(root: Path, today: datetime.date | None = None) -> tuple[Directory | None, list[Problem]]:
     """Load the taxonomy and every record under root and run all checks; return (directory or None, problems)."""
-    from .checks import check_directory
-
     root = Path(root)
     if not root.is_dir():
         return None, [Problem("missing-directory", _shown_path(root), 1, 1, "", "名录目录不存在")]

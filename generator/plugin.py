@@ -65,7 +65,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def _report_url(self, config, record) -> str:
         base = self.config.report_url or (config.repo_url.rstrip("/") + "/issues/new" if config.repo_url else "")
-        return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/#report"
+        return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/"
 
     def on_files(self, files, config):
         self.pages = {}
