@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pypinyin import Style, lazy_pinyin
 
 from .checks import current_titles
+from .stats import compute_stats
 
 _env = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
                    trim_blocks=True, lstrip_blocks=True)
@@ -64,20 +65,14 @@ class Site:
         depth = 0 if src_uri == "index.md" else src_uri.count("/") + 1
         return _env.get_template(template).render(site=self, base="../" * depth, **values)
 
+    @cached_property
+    def stats(self) -> dict:
+        """Return the figures shared by the home and statistics pages."""
+        return compute_stats(self)
+
     def render_home(self) -> Page:
         """Return the home page."""
-        counts = {
-            "institutions": len(self.records),
-            "districts": len({r.data["district"] for r in self.records}),
-            "demonstration": sum(1 for b in self.badges.values() if b),
-        }
-        by_district = defaultdict(int)
-        by_function = defaultdict(int)
-        for r in self.records:
-            by_district[r.data["district"]] += 1
-            for f in r.data["functions"]:
-                by_function[f] += 1
-        html = self._render("home.html", "index.md", counts=counts, by_district=by_district, by_function=by_function)
+        html = self._render("home.html", "index.md", stats=self.stats)
         return Page("index.md", self.taxonomy["site"]["title"], html)
 
     def render_district(self, district_id: str) -> Page:
@@ -119,10 +114,7 @@ class Site:
 
     def render_stats(self) -> Page:
         """Return the statistics page: matrix, tier and industry counts, progress against the plan, with SVG charts."""
-        from .stats import compute_stats
-
-        stats = compute_stats(self)
-        return Page("stats.md", "统计", self._render("stats.html", "stats.md", stats=stats))
+        return Page("stats.md", "统计", self._render("stats.html", "stats.md", stats=self.stats))
 
     def record_json(self, record, url: str) -> str:
         """Return a published record as JSON with its derived fields."""

@@ -34,6 +34,7 @@ def _front_matter(title: str) -> str:
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     loaded = None  # set by `python -m generator build`, which has just validated the directory
+
     def on_config(self, config):
         root = Path(self.config.path)
         if not root.is_absolute():
@@ -47,14 +48,14 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.root = root
         self.site = Site(directory, reference_date())
         config.site_name = directory.taxonomy["site"]["title"]
-        self.extra_nav = [
+        generated_nav = [
             {"首页": "index.md"},
             {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in self.site.districts.items()]},
             {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in self.site.functions.items()]},
             {"示范平台": "demonstration.md"},
             {"统计": "stats.md"},
         ]
-        config.nav = self.extra_nav + [item for item in (config.nav or []) if "index.md" not in str(item)]
+        config.nav = generated_nav + (config.nav or [])
         return config
 
     def _edit_url(self, config, record) -> str:
@@ -69,8 +70,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_files(self, files, config):
         self.pages = {}
+        self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.site.records}
         site_url = (config.site_url or "/").rstrip("/")
-        generated = self.site.pages(lambda r: self._edit_url(config, r), lambda r: self._report_url(config, r))
+        generated = self.site.pages(lambda r: self.edit_urls[f"institutions/{r.id}.md"], lambda r: self._report_url(config, r))
         for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -94,10 +96,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return html if generated is None else generated
 
     def on_page_context(self, context, page, config, nav):
-        if page.file.src_uri.startswith("institutions/"):
-            record_id = page.file.src_uri.split("/", 1)[1].removesuffix(".md")
-            record = next(r for r in self.site.records if r.id == record_id)
-            page.edit_url = self._edit_url(config, record) or None
-        elif page.file.src_uri in self.pages:
-            page.edit_url = None
+        if page.file.src_uri in self.pages:
+            page.edit_url = self.edit_urls.get(page.file.src_uri)
         return context

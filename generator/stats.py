@@ -26,6 +26,8 @@ def compute_stats(site) -> dict:
     share = strategic / len(records) if records else 0.0
     return {
         "total": len(records),
+        "districts_covered": sum(1 for d in site.districts if any(matrix[d].values())),
+        "demonstration": demonstration,
         "matrix": matrix,
         "district_totals": {d: sum(row.values()) for d, row in matrix.items()},
         "district_counts": {d: sum(r.data["district"] == d for r in records) for d in site.districts},
