@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SITE_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
-TEST_PACKAGES := $(SITE_PACKAGES) chromium poppler-utils
+TEST_PACKAGES := $(SITE_PACKAGES) chromium poppler-utils nodejs
 
 .PHONY: site test serve lint clean system-site system-test bench
 

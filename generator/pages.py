@@ -116,6 +116,13 @@ class Site:
         """Return the statistics page: matrix, tier and industry counts, progress against the plan, with SVG charts."""
         return Page("stats.md", "统计", self._render("stats.html", "stats.md", stats=self.stats))
 
+    def render_search(self) -> Page:
+        """Return the search page (the results are drawn by assets/search-page.js)."""
+        facets = [("district", "区", self.districts), ("function", "服务功能", self.functions), ("tier", "层级", self.tiers),
+                  ("level", "示范平台", self.levels), ("industry", "服务产业", self.industries)]
+        facets = [(key, label, list(options.items())) for key, label, options in facets]
+        return Page("search.md", "搜索", self._render("search.html", "search.md", facets=facets))
+
     def record_json(self, record, url: str) -> str:
         """Return a published record as JSON with its derived fields."""
         badge = self.badges[record.id]
@@ -127,6 +134,6 @@ class Site:
         pages = [self.render_home()]
         pages += [self.render_district(d) for d in self.districts]
         pages += [self.render_function(f) for f in self.functions]
-        pages += [self.render_demonstration(), self.render_stats()]
+        pages += [self.render_search(), self.render_demonstration(), self.render_stats()]
         pages += [self.render_institution(r, edit_url(r), report_url(r)) for r in self.records]
         return pages

@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+import mkdocs
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -15,6 +16,12 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from .directory import load_directory, reference_date
 from .pages import Site
+from .search import build_result_list, build_search_index, dump_json
+
+ASSETS = Path(__file__).parent / "assets"
+# lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
+LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
+SEARCH_ASSETS = {"lunr.js": LUNR_JS, **{name: ASSETS / name for name in ("search-core.js", "search-worker.js", "search-page.js")}}
 from .problems import format_text, has_errors, sort_problems
 
 
@@ -50,6 +57,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         config.site_name = directory.taxonomy["site"]["title"]
         generated_nav = [
             {"首页": "index.md"},
+            {"搜索": "search.md"},
             {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in self.site.districts.items()]},
             {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in self.site.functions.items()]},
             {"示范平台": "demonstration.md"},
@@ -83,6 +91,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         for record in self.site.records:
             url = f"{site_url}/institutions/{record.id}/"
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record, url)))
+        files.append(File.generated(config, "search/lunr-index.json", content=dump_json(build_search_index(self.site))))
+        files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(self.site))))
+        for name, source in SEARCH_ASSETS.items():
+            files.append(File.generated(config, f"assets/dirsearch/{name}", abs_src_path=str(source)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):

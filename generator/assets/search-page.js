@@ -1,0 +1,132 @@
+/* The search page: keeps the query and facets in the URL, asks the worker, and renders results as text nodes. */
+(function () {
+  "use strict";
+  var box = document.querySelector(".dir-search");
+  if (!box) return;
+  // This page is itself the search: drop the theme's search box, which would otherwise claim ?q= and remove it
+  // from the URL. The script is not deferred, so it runs before the theme's bundle mounts that box.
+  document.querySelectorAll(".md-search, label.md-header__button[for='__search']").forEach(function (node) { node.remove(); });
+  var form = box.querySelector("form"), input = form.elements.q;
+  var status = box.querySelector(".dir-search__status"), fallback = box.querySelector(".dir-search__fallback");
+  var list = box.querySelector(".dir-search__results"), more = box.querySelector(".dir-search__more");
+  var KEYS = ["q", "district", "function", "tier", "level", "industry", "free"];
+  var PAGE = 50, limit = PAGE, asked = 0, timer = null, typing = false;
+  var worker = new Worker(box.dataset.worker);
+  var base = new URL(".", location.href);
+  var indexUrl = new URL(box.dataset.index, base).href, resultsUrl = new URL(box.dataset.results, base).href;
+
+  function readForm() {
+    var state = {};
+    KEYS.forEach(function (key) {
+      var field = form.elements[key];
+      var value = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value.trim();
+      if (value) state[key] = value;
+    });
+    return state;
+  }
+
+  function writeForm(state) {
+    KEYS.forEach(function (key) {
+      var field = form.elements[key];
+      if (field.type === "checkbox") field.checked = state[key] === "1";
+      else field.value = state[key] || "";
+    });
+  }
+
+  function stateFromUrl() {
+    var params = new URLSearchParams(location.search), state = {};
+    KEYS.forEach(function (key) { if (params.get(key)) state[key] = params.get(key); });
+    return state;
+  }
+
+  function urlFor(state) {
+    var params = new URLSearchParams();
+    KEYS.forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    var query = params.toString();
+    return location.pathname + (query ? "?" + query : "");
+  }
+
+  function ask() {
+    asked += 1;
+    status.textContent = "正在搜索…";
+    worker.postMessage({ id: asked, state: readForm(), limit: limit, index: indexUrl, results: resultsUrl });
+  }
+
+  function highlight(text, tokens) {
+    var lower = text.toLowerCase(), marked = new Array(text.length).fill(false);
+    tokens.forEach(function (token) {
+      for (var at = lower.indexOf(token); at >= 0; at = lower.indexOf(token, at + 1)) {
+        for (var i = at; i < at + token.length; i++) marked[i] = true;
+      }
+    });
+    var fragment = document.createDocumentFragment(), start = 0;
+    for (var i = 1; i <= text.length; i++) {
+      if (i === text.length || marked[i] !== marked[start]) {
+        var piece = document.createTextNode(text.slice(start, i));
+        if (marked[start]) { var mark = document.createElement("mark"); mark.appendChild(piece); fragment.appendChild(mark); }
+        else fragment.appendChild(piece);
+        start = i;
+      }
+    }
+    return fragment;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function render(result) {
+    var facets = result.facets;
+    function names(key, positions) { return positions.map(function (n) { return facets[key][n][1]; }).join("、"); }
+    status.textContent = result.total ? "找到 " + result.total + " 家服务机构" : "没有找到符合条件的服务机构";
+    fallback.hidden = !result.fallback;
+    list.textContent = "";
+    result.items.forEach(function (doc) {
+      var item = element("li", "dir-entry");
+      var link = element("a", "dir-entry__name", doc[1]);
+      link.href = box.dataset.institutions + doc[0] + "/";
+      item.appendChild(link);
+      if (doc[5]) {
+        var level = facets.level[doc[5][0]];
+        item.appendChild(element("span", "dir-badge dir-badge--" + level[0], level[1] + "示范平台 " + doc[5][1]));
+      }
+      item.appendChild(element("span", "dir-entry__meta",
+        facets.district[doc[2]][1] + " · " + names("function", doc[3]) + " · " + facets.tier[doc[4]][1]));
+      if (doc[7]) item.appendChild(element("span", "dir-entry__phone", "电话：" + doc[7]));
+      var snippet = element("span", "dir-entry__snippet");
+      snippet.appendChild(highlight(doc[9], result.tokens));
+      item.appendChild(snippet);
+      list.appendChild(item);
+    });
+    more.hidden = result.items.length >= result.total;
+  }
+
+  worker.onmessage = function (event) {
+    if (event.data.id !== asked) return;
+    if (event.data.error) { status.textContent = "搜索索引加载失败，请刷新页面重试。"; return; }
+    render(event.data.result);
+  };
+
+  function changed(push) {
+    limit = PAGE;
+    var url = urlFor(readForm());
+    if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+    ask();
+  }
+
+  // The first keystroke of a new query adds a history entry; the rest of the typing updates that entry.
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { changed(!typing); typing = true; }, 120);
+  });
+  form.addEventListener("change", function (event) { if (event.target !== input) { typing = false; changed(true); } });
+  form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); typing = false; changed(true); });
+  more.addEventListener("click", function () { limit += PAGE; ask(); });
+  window.addEventListener("popstate", function () { typing = false; writeForm(stateFromUrl()); limit = PAGE; ask(); });
+
+  writeForm(stateFromUrl());
+  ask();
+})();

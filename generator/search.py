@@ -1,0 +1,126 @@
+"""The search index: built by lunr.py over tokens from the tokenizer the browser shares (assets/search-core.js).
+
+Chinese text becomes overlapping character bigrams (a lone character stays itself), Latin letters and digits
+become words. The lunr index is shipped in a compact form (terms with delta-coded postings and field lengths)
+that search-core.js expands back into lunr's own serialization, recomputing the same BM25 field vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from lunr import get_default_builder
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+RUNS = re.compile(f"[{CJK}]+|[a-z0-9]+")
+FIELDS = (("name", 10), ("body", 1))
+SNIPPET_CHARS = 80
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into search tokens: NFKC, lower case, Chinese bigrams, Latin and digit words."""
+    tokens = []
+    for run in RUNS.findall(unicodedata.normalize("NFKC", text).lower()):
+        if run.isascii() or len(run) == 1:
+            tokens.append(run)
+        else:
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+def _document_texts(site, record) -> dict[str, str]:
+    data = record.data
+    body = [
+        data["operator"],
+        site.districts[data["district"]],
+        " ".join(site.functions[f] for f in data["functions"]),
+        " ".join(site.industries[i] for i in data.get("industries", [])),
+        data["disclosures"]["content"],
+        " ".join(data.get("free_services", [])),
+        data["contacts"].get("email", "").partition("@")[2],
+        urlsplit(data["contacts"].get("website", "")).hostname or "",
+    ]
+    return {"name": " ".join([data["name"], data.get("name_en", "")]), "body": " ".join(body)}
+
+
+def _encode_postings(postings: list[tuple[int, int]]) -> list[int]:
+    """Delta-code (document, term frequency) pairs; a frequency above 1 follows its document as a negative number."""
+    encoded, previous = [], 0
+    for document, frequency in postings:
+        encoded.append(document - previous)
+        previous = document
+        if frequency > 1:
+            encoded.append(-frequency)
+    return encoded
+
+
+def build_lunr_index(site):
+    """Index the published records with lunr.py (no stemming: the tokens are final); return (builder, index)."""
+    builder = get_default_builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.metadata_whitelist = []
+    builder.ref("r")
+    for name, boost in FIELDS:
+        builder.field(name, boost=boost)
+    for number, record in enumerate(site.records):
+        texts = _document_texts(site, record)
+        builder.add({"r": format(number, "x"), **{name: tokenize(texts[name]) for name, _ in FIELDS}})
+    return builder, builder.build()
+
+
+def compact_index(builder, count: int) -> dict:
+    """Return the built index as terms with delta-coded postings and the field lengths that BM25 needs."""
+    lengths = [[builder.field_lengths[f"{name}/{number:x}"] for number in range(count)] for name, _ in FIELDS]
+    postings = {}
+    for field_number, (name, _) in enumerate(FIELDS):
+        for number in range(count):
+            for term, frequency in builder.field_term_frequencies[f"{name}/{number:x}"].items():
+                postings.setdefault(term, [[] for _ in FIELDS])[field_number].append((number, frequency))
+    terms = [[term, *(_encode_postings(lists) for lists in postings[term])] for term in sorted(postings)]
+    return {"fields": [list(field) for field in FIELDS], "count": count, "lengths": lengths, "terms": terms}
+
+
+def build_search_index(site) -> dict:
+    """Build the lunr index of the published records and return it in the compact shipped form."""
+    builder, _ = build_lunr_index(site)
+    return compact_index(builder, len(site.records))
+
+
+def build_result_list(site) -> dict:
+    """Return what the search page shows per result and the facet options, in the index's document order."""
+    facets = {
+        "district": list(site.districts.items()),
+        "function": list(site.functions.items()),
+        "tier": list(site.tiers.items()),
+        "level": list(site.levels.items()),
+        "industry": list(site.industries.items()),
+    }
+    positions = {key: {option: n for n, (option, _) in enumerate(options)} for key, options in facets.items()}
+    docs = []
+    for record in site.records:
+        data = record.data
+        badge = site.badges[record.id]
+        contacts = data["contacts"]
+        docs.append([
+            record.id,
+            data["name"],
+            positions["district"][data["district"]],
+            [positions["function"][f] for f in data["functions"]],
+            positions["tier"][data["tier"]],
+            [positions["level"][badge["level"]], badge["year"]] if badge else None,
+            [positions["industry"][i] for i in data.get("industries", [])],
+            contacts.get("phone") or contacts.get("hotline") or "",
+            1 if data.get("free_services") else 0,
+            data["disclosures"]["content"][:SNIPPET_CHARS],
+        ])
+    return {"facets": facets, "docs": docs}
+
+
+def dump_json(value) -> str:
+    """Serialize compactly, as the browser downloads it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+

@@ -1,0 +1,117 @@
+"""The search page as a user drives it in headless chromium."""
+
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import expect
+
+
+def result_names(page):
+    return page.locator(".dir-search__results .dir-entry__name").all_inner_texts()
+
+
+def facet(page, name):
+    return page.locator(f".dir-search select[name={name}]")
+
+
+def params(page):
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def test_typing_a_query_shows_ranked_results_with_highlight(page, serve):
+    page.goto(serve + "/search/")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 64 家服务机构")
+    page.get_by_label("关键词").fill("知识产权")
+    expect(page.locator(".dir-search__status")).not_to_have_text("找到 64 家服务机构")
+    assert result_names(page)[0] == "浦东知识产权公共服务中心"
+    expect(page.locator(".dir-search__results li").first.locator("mark").first).to_have_text("知识产权")
+    assert params(page) == {"q": "知识产权"}
+    assert page.errors == []
+
+
+def test_facets_combine_with_the_query_and_the_back_button_restores_state(page, serve):
+    page.goto(serve + "/search/?q=检测")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
+    facet(page, "district").select_option("pudong")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 2 家服务机构")
+    assert params(page) == {"q": "检测", "district": "pudong"}
+    facet(page, "level").select_option("national")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 2 家服务机构")
+    facet(page, "tier").select_option("specialised")
+    expect(page.locator(".dir-search__status")).to_have_text("没有找到符合条件的服务机构")
+    page.go_back()
+    expect(facet(page, "tier")).to_have_value("")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 2 家服务机构")
+    page.go_back()
+    page.go_back()
+    expect(facet(page, "district")).to_have_value("")
+    expect(page.get_by_label("关键词")).to_have_value("检测")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
+    assert page.errors == []
+
+
+def test_facets_alone_list_everything_that_matches(page, serve):
+    page.goto(serve + "/search/?function=financing&free=1")
+    expect(facet(page, "function")).to_have_value("financing")
+    expect(page.get_by_label("提供免费基础服务")).to_be_checked()
+    expect(page.locator(".dir-search__status")).to_have_text("找到 11 家服务机构")
+    assert all("融资服务" in meta for meta in page.locator(".dir-entry__meta").all_inner_texts())
+
+
+def test_no_match_for_all_words_falls_back_and_says_so(page, serve):
+    page.goto(serve + "/search/")
+    page.get_by_label("关键词").fill("检测 区块链")
+    expect(page.locator(".dir-search__fallback")).to_be_visible()
+    assert len(result_names(page)) > 0
+
+
+def test_hostile_query_text_does_not_break_the_page(page, serve):
+    page.goto(serve + "/search/")
+    for text in ["*", "9:00-17:00", "检测~2", "^+-:", "<img src=x onerror=alert(1)>"]:
+        page.get_by_label("关键词").fill(text)
+        page.keyboard.press("Enter")
+        expect(page.locator(".dir-search__status")).not_to_have_text("正在搜索…")
+    assert page.errors == []
+    assert page.locator(".dir-search img").count() == 0
+
+
+def test_keyboard_only_search_and_open_a_result(page, serve):
+    page.goto(serve + "/search/")
+    page.get_by_label("关键词").focus()
+    page.keyboard.type("融资担保")
+    page.keyboard.press("Enter")
+    expect(page.locator(".dir-search__results .dir-entry__name").first).to_have_text("松江中小企业融资担保服务平台")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('.dir-search__facets') !== null")
+    assert focused
+    page.locator(".dir-search__results a").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("松江中小企业融资担保服务平台")
+
+
+def test_home_search_box_and_header_link_lead_to_the_search_page(page, serve):
+    page.goto(serve + "/districts/pudong/")
+    page.locator(".dir-topbar").get_by_role("link", name="搜索服务机构").click()
+    expect(page).to_have_url(serve + "/search/")
+    page.goto(serve + "/")
+    page.locator("#dir-q").fill("钢铁")
+    page.locator("#dir-q").press("Enter")
+    expect(page.locator(".dir-search__results .dir-entry__name").first).to_have_text("宝山钢铁资讯服务平台")
+    assert params(page) == {"q": "钢铁"}
+
+
+def test_small_screen_has_no_horizontal_scroll(browser, serve):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(serve + "/search/?q=检测")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
+def test_without_javascript_the_page_says_so(browser, serve):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(serve + "/search/")
+    assert "搜索需要浏览器启用 JavaScript" in page.content()
+    context.close()
