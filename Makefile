@@ -35,6 +35,6 @@ test: system-test $(VENV)/.installed lint
 clean:
 	rm -rf $(VENV) site
 
-# make bench [N=1000,10000,30000]: time and memory by directory size (prints a table, writes benchmarks/results/)
-bench: $(VENV)/.installed
+# make bench [N=1000,3000,10000]: validation, build and search figures by directory size (table + benchmarks/results/)
+bench: system-test $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N))

@@ -1,0 +1,162 @@
+"""Search in headless chromium, ours beside Pagefind on the same built site: bytes and time to the first result,
+query latency, and how many of 50 random full names rank their institution first."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import random
+import statistics
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
+FIRST_RESULT = """
+window.__first = null;
+new MutationObserver((changes, observer) => {
+  const hit = document.querySelector(".dir-search__results li, #pf-results li");
+  if (hit && window.__first === null) { window.__first = performance.now(); observer.disconnect(); }
+}).observe(document, {childList: true, subtree: true});
+"""
+PAGEFIND_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>pagefind</title><ol id="pf-results"></ol>
+<script type="module">
+const pagefind = await import("/pagefind-bench/pagefind.js");
+window.pagefind = pagefind;
+const q = new URLSearchParams(location.search).get("q");
+const search = await pagefind.search(q);
+const first = search.results.length ? await search.results[0].data() : null;
+if (first) { const li = document.createElement("li"); li.textContent = first.url; document.getElementById("pf-results").append(li); }
+</script>"""
+OUR_LATENCY = """async ([queries]) => {
+  const box = document.querySelector(".dir-search");
+  const worker = new Worker(box.dataset.worker);
+  const base = new URL(".", location.href);
+  const index = new URL(box.dataset.index, base).href, results = new URL(box.dataset.results, base).href;
+  let id = 0;
+  const ask = (q) => new Promise((resolve) => {
+    const mine = ++id;
+    worker.onmessage = (e) => { if (e.data.id === mine) resolve(e.data.result); };
+    worker.postMessage({id: mine, state: {q}, limit: 50, index, results});
+  });
+  await ask("预热");
+  const times = [], firsts = [];
+  for (const q of queries) {
+    const t = performance.now();
+    const r = await ask(q);
+    times.push(performance.now() - t);
+    firsts.push(r.items.length ? r.items[0][0] : null);
+  }
+  worker.terminate();
+  return {times, firsts};
+}"""
+PAGEFIND_LATENCY = """async ([queries]) => {
+  const times = [], firsts = [];
+  for (const q of queries) {
+    const t = performance.now();
+    const r = await window.pagefind.search(q);
+    const first = r.results.length ? await r.results[0].data() : null;
+    times.push(performance.now() - t);
+    firsts.push(first ? first.url : null);
+  }
+  return {times, firsts};
+}"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(folder: Path):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def _gzip_size(body: bytes) -> int:
+    return min(len(body), len(gzip.compress(body, 6)))
+
+
+def _first_result(browser, url: str) -> tuple[int, float]:
+    """Open url; return (gzip bytes downloaded until the first result showed, milliseconds to it)."""
+    page = browser.new_page()
+    page.add_init_script(FIRST_RESULT)
+    bodies = []
+    page.on("response", lambda response: bodies.append(response))
+    page.goto(url)
+    page.wait_for_function("window.__first !== null", timeout=120_000)
+    first_ms = page.evaluate("window.__first")
+    size = sum(_gzip_size(response.body()) for response in bodies if response.status == 200)
+    page.close()
+    return size, first_ms
+
+
+def _latency(browser, url: str, script: str, queries: list[str]) -> dict:
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    if "pagefind" in url:
+        page.wait_for_function("window.pagefind !== undefined", timeout=120_000)
+    result = page.evaluate(script, [queries])
+    page.close()
+    return result
+
+
+def _summary(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return round(statistics.median(ordered), 1), round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 1)
+
+
+def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7) -> dict:
+    """Measure our search and Pagefind's on a built site; records are (id, name) of published institutions."""
+    from playwright.sync_api import sync_playwright
+
+    sample = random.Random(seed).sample(records, min(50, len(records)))
+    names = [name for _, name in sample]
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind-bench",
+                    "--force-language", "zh", "--silent"], check=True)
+    (site / "pagefind-bench.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+    pagefind_bytes = sum(_gzip_size(p.read_bytes()) for p in (site / "pagefind-bench").rglob("*") if p.is_file())
+    out = {}
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        query = quote(names[0])
+        for label, url, script, expected in [
+            ("ours", f"{base}/search/?q={query}", OUR_LATENCY, [rid for rid, _ in sample]),
+            ("pagefind", f"{base}/pagefind-bench.html?q={query}", PAGEFIND_LATENCY, [f"/institutions/{rid}/" for rid, _ in sample]),
+        ]:
+            size, first_ms = _first_result(browser, url)
+            timing = _latency(browser, url, script, names)
+            median, p95 = _summary(timing["times"])
+            out[label] = {"first_result_kb": round(size / 1024), "first_result_ms": round(first_ms), "query_median_ms": median,
+                          "query_p95_ms": p95, "names_first": sum(a == b for a, b in zip(timing["firsts"], expected)),
+                          "names_tried": len(expected)}
+        browser.close()
+    index = site / "search" / "lunr-index.json"
+    results = site / "search" / "results.json"
+    out["ours"]["index_kb"] = round(index.stat().st_size / 1024)
+    out["ours"]["index_gzip_kb"] = round((_gzip_size(index.read_bytes()) + _gzip_size(results.read_bytes())) / 1024)
+    out["pagefind"]["index_gzip_kb"] = round(pagefind_bytes / 1024)
+    return out
+
+
+if __name__ == "__main__":
+    from generator.directory import load_directory
+    from generator.pages import pinyin_key
+
+    loaded, _ = load_directory(Path(sys.argv[2]))
+    published = sorted(loaded.published, key=pinyin_key)
+    print(json.dumps(bench_search(Path(sys.argv[1]), [(r.id, r.data["name"]) for r in published]), ensure_ascii=False, indent=2))
