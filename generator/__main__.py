@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from .directory import load_directory, load_taxonomy
+from .catalogue import PAPER_SIZES, CatalogueError, write_catalogues
+from .directory import load_directory, load_taxonomy, reference_date
 from .problems import FORMATS, has_errors, sort_problems
 from .schema import record_json_schema
 
 SCHEMA_PATH = Path("schema/institution.schema.json")
+CACHE = Path(".cache/catalogue")  # laid-out districts by content hash: unchanged districts are not set again
 
 
 def _validate(directory: Path, output_format: str = "text") -> tuple[object, bool]:
@@ -37,17 +41,51 @@ def command_build(args) -> int:
     from .publish import build_site
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     started = time.monotonic()
     loaded, ok = _validate(args.directory)
     if not ok:
         print("数据有错误，网站没有生成，原有网站保持不变。", file=sys.stderr)
         return 1
+    catalogue = None if args.no_catalogue else {"paper": args.paper, "cache": CACHE}
     try:
-        build_site(args.directory, args.site_dir, args.config_file, loaded)
+        build_site(args.directory, args.site_dir, args.config_file, loaded, catalogue)
+    except CatalogueError as exc:
+        print(f"印刷版无法生成，网站未更新：{exc}（只生成网站请加 --no-catalogue）", file=sys.stderr)
+        return 1
     except (Abort, PluginError, ConfigurationError) as exc:
         print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
         return 1
     print(f"网站已生成：{args.site_dir}（用时 {time.monotonic() - started:.1f} 秒）", file=sys.stderr)
+    return 0
+
+
+def command_catalogue(args) -> int:
+    """Validate, then write only the printed catalogues (catalogue.pdf and one per district) into --out."""
+    from .pages import Site
+
+    loaded, ok = _validate(args.directory)
+    if not ok:
+        print("数据有错误，印刷版没有生成。", file=sys.stderr)
+        return 1
+    site_url = args.site_url
+    if not site_url and args.config_file.exists():
+        from mkdocs.config import load_config
+
+        site_url = load_config(str(args.config_file)).site_url or ""
+    site = Site(loaded, reference_date(), site_url)
+    staging = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=args.out.parent if args.out.parent.exists() else None))
+    try:
+        write_catalogues(site, staging, args.paper, CACHE)
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path in staging.iterdir():
+            path.replace(args.out / path.name)
+    except CatalogueError as exc:
+        print(f"印刷版无法生成：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return 0
 
 
@@ -78,7 +116,16 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[directory], help="校验并生成网站")
     build.add_argument("--site-dir", type=Path, default=Path("site"), help="输出目录（默认 site/）")
     build.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件")
+    build.add_argument("--no-catalogue", action="store_true", help="不生成印刷版 PDF（快速预览）")
+    build.add_argument("--paper", choices=PAPER_SIZES, default="A4", help="印刷版纸张（默认 A4）")
     build.set_defaults(run=command_build)
+
+    catalogue = commands.add_parser("catalogue", parents=[directory], help="只生成印刷版目录（PDF）")
+    catalogue.add_argument("--out", type=Path, default=Path("site/downloads"), help="输出目录（默认 site/downloads/）")
+    catalogue.add_argument("--paper", choices=PAPER_SIZES, default="A4", help="纸张（默认 A4）")
+    catalogue.add_argument("--site-url", default="", help="网站地址，用于二维码（默认取 mkdocs.yml 的 site_url）")
+    catalogue.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件")
+    catalogue.set_defaults(run=command_catalogue)
 
     schema = commands.add_parser("schema", parents=[directory], help="生成记录的 JSON Schema")
     schema.add_argument("--output", type=Path, default=SCHEMA_PATH, help=f"输出文件（默认 {SCHEMA_PATH}）")

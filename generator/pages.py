@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from .checks import current_titles
 from .stats import compute_stats
 
-_env = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
+templates = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
                    trim_blocks=True, lstrip_blocks=True)
 
 
@@ -28,26 +28,57 @@ class Page:
     in_nav: bool = True
 
 
-def pinyin_key(record) -> tuple[str, str]:
-    """Return the sort key of a record: its pinyin (or the record's own `pinyin` field), then its id."""
-    spelled = record.data.get("pinyin") or " ".join(lazy_pinyin(record.data["name"], style=Style.TONE3))
-    return spelled.lower(), record.id
+def spell(name: str, overrides: dict[str, str]) -> str:
+    """Return a name in toneless pinyin, with the taxonomy's corrections for words pypinyin reads wrongly."""
+    parts, start, position = [], 0, 0
+    words = sorted(overrides, key=len, reverse=True)
+    while position < len(name):
+        word = next((w for w in words if name.startswith(w, position)), None)
+        if word is None:
+            position += 1
+            continue
+        parts += lazy_pinyin(name[start:position]) + [overrides[word]]
+        position = start = position + len(word)
+    parts += lazy_pinyin(name[start:])
+    return " ".join(p for p in parts if p.strip())
+
+
+def pinyin_key(record, overrides: dict[str, str] | None = None) -> tuple[str, str, str]:
+    """Return the sort key of a record: its pinyin (or the record's own `pinyin` field), then name and id."""
+    spelled = record.data.get("pinyin") or spell(record.data["name"], overrides or {})
+    return spelled.lower(), record.data["name"], record.id
 
 
 class Site:
     """The directory seen as a website: lookup tables, derived fields and every page."""
 
-    def __init__(self, directory, today: datetime.date):
+    def __init__(self, directory, today: datetime.date, site_url: str = ""):
         self.directory = directory
         self.today = today
+        self.site_url = site_url.rstrip("/")
         self.taxonomy = directory.taxonomy
-        self.records = sorted(directory.published, key=pinyin_key)
+        self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
+        self.records = sorted(directory.published, key=self.sort_key)
+        self.downloads: list[tuple[str, int]] = []
         self.districts = directory.choices("districts")
         self.functions = directory.choices("functions")
         self.tiers = directory.choices("tiers")
         self.levels = directory.choices("demonstration_levels")
         self.grades = directory.choices("evaluation_grades")
         self.industries = directory.choices("industries")
+
+    def sort_key(self, record) -> tuple[str, str, str]:
+        """Return a record's place in every list: pinyin order with the taxonomy's corrections."""
+        return pinyin_key(record, self.pinyin_overrides)
+
+    @cached_property
+    def edition(self) -> datetime.date:
+        """Return the date of the data: the latest verification of a published record."""
+        return max((r.data["verified"] for r in self.records), default=self.today)
+
+    def page_url(self, record) -> str:
+        """Return the address of a record's page (absolute when site_url is known)."""
+        return f"{self.site_url}/institutions/{record.id}/"
 
     def titles(self, record) -> dict:
         """Return a record's demonstration titles split into current (highest level first) and expired."""
@@ -63,12 +94,21 @@ class Site:
 
     def _render(self, template: str, src_uri: str, **values) -> str:
         depth = 0 if src_uri == "index.md" else src_uri.count("/") + 1
-        return _env.get_template(template).render(site=self, base="../" * depth, **values)
+        return templates.get_template(template).render(site=self, base="../" * depth, **values)
 
     @cached_property
     def stats(self) -> dict:
         """Return the figures shared by the home and statistics pages."""
         return compute_stats(self)
+
+    @cached_property
+    def district_files(self) -> dict[str, str]:
+        """Return the file name of each district's catalogue → the district's name."""
+        return {f"catalogue-{d}.pdf": name for d, name in self.districts.items()}
+
+    def render_downloads(self, base: str) -> str:
+        """Return the list of downloads with their sizes and the data's date (an HTML fragment)."""
+        return templates.get_template("downloads.html").render(site=self, base=base)
 
     def render_home(self) -> Page:
         """Return the home page."""
@@ -105,7 +145,7 @@ class Site:
         rows = [(t, r) for r in self.records for t in self.titles(r)["current"]]
         groups = []
         for level in self.levels:
-            titled = sorted((p for p in rows if p[0]["level"] == level), key=lambda p: (-p[0]["year"], pinyin_key(p[1])))
+            titled = sorted((p for p in rows if p[0]["level"] == level), key=lambda p: (-p[0]["year"], self.sort_key(p[1])))
             years = defaultdict(list)
             for title, record in titled:
                 years[title["year"]].append(record)

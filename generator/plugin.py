@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -14,10 +16,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
+from .catalogue import write_catalogues
 from .directory import load_directory, reference_date
+from .exports import write_exports
 from .pages import Site
 from .search import build_result_list, build_search_index, dump_json
 
+DOWNLOADS_MARKER = "<!-- downloads -->"
 ASSETS = Path(__file__).parent / "assets"
 # lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
@@ -41,6 +46,7 @@ def _front_matter(title: str) -> str:
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     loaded = None  # set by `python -m generator build`, which has just validated the directory
+    catalogue = None  # set by `python -m generator build` to {"paper": …, "cache": …} to add the printed catalogue
 
     def on_config(self, config):
         root = Path(self.config.path)
@@ -53,7 +59,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if directory is None or has_errors(problems):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
         self.root = root
-        self.site = Site(directory, reference_date())
+        self.site = Site(directory, reference_date(), config.site_url or "")
         config.site_name = directory.taxonomy["site"]["title"]
         generated_nav = [
             {"首页": "index.md"},
@@ -76,10 +82,26 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         base = self.config.report_url or (config.repo_url.rstrip("/") + "/issues/new" if config.repo_url else "")
         return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/"
 
+    def _write_downloads(self, config, files) -> None:
+        self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
+        paths = write_exports(self.site, self.downloads_dir)
+        if self.catalogue is not None:
+            paths = write_catalogues(self.site, self.downloads_dir, **self.catalogue) + paths
+        for path in paths:
+            files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
+        self.site.downloads = [(path.name, path.stat().st_size) for path in paths]
+
+    def on_post_build(self, config):
+        shutil.rmtree(self.downloads_dir, ignore_errors=True)
+
+    def on_build_error(self, error):
+        if getattr(self, "downloads_dir", None):
+            shutil.rmtree(self.downloads_dir, ignore_errors=True)
+
     def on_files(self, files, config):
+        self._write_downloads(config, files)
         self.pages = {}
         self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.site.records}
-        site_url = (config.site_url or "/").rstrip("/")
         generated = self.site.pages(lambda r: self.edit_urls[f"institutions/{r.id}.md"], lambda r: self._report_url(config, r))
         for page in generated:
             existing = files.get_file_from_path(page.src_uri)
@@ -89,8 +111,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, page.src_uri, content=_front_matter(page.title), inclusion=inclusion))
             self.pages[page.src_uri] = page.html
         for record in self.site.records:
-            url = f"{site_url}/institutions/{record.id}/"
-            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record, url)))
+            content = self.site.record_json(record, self.site.page_url(record))
+            files.append(File.generated(config, f"institutions/{record.id}.json", content=content))
         files.append(File.generated(config, "search/lunr-index.json", content=dump_json(build_search_index(self.site))))
         files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(self.site))))
         for name, source in SEARCH_ASSETS.items():
@@ -98,6 +120,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
+        if DOWNLOADS_MARKER in markdown:
+            markdown = markdown.replace(DOWNLOADS_MARKER, self.site.render_downloads("../"))
         if page.file.src_uri in self.pages:
             # Material prints page.meta.title unescaped in <title> and the header: escape record text here.
             page.meta["title"] = escape(page.meta["title"])

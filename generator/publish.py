@@ -18,10 +18,11 @@ def replace_directory(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None) -> None:
+def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, catalogue: dict | None = None) -> None:
     """Run a strict MkDocs build of `directory` into `site_dir`; raise on failure, leaving the old site intact.
 
-    `loaded` is the already validated directory, handed to the plugin so the records are not read twice.
+    `loaded` is the already validated directory, handed to the plugin so the records are not read twice;
+    `catalogue` ({"paper": …, "cache": …}) adds the printed catalogue to the downloads.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -29,11 +30,13 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None) 
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
         plugin = config.plugins["directory"]
         plugin.config["path"] = str(Path(directory).resolve())
         plugin.loaded = loaded
+        plugin.catalogue = catalogue
         build(config)
         replace_directory(staging, site_dir)
     finally:

@@ -421,6 +421,10 @@ TAXONOMY = Object("分类表", fields={
         "key": Choice("公开项", required=True, choices="disclosure_keys"),
         "label": Text("显示名称", required=True),
     })),
+    "pinyin_overrides": ListOf("拼音更正（排序用）", item=Object("拼音更正", fields={
+        "text": Text("词语", required=True),
+        "pinyin": Text("拼音（不带声调，空格分隔）", required=True),
+    })),
     "plan": Object("规划目标", fields={
         "platforms": Integer("平台总数目标"),
         "demonstration": Integer("示范平台目标"),

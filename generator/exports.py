@@ -1,0 +1,103 @@
+"""Open data exports of the published records: JSON, CSV (UTF-8 with BOM) and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe, so it stays text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def export_rows(site) -> tuple[list[str], list[list[str]]]:
+    """Return the Chinese column headings and one row of text per published record."""
+    labels = {d["key"]: d["label"] for d in site.taxonomy["disclosures"]}
+    headings = ["标识", "名称", "英文名称", "所在区", "层级", "服务功能", "服务产业", "运营机构", "统一社会信用代码", "地址", "联系人", "电话",
+                "服务热线", "电子邮箱", "网站", *labels.values(), "免费基础服务", "现有示范平台称号", "最近核实日期", "网页"]
+    rows = []
+    for record in site.records:
+        d, contacts, badge = record.data, record.data["contacts"], site.badges[record.id]
+        rows.append([
+            record.id, d["name"], d.get("name_en", ""), site.districts[d["district"]], site.tiers[d["tier"]],
+            "、".join(site.functions[f] for f in d["functions"]), "、".join(site.industries[i] for i in d.get("industries", [])),
+            d["operator"], d.get("credit_code", ""), d["address"], contacts.get("person", ""), contacts.get("phone", ""),
+            contacts.get("hotline", ""), contacts.get("email", ""), contacts.get("website", ""),
+            *(d["disclosures"][key] for key in labels), "、".join(d.get("free_services", [])),
+            f"{site.levels[badge['level']]}示范平台（{badge['year']}）" if badge else "", d["verified"].isoformat(), site.page_url(record),
+        ])
+    return headings, rows
+
+
+def write_json(site, path: Path) -> None:
+    """Write the published records with their derived fields (current demonstration level, page URL)."""
+    records = [json.loads(site.record_json(record, site.page_url(record))) for record in site.records]
+    payload = {"title": site.taxonomy["site"]["title"], "edition": site.edition.isoformat(), "count": len(records), "records": records}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def write_csv(site, path: Path) -> None:
+    """Write one row per published record, UTF-8 with a BOM so that Excel reads the Chinese headings."""
+    headings, rows = export_rows(site)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headings)
+    writer.writerows([[neutralise(cell) for cell in row] for row in rows])
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
+def write_xlsx(site, path: Path) -> None:
+    """Write a workbook with an all-records sheet and one sheet per district; frozen header, set column widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    headings, rows = export_rows(site)
+    workbook = Workbook()
+    sheets = [("全部", rows)] + [(name, [r for r in rows if r[3] == name]) for name in site.districts.values()]
+    workbook.remove(workbook.active)
+    for title, sheet_rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(headings)
+        for row in sheet_rows:
+            sheet.append([neutralise(cell) for cell in row])
+        sheet.freeze_panes = "A2"
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column, heading in enumerate(headings, 1):
+            width = max([len(heading) * 2] + [min(len(str(r[column - 1])), 40) * 2 for r in sheet_rows[:200]])
+            sheet.column_dimensions[sheet.cell(1, column).column_letter].width = min(max(width, 8), 60)
+    stamp = datetime.datetime(site.edition.year, site.edition.month, site.edition.day)
+    workbook.properties.created = workbook.properties.modified = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    _write_zip_reproducibly(buffer, path, stamp)
+
+
+def _write_zip_reproducibly(source: io.BytesIO, path: Path, stamp: datetime.datetime) -> None:
+    """Copy a workbook with every entry and its modified time dated `stamp`, so two builds give the same bytes."""
+    modified = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            data = archive.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = modified.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            copy = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            copy.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(copy, data)
+
+
+def write_exports(site, folder: Path) -> list[Path]:
+    """Write directory.json, directory.csv and directory.xlsx into folder; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "directory.json", folder / "directory.csv", folder / "directory.xlsx"]
+    for writer, path in zip((write_json, write_csv, write_xlsx), paths):
+        writer(site, path)
+    return paths
