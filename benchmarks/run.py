@@ -35,17 +35,34 @@ TARGETS = {
 }
 
 
+def _tree_pss_mb(group: int) -> float:
+    """Return the proportional set size of a process group (the command and its workers; shared pages counted once)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            rollup = (stat.parent / "smaps_rollup").read_text()
+        except (OSError, ValueError):
+            continue
+        total += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    return total / 1024
+
+
 def measure(command: list[str]) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak resident MB of that process)."""
+    """Run a command; return (wall seconds, peak resident MB of it and its worker processes together)."""
     with tempfile.TemporaryFile() as log:
         started = time.monotonic()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
-        _, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _tree_pss_mb(process.pid))
+            time.sleep(0.5)
         elapsed = time.monotonic() - started
-        if os.waitstatus_to_exitcode(status) != 0:
+        if process.returncode != 0:
             log.seek(0)
             raise SystemExit(f"failed: {' '.join(command)}\n{log.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, peak
 
 
 def render_floor(directory: Path, out: Path) -> None:

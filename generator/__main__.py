@@ -77,7 +77,7 @@ def command_catalogue(args) -> int:
     site = Site(loaded, reference_date(), site_url)
     staging = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=args.out.parent if args.out.parent.exists() else None))
     try:
-        write_catalogues(site, staging, args.paper, CACHE)
+        write_catalogues(site, staging, args.paper, None if args.cache_dir == Path("none") else args.cache_dir)
         args.out.mkdir(parents=True, exist_ok=True)
         for path in staging.iterdir():
             path.replace(args.out / path.name)
@@ -125,6 +125,7 @@ def make_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--paper", choices=PAPER_SIZES, default="A4", help="纸张（默认 A4）")
     catalogue.add_argument("--site-url", default="", help="网站地址，用于二维码（默认取 mkdocs.yml 的 site_url）")
     catalogue.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件")
+    catalogue.add_argument("--cache-dir", type=Path, default=CACHE, help=f"排版缓存（默认 {CACHE}；写 none 不用缓存）")
     catalogue.set_defaults(run=command_catalogue)
 
     schema = commands.add_parser("schema", parents=[directory], help="生成记录的 JSON Schema")

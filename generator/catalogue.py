@@ -4,10 +4,12 @@ joined with pypdf, and the page numbers are stamped on."""
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -37,22 +39,22 @@ def check_cjk_font() -> None:
                              f"请安装：sudo apt-get install {FONT_PACKAGES}")
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    # Everything the catalogue needs is inline; record text must never make WeasyPrint load a file or a URL.
-    raise ValueError(f"印刷版不加载外部资源：{url[:80]}")
-
-
-def _qr_svg(url: str) -> str:
+def _qr_png(url: str) -> str:
+    """Return a QR code of url as a data: URI (a PNG costs WeasyPrint less than an SVG path)."""
     import segno
 
-    return segno.make_qr(url, error="m", mask=0).svg_inline(scale=1.6, border=4, omitsize=False)
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m", mask=0).save(buffer, kind="png", scale=3, border=4)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def _render(html: str) -> tuple[bytes, int, dict[str, int]]:
     """Lay out one HTML document; return (PDF bytes, page count, anchor → page index)."""
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    document = HTML(string=html, url_fetcher=_refuse_fetch).render()
+    # Everything the catalogue needs is inline (QR codes as data: URIs): no text can make it load a file or a URL.
+    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).render()
     anchors = {anchor: number for number, page in enumerate(document.pages) for anchor in page.anchors}
     return document.write_pdf(), len(document.pages), anchors
 
@@ -84,7 +86,7 @@ def district_html(site, district: str, paper: str) -> str:
     records = [r for r in site.records if r.data["district"] == district]
     groups = [(f, [r for r in records if r.data["functions"][0] == f]) for f in site.functions]
     return _page(site, "catalogue-district.html", paper, district=district, groups=[g for g in groups if g[1]],
-                 qr={r.id: _qr_svg(site.page_url(r)) for r in records})
+                 qr={r.id: _qr_png(site.page_url(r)) for r in records})
 
 
 def _index_entries(site) -> list[tuple[str, list]]:
@@ -98,30 +100,33 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def render_chunks(site, paper: str = "A4", cache: Path | None = None) -> dict[str, tuple[bytes, int, dict[str, int]]]:
-    """Lay out every district with institutions, in parallel processes; return district → (PDF, pages, anchors)."""
-    check_cjk_font()
-    districts = [d for d in site.districts if any(r.data["district"] == d for r in site.records)]
-    chunks = {}
-    workers = max(1, min(len(districts), os.cpu_count() or 1))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_render_cached, district_html(site, d, paper), cache): d for d in districts}
-        for future in concurrent.futures.as_completed(futures):
-            name = futures[future]
-            chunks[name] = future.result()
-            _progress(f"  印刷版排版 {len(chunks)}/{len(districts)}：{site.districts[name]}（{chunks[name][1]} 页）")
-    return {d: chunks[d] for d in districts}
+_SITE = None  # the site being printed, inherited by the forked worker processes instead of being pickled per task
 
 
-def assemble(site, chunks: dict, out: Path, paper: str = "A4", only: str | None = None) -> int:
-    """Join cover, contents, the districts' chunks (all, or `only` one) and the pinyin index; return the page count."""
-    from pypdf import PdfReader, PdfWriter
+def _pool(site) -> concurrent.futures.ProcessPoolExecutor:
+    global _SITE
+    _SITE = site
+    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"))
 
+
+def _render_district(district: str, paper: str, cache: Path | None):
+    return _render_cached(district_html(_SITE, district, paper), cache)
+
+
+def _render_stamps(paper: str, first: int, count: int) -> bytes:
+    return _render(_page(_SITE, "catalogue-numbers.html", paper, first=first, total=count))[0]
+
+
+def _render_index(paper: str, numbers: dict) -> bytes:
+    return _render(_page(_SITE, "catalogue-index.html", paper, letters=_index_entries(_SITE), numbers=numbers))[0]
+
+
+def compose(site, chunks: dict, paper: str = "A4", only: str | None = None, pool=None) -> list[bytes]:
+    """Return the parts of a catalogue in order: front (cover and contents), districts, and the index when complete.
+
+    With a pool, the index is set in another process while this one sets the contents."""
     districts = [only] if only else list(chunks)
-    records = [r for r in site.records if r.data["district"] in districts]
-
-    def front(numbers):
-        return _page(site, "catalogue-front.html", paper, districts=districts, numbers=numbers, only=only, count=len(records))
+    count = sum(r.data["district"] in districts for r in site.records)
 
     def number_pages(front_pages):
         numbers, start = {}, front_pages
@@ -131,42 +136,95 @@ def assemble(site, chunks: dict, out: Path, paper: str = "A4", only: str | None 
             start += pages
         return numbers | {"index": start + 1}
 
-    # The contents' own length decides where the districts start: set it until its page count stops changing.
-    front_pages, rendered = 2, None
+    # The contents' own length decides where the districts start: set it until its page count stops changing,
+    # starting from the cover plus about 36 contents lines a page.
+    lines = len(districts) + sum(1 for name in districts for anchor in chunks[name][2] if anchor.startswith(f"d-{name}-")) + 2
+    front_pages, rendered = 1 + -(-lines // (36 if paper == "A4" else 24)), None
+    guess = front_pages
+    index = pool.submit(_render_index, paper, number_pages(guess)) if pool and not only else None
     for _ in range(3):
         numbers = number_pages(front_pages)
-        rendered = _render(front(numbers))
+        rendered = _render(_page(site, "catalogue-front.html", paper, districts=districts, numbers=numbers, only=only, count=count))
         if rendered[1] == front_pages:
             break
         front_pages = rendered[1]
     parts = [rendered[0]] + [chunks[d][0] for d in districts]
     if not only:
-        parts.append(_render(_page(site, "catalogue-index.html", paper, letters=_index_entries(site), numbers=numbers))[0])
+        if index is not None and front_pages == guess:
+            parts.append(index.result())
+        else:
+            parts.append(_render(_page(site, "catalogue-index.html", paper, letters=_index_entries(site), numbers=numbers))[0])
+    return parts
+
+
+def join(site, parts: list[bytes], stamps: list[bytes], out: Path, outline: list[tuple[str, int]], title: str) -> int:
+    """Join PDF parts, stamp the page numbers (numbered blank pages laid over them), add bookmarks; return the page count."""
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
-    for name in districts:
-        writer.add_outline_item(title=site.districts[name], page_number=numbers[f"d-{name}"] - 1)
-    stamps = PdfReader(io.BytesIO(_render(_page(site, "catalogue-numbers.html", paper, total=len(writer.pages)))[0]))
-    for page, stamp in zip(writer.pages, stamps.pages):
+    numbered = [page for stamp in stamps for page in PdfReader(io.BytesIO(stamp)).pages]
+    for page, stamp in zip(writer.pages, numbered):
         page.merge_page(stamp)
-    writer.add_metadata({"/Title": site.taxonomy["site"]["title"], "/Author": site.taxonomy["site"]["authority"]})
-    out.parent.mkdir(parents=True, exist_ok=True)
+    for name, page in outline:
+        writer.add_outline_item(title=name, page_number=page)
+    writer.add_metadata({"/Title": title, "/Author": site.taxonomy["site"]["authority"]})
     with out.open("wb") as handle:
         writer.write(handle)
     return len(writer.pages)
 
 
+def _pages(part: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(part)).pages)
+
+
+def _outline(site, chunks, parts, districts) -> list[tuple[str, int]]:
+    outline, page = [], _pages(parts[0])
+    for name in districts:
+        outline.append((site.districts[name], page))
+        page += chunks[name][1]
+    return outline
+
+
+def _write_district(district: str, chunk, out: Path, paper: str, stamps: list[bytes]) -> int:
+    site = _SITE
+    parts = compose(site, {district: chunk}, paper, district)
+    title = f"{site.taxonomy['site']['title']}（{site.districts[district]}）"
+    return join(site, parts, stamps, out, _outline(site, {district: chunk}, parts, [district]), title)
+
+
 def write_catalogues(site, folder: Path, paper: str = "A4", cache: Path | None = None) -> list[Path]:
-    """Write catalogue.pdf and catalogue-<district>.pdf into folder, with progress and timing on stderr."""
+    """Write catalogue.pdf and catalogue-<district>.pdf into folder, with progress and timing on stderr.
+
+    Districts are laid out in parallel processes and reused for each district's own catalogue.
+    """
+    check_cjk_font()
     started = time.monotonic()
-    _progress(f"印刷版：{len(site.records)} 家机构，纸张 {paper}")
-    chunks = render_chunks(site, paper, cache)
-    paths = [folder / "catalogue.pdf"]
-    pages = assemble(site, chunks, paths[0], paper)
-    for district in chunks:
-        paths.append(folder / f"catalogue-{district}.pdf")
-        assemble(site, chunks, paths[-1], paper, only=district)
-    _progress(f"印刷版完成：catalogue.pdf {pages} 页，{paths[0].stat().st_size // 1024} KB；"
-              f"另有 {len(chunks)} 个分区目录；用时 {time.monotonic() - started:.1f} 秒")
-    return paths
+    districts = [d for d in site.districts if any(r.data["district"] == d for r in site.records)]
+    _progress(f"印刷版：{len(site.records)} 家机构，{len(districts)} 个区，纸张 {paper}")
+    folder.mkdir(parents=True, exist_ok=True)
+    chunks = {}
+    with _pool(site) as pool:
+        futures = {pool.submit(_render_district, d, paper, cache): d for d in districts}
+        for future in concurrent.futures.as_completed(futures):
+            name = futures[future]
+            chunks[name] = future.result()
+            _progress(f"  排版 {len(chunks)}/{len(districts)}：{site.districts[name]}（{chunks[name][1]} 页）")
+        chunks = {d: chunks[d] for d in districts}
+        parts = compose(site, chunks, paper, pool=pool)
+        total = sum(_pages(p) for p in parts)
+        half = total // 2
+        stamps = [job.result() for job in (pool.submit(_render_stamps, paper, 1, half),
+                                           pool.submit(_render_stamps, paper, half + 1, total - half))]
+        # A district's own catalogue is shorter than the whole one: it takes the first of the same numbered pages.
+        district_jobs = [pool.submit(_write_district, d, chunks[d], folder / f"catalogue-{d}.pdf", paper, stamps) for d in districts]
+        pages = join(site, parts, stamps, folder / "catalogue.pdf", _outline(site, chunks, parts, districts), site.taxonomy["site"]["title"])
+        for job in district_jobs:
+            job.result()
+    path = folder / "catalogue.pdf"
+    _progress(f"印刷版完成：catalogue.pdf {pages} 页，{path.stat().st_size // 1024} KB；另有 {len(districts)} 个分区目录；"
+              f"用时 {time.monotonic() - started:.1f} 秒")
+    return [path] + [folder / f"catalogue-{d}.pdf" for d in districts]

@@ -1,0 +1,197 @@
+"""The printed catalogue and the data exports, read back the way a user or another program reads them."""
+
+import csv
+import functools
+import http.server
+import io
+import json
+import re
+import subprocess
+import threading
+
+import pytest
+
+from generator import catalogue
+from generator.catalogue import CatalogueError, _render, check_cjk_font
+from generator.pages import spell
+from tests.test_site import DIRECTORY, PUBLISHED, UNPUBLISHED
+
+
+def pdftext(path, first=None, last=None):
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def page_count(path):
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+@pytest.fixture(scope="module")
+def pdf(sample_site):
+    return sample_site / "downloads" / "catalogue.pdf"
+
+
+def test_every_published_name_and_no_unpublished_one_is_in_the_catalogue(pdf):
+    text = re.sub(r"\s+", "", pdftext(pdf))
+    for record in PUBLISHED:
+        assert re.sub(r"\s+", "", record.data["name"]) in text, record.id
+    for record in UNPUBLISHED:
+        assert record.data["name"] not in text
+
+
+def test_every_font_is_embedded(pdf):
+    lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert lines
+    for line in lines:
+        assert line.split()[-5] == "yes", line
+        assert "CJK" in line.split()[0]
+
+
+def test_contents_give_the_pages_where_sections_start(pdf):
+    contents = pdftext(pdf, 2, 3)
+    checked = 0
+    for district in DIRECTORY.choices("districts").values():
+        number = int(re.search(rf"^\s*{district}\s+(\d+)\s*$", contents, re.M).group(1))
+        page = pdftext(pdf, number, number)
+        assert page.splitlines()[0].strip() == district or district in page.split("\n", 3)[1], (district, number)
+        assert "综合服务" in page or district in page
+        previous = pdftext(pdf, number - 1, number - 1)
+        assert re.search(rf"^\s*{district}\s*$", previous, re.M) is None
+        checked += 1
+    assert checked == 16
+
+
+def test_pinyin_index_lists_every_name_in_order_with_its_page(pdf):
+    total = page_count(pdf)
+    text = pdftext(pdf, total - 2, total)
+    index = text[text.index("名称索引"):]
+    overrides = {o["text"]: o["pinyin"] for o in DIRECTORY.taxonomy["pinyin_overrides"]}
+    listed = []
+    for line in index.splitlines():
+        found = re.match(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", line)
+        if found:
+            listed.append((found.group(1), int(found.group(2))))
+    names = [name for name, _ in listed]
+    assert sorted(names) == sorted(r.data["name"] for r in PUBLISHED)
+    keys = [spell(name, overrides) for name in names]
+    assert keys == sorted(keys)
+    name, number = listed[0]
+    assert name in pdftext(pdf, number, number)
+
+
+def test_pinyin_corrections_from_the_taxonomy():
+    assert spell("长宁区企业管理诊所", {"长宁": "chang ning"}).startswith("chang ning qu")
+    assert spell("长宁区企业管理诊所", {}).startswith("zhang ning")
+
+
+def test_district_catalogues_hold_only_their_district(sample_site):
+    text = re.sub(r"\s+", "", pdftext(sample_site / "downloads" / "catalogue-pudong.pdf"))
+    for record in PUBLISHED:
+        assert (record.data["name"] in text) == (record.data["district"] == "pudong"), record.id
+
+
+def test_catalogue_fonts_cover_every_character_used(pdf):
+    from fontTools.ttLib import TTCollection
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True, check=True).stdout
+    collection = TTCollection(path)
+    cmap = set()
+    for font in collection.fonts:
+        cmap |= set(font.getBestCmap())
+    used = {ch for ch in pdftext(pdf) if not ch.isspace()}
+    missing = sorted(ch for ch in used if ord(ch) not in cmap)
+    assert missing == []
+
+
+def test_first_page_image_has_ink(pdf, tmp_path):
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-gray", str(pdf), str(tmp_path / "p")], check=True)
+    image = next(tmp_path.glob("p*.pgm")).read_bytes()
+    pixels = image.split(b"\n", 3)[3]
+    dark = sum(1 for b in pixels if b < 128)
+    assert dark > 500
+
+
+def test_missing_chinese_font_stops_with_the_package_name(monkeypatch):
+    monkeypatch.setattr(catalogue.shutil, "which", lambda name: None)
+    with pytest.raises(CatalogueError, match="fonts-noto-cjk"):
+        check_cjk_font()
+
+
+def test_weasyprint_loads_nothing_from_outside(tmp_path):
+    hits = []
+
+    class Counter(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counter, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT", encoding="utf-8")
+    html = (f'<img src="http://127.0.0.1:{server.server_port}/x.png"><link rel="stylesheet" href="file://{secret}">'
+            f'<iframe src="file://{secret}"></iframe><p>正文</p>')
+    data, pages, _ = _render(html)
+    server.shutdown()
+    assert hits == []
+    assert b"SECRET-CONTENT" not in data and pages == 1
+
+
+def test_csv_opens_with_chinese_headings_and_one_row_per_institution(sample_site):
+    raw = (sample_site / "downloads" / "directory.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:6] == ["标识", "名称", "英文名称", "所在区", "层级", "服务功能"]
+    assert rows[0][15:20] == ["服务内容", "服务流程", "服务标准", "收费标准", "服务时间"]
+    assert len(rows) - 1 == len(PUBLISHED)
+    assert {row[0] for row in rows[1:]} == {r.id for r in PUBLISHED}
+
+
+def test_json_carries_derived_fields(sample_site):
+    data = json.loads((sample_site / "downloads" / "directory.json").read_text(encoding="utf-8"))
+    assert data["count"] == len(PUBLISHED)
+    record = next(r for r in data["records"] if r["id"] == "pudong-ic-testing")
+    assert record["url"] == "https://directory.example.org/institutions/pudong-ic-testing/"
+    assert record["current_demonstration_level"] == "national"
+
+
+def test_xlsx_has_all_and_district_sheets_with_frozen_headers(sample_site):
+    from openpyxl import load_workbook
+
+    book = load_workbook(sample_site / "downloads" / "directory.xlsx")
+    assert book.sheetnames[0] == "全部" and len(book.sheetnames) == 17
+    assert book["全部"].freeze_panes == "A2"
+    assert book["全部"].max_row - 1 == len(PUBLISHED)
+    assert book["浦东新区"].max_row - 1 == sum(r.data["district"] == "pudong" for r in PUBLISHED)
+
+
+def test_formula_cells_are_neutralised(valid_dir, tmp_path):
+    import datetime
+
+    from openpyxl import load_workbook
+
+    from generator.directory import load_directory
+    from generator.exports import write_exports
+    from generator.pages import Site
+
+    record = valid_dir / "pudong/test-center.yml"
+    text = record.read_text(encoding="utf-8").replace("name: 测试检测中心", 'name: "=HYPERLINK(\\"http://x\\",\\"点我\\")"')
+    record.write_text(text.replace("operator: 测试运营有限公司", "operator: '@SUM(1+1)'").replace("  fees: 按目录收费，咨询免费", '  fees: "+1 免费"'),
+                      encoding="utf-8")
+    loaded, problems = load_directory(valid_dir)
+    assert [p for p in problems if p.severity == "error"] == []
+    write_exports(Site(loaded, datetime.date(2026, 1, 1)), tmp_path)
+    rows = list(csv.reader(io.StringIO((tmp_path / "directory.csv").read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r[0] == "test-center")
+    assert row[1] == "'=HYPERLINK(\"http://x\",\"点我\")"
+    assert row[7] == "'@SUM(1+1)"
+    assert row[18] == "'+1 免费"
+    sheet = load_workbook(tmp_path / "directory.xlsx")["全部"]
+    values = [cell.value for cell in next(r for r in sheet.iter_rows() if r[0].value == "test-center")]
+    assert values[1].startswith("'=") and values[7] == "'@SUM(1+1)"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
