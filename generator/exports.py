@@ -44,9 +44,9 @@ def write_json(site, path: Path) -> None:
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def write_csv(site, path: Path) -> None:
+def write_csv(site, path: Path, table=None) -> None:
     """Write one row per published record, UTF-8 with a BOM so that Excel reads the Chinese headings."""
-    headings, rows = export_rows(site)
+    headings, rows = table or export_rows(site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headings)
@@ -54,26 +54,31 @@ def write_csv(site, path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
-def write_xlsx(site, path: Path) -> None:
+def write_xlsx(site, path: Path, table=None) -> None:
     """Write a workbook with an all-records sheet and one sheet per district; frozen header, set column widths."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    headings, rows = export_rows(site)
-    workbook = Workbook()
+    headings, rows = table or export_rows(site)
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     sheets = [("全部", rows)] + [(name, [r for r in rows if r[3] == name]) for name in site.districts.values()]
-    workbook.remove(workbook.active)
     for title, sheet_rows in sheets:
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(headings)
-        for row in sheet_rows:
-            sheet.append([neutralise(cell) for cell in row])
         sheet.freeze_panes = "A2"
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
         for column, heading in enumerate(headings, 1):
             width = max([len(heading) * 2] + [min(len(str(r[column - 1])), 40) * 2 for r in sheet_rows[:200]])
-            sheet.column_dimensions[sheet.cell(1, column).column_letter].width = min(max(width, 8), 60)
+            sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 8), 60)
+        header = []
+        for heading in headings:
+            cell = WriteOnlyCell(sheet, value=heading)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in sheet_rows:
+            sheet.append([neutralise(cell) for cell in row])
     stamp = datetime.datetime(site.edition.year, site.edition.month, site.edition.day)
     workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()
@@ -98,6 +103,8 @@ def write_exports(site, folder: Path) -> list[Path]:
     """Write directory.json, directory.csv and directory.xlsx into folder; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "directory.json", folder / "directory.csv", folder / "directory.xlsx"]
-    for writer, path in zip((write_json, write_csv, write_xlsx), paths):
-        writer(site, path)
+    table = export_rows(site)
+    write_json(site, paths[0])
+    write_csv(site, paths[1], table)
+    write_xlsx(site, paths[2], table)
     return paths

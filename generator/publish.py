@@ -29,6 +29,9 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
 
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    for kind in ("new", "old"):  # folders left behind by a build that was killed
+        for stale in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
     try:

@@ -57,8 +57,8 @@ def _encode_postings(postings: list[tuple[int, int]]) -> list[int]:
     return encoded
 
 
-def build_lunr_index(site):
-    """Index the published records with lunr.py (no stemming: the tokens are final); return (builder, index)."""
+def _lunr_builder(site):
+    """Add every published record to a lunr.py builder (no stemming: the tokens are final)."""
     builder = get_default_builder()
     builder.pipeline.reset()
     builder.search_pipeline.reset()
@@ -69,7 +69,12 @@ def build_lunr_index(site):
     for number, record in enumerate(site.records):
         texts = _document_texts(site, record)
         builder.add({"r": format(number, "x"), **{name: tokenize(texts[name]) for name, _ in FIELDS}})
-    return builder, builder.build()
+    return builder
+
+
+def build_lunr_index(site):
+    """Return lunr.py's complete index of the published records (the browser rebuilds exactly this one)."""
+    return _lunr_builder(site).build()
 
 
 def compact_index(builder, count: int) -> dict:
@@ -85,9 +90,10 @@ def compact_index(builder, count: int) -> dict:
 
 
 def build_search_index(site) -> dict:
-    """Build the lunr index of the published records and return it in the compact shipped form."""
-    builder, _ = build_lunr_index(site)
-    return compact_index(builder, len(site.records))
+    """Return the index in its compact shipped form, from the postings lunr.py's builder collected.
+
+    lunr.py's vector step is skipped here: the browser computes the same vectors (tests compare the two)."""
+    return compact_index(_lunr_builder(site), len(site.records))
 
 
 def build_result_list(site) -> dict:

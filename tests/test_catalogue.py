@@ -52,12 +52,12 @@ def test_contents_give_the_pages_where_sections_start(pdf):
     contents = pdftext(pdf, 2, 3)
     checked = 0
     for district in DIRECTORY.choices("districts").values():
-        number = int(re.search(rf"^\s*{district}\s+(\d+)\s*$", contents, re.M).group(1))
+        number = int(re.search(rf"^\s*{district}\s+(\d+)\s*$", contents, re.MULTILINE).group(1))
         page = pdftext(pdf, number, number)
         assert page.splitlines()[0].strip() == district or district in page.split("\n", 3)[1], (district, number)
         assert "综合服务" in page or district in page
         previous = pdftext(pdf, number - 1, number - 1)
-        assert re.search(rf"^\s*{district}\s*$", previous, re.M) is None
+        assert re.search(rf"^\s*{district}\s*$", previous, re.MULTILINE) is None
         checked += 1
     assert checked == 16
 
@@ -195,3 +195,30 @@ def test_formula_cells_are_neutralised(valid_dir, tmp_path):
     values = [cell.value for cell in next(r for r in sheet.iter_rows() if r[0].value == "test-center")]
     assert values[1].startswith("'=") and values[7] == "'@SUM(1+1)"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_unchanged_districts_are_taken_from_the_cache(tmp_path, monkeypatch):
+    calls = []
+    real = catalogue._render
+    monkeypatch.setattr(catalogue, "_render", lambda html: calls.append(1) or real(html))
+    html = "<html lang=zh-CN><body><h1 id=d-x>浦东新区</h1></body></html>"
+    first = catalogue._render_cached(html, tmp_path)
+    second = catalogue._render_cached(html, tmp_path)
+    assert first == second and len(calls) == 1
+    catalogue._render_cached(html.replace("浦东", "黄浦"), tmp_path)
+    assert len(calls) == 2
+
+
+def test_a5_catalogue_and_command_line(valid_dir, tmp_path, capsys):
+    from generator.__main__ import main
+
+    out = tmp_path / "out"
+    assert main(["catalogue", "--directory", str(valid_dir), "--out", str(out), "--paper", "A5", "--cache-dir", "none",
+                 "--site-url", "https://t.example.org/"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["catalogue-huangpu.pdf", "catalogue-pudong.pdf", "catalogue.pdf"]
+    info = subprocess.run(["pdfinfo", str(out / "catalogue.pdf")], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+419\.\d+ x 595\.\d+", info)
+    text = pdftext(out / "catalogue.pdf")
+    assert "测试检测中心" in text and "服务功能" in text and "办理时限" in text
+    err = capsys.readouterr().err
+    assert "印刷版完成：catalogue.pdf" in err and "排版 2/2" in err

@@ -69,7 +69,7 @@ def test_institution_pages_stay_out_of_navigation_and_material_search(sample_sit
     import json
     docs = json.loads((sample_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
     locations = {d["location"].split("#")[0] for d in docs}
-    assert locations == {"about/", "editing/"}
+    assert locations == {"about/", "editing/", "security/"}
 
 
 def test_lists_are_in_pinyin_order(sample_site):
