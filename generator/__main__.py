@@ -89,6 +89,99 @@ def command_catalogue(args) -> int:
     return 0
 
 
+def command_diff(args) -> int:
+    """Print the change summary (Chinese Markdown) of the directory between two git revisions."""
+    from .changes import GitError, diff_revisions
+
+    try:
+        print(diff_revisions(args.repo, args.base, args.head, args.path))
+    except GitError as exc:
+        print(f"无法读取 git 版本：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+NEW_FIELDS = [
+    ("name", "机构名称", "text"), ("district", "所在区", "choice:districts"), ("tier", "层级", "choice:tiers"),
+    ("functions", "服务功能（多个用顿号分隔，第一个为主要功能）", "choices:functions"), ("operator", "运营机构", "text"),
+    ("address", "地址", "text"), ("contacts.phone", "电话（可留空）", "text"), ("contacts.email", "电子邮箱（可留空）", "text"),
+    ("disclosures.content", "服务内容", "text"), ("disclosures.process", "服务流程", "text"),
+    ("disclosures.standards", "服务标准", "text"), ("disclosures.fees", "收费标准", "text"), ("disclosures.hours", "服务时间", "text"),
+]
+
+
+def command_new(args) -> int:
+    """Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
+    from .importer import check_record_text, record_choices, record_text, set_field, slug_for
+    from .pages import Site
+    from .table import from_text
+
+    loaded, _ = load_directory(args.directory)
+    if loaded is None:
+        print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
+        return 1
+    site = Site(loaded, reference_date())
+    options = {"districts": site.districts, "tiers": site.tiers, "functions": site.functions}
+    data = {}
+    for path, label, kind in NEW_FIELDS:
+        value = getattr(args, path.split(".")[-1])
+        if value is None and sys.stdin.isatty():
+            listed = kind.split(":")[1] if ":" in kind else ""
+            hint = "（可选：" + "、".join(f"{k} {v}" for k, v in options[listed].items()) + "）" if listed else ""
+            value = input(f"{label}{hint}：").strip()
+        if value:
+            set_field(data, path, from_text(site, path, kind, value))
+    data["verified"] = reference_date()
+    record_id = args.id or slug_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")})
+    folder = data.get("district", "")
+    if folder not in site.districts:
+        print(f"所在区不在分类表中；可选：{'、'.join(site.districts)}", file=sys.stderr)
+        return 1
+    target = args.directory / folder / f"{record_id}.yml"
+    if target.exists():
+        print(f"{target} 已存在，不会覆盖。请换一个 --id。", file=sys.stderr)
+        return 1
+    text = record_text(data)
+    problems = check_record_text(target, text, folder, record_choices(site))
+    if problems:
+        print(f"记录还不完整，没有写入：{problems}", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"已写入 {target}", file=sys.stderr)
+    return 0
+
+
+def command_import(args) -> int:
+    """Import an .xlsx or .csv of institutions into the directory, reporting every row that cannot be imported."""
+    from .importer import format_report, import_rows, read_rows
+    from .load import load_yaml_file
+    from .pages import Site
+
+    loaded, _ = load_directory(args.directory)
+    if loaded is None:
+        print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
+        return 1
+    mapping = {}
+    if args.mapping:
+        node, problems = load_yaml_file(args.mapping, str(args.mapping))
+        if problems or node is None or not hasattr(node, "items"):
+            print(f"映射文件 {args.mapping} 应为“列标题: 字段”的列表", file=sys.stderr)
+            return 2
+        mapping = {key: value.value for key, (_, value) in node.items.items() if hasattr(value, "value")}
+    try:
+        rows = read_rows(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"无法读取 {args.file}：{exc}", file=sys.stderr)
+        return 2
+    if not rows:
+        print(f"{args.file} 是空的", file=sys.stderr)
+        return 1
+    report = import_rows(Site(loaded, reference_date()), rows, args.directory, mapping, reference_date(), args.dry_run)
+    print(format_report(report, args.dry_run))
+    return 1 if report.rejected else 0
+
+
 def command_schema(args) -> int:
     """Write the JSON Schema of a record (for editor autocompletion), generated from the validator's schema."""
     taxonomy, choices, problems = load_taxonomy(args.directory)
@@ -127,6 +220,25 @@ def make_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件")
     catalogue.add_argument("--cache-dir", type=Path, default=CACHE, help=f"排版缓存（默认 {CACHE}；写 none 不用缓存）")
     catalogue.set_defaults(run=command_catalogue)
+
+    diff = commands.add_parser("diff", help="两个 git 版本之间名录的变化（中文 Markdown）")
+    diff.add_argument("base", help="原版本（如 origin/main）")
+    diff.add_argument("head", help="新版本（如 HEAD）")
+    diff.add_argument("--repo", type=Path, default=Path("."), help="git 仓库（默认当前目录）")
+    diff.add_argument("--path", default="directory", help="仓库中名录目录的路径（默认 directory）")
+    diff.set_defaults(run=command_diff)
+
+    new = commands.add_parser("new", parents=[directory], help="新建一条机构记录（缺少的内容会逐项询问）")
+    new.add_argument("--id", help="机构标识（默认由名称拼音生成）")
+    for path, label, _ in NEW_FIELDS:
+        new.add_argument("--" + path.split(".")[-1], help=label)
+    new.set_defaults(run=command_new)
+
+    imports = commands.add_parser("import", parents=[directory], help="从 Excel（.xlsx）或 CSV 导入机构")
+    imports.add_argument("file", type=Path, help=".xlsx 或 .csv 文件（CSV 可为 UTF-8 或 GB18030）")
+    imports.add_argument("--mapping", type=Path, help="列标题与字段的对应表（YAML：列标题: 字段）")
+    imports.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写文件")
+    imports.set_defaults(run=command_import)
 
     schema = commands.add_parser("schema", parents=[directory], help="生成记录的 JSON Schema")
     schema.add_argument("--output", type=Path, default=SCHEMA_PATH, help=f"输出文件（默认 {SCHEMA_PATH}）")

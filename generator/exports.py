@@ -10,6 +10,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from .table import columns, to_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,21 +22,9 @@ def neutralise(value: str) -> str:
 
 def export_rows(site) -> tuple[list[str], list[list[str]]]:
     """Return the Chinese column headings and one row of text per published record."""
-    labels = {d["key"]: d["label"] for d in site.taxonomy["disclosures"]}
-    headings = ["标识", "名称", "英文名称", "所在区", "层级", "服务功能", "服务产业", "运营机构", "统一社会信用代码", "地址", "联系人", "电话",
-                "服务热线", "电子邮箱", "网站", *labels.values(), "免费基础服务", "现有示范平台称号", "最近核实日期", "网页"]
-    rows = []
-    for record in site.records:
-        d, contacts, badge = record.data, record.data["contacts"], site.badges[record.id]
-        rows.append([
-            record.id, d["name"], d.get("name_en", ""), site.districts[d["district"]], site.tiers[d["tier"]],
-            "、".join(site.functions[f] for f in d["functions"]), "、".join(site.industries[i] for i in d.get("industries", [])),
-            d["operator"], d.get("credit_code", ""), d["address"], contacts.get("person", ""), contacts.get("phone", ""),
-            contacts.get("hotline", ""), contacts.get("email", ""), contacts.get("website", ""),
-            *(d["disclosures"][key] for key in labels), "、".join(d.get("free_services", [])),
-            f"{site.levels[badge['level']]}示范平台（{badge['year']}）" if badge else "", d["verified"].isoformat(), site.page_url(record),
-        ])
-    return headings, rows
+    table = columns(site)
+    rows = [[to_text(site, record, path, kind) for _, path, kind in table] for record in site.records]
+    return [heading for heading, _, _ in table], rows
 
 
 def write_json(site, path: Path) -> None:

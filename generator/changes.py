@@ -1,0 +1,137 @@
+"""What a change does to the directory: records added, removed, (un)published and changed, between two git revisions."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .directory import load_directory, reference_date
+from .problems import ERROR
+
+SHORT_FIELDS = ("name", "tier", "functions", "operator", "address", "contacts", "demonstration", "status", "verified")
+SHORT_DISCLOSURES = ("fees", "hours")
+
+
+class GitError(Exception):
+    """A revision or the repository could not be read."""
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode(errors="replace").strip() or f"git {' '.join(args)} 失败")
+    return result.stdout
+
+
+def checkout_directory(repo: Path, revision: str, directory: str, target: Path) -> Path:
+    """Write the directory folder as it was at a revision into target; return target."""
+    prefix = directory.strip("/") + "/"
+    names = _git(repo, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix).split(b"\0")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in filter(None, names):
+        path = name.decode()
+        out = target / path[len(prefix):]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(_git(repo, "show", f"{revision}:{path}"))
+    return target
+
+
+@dataclass
+class Change:
+    added: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    published: list = field(default_factory=list)
+    unpublished: list = field(default_factory=list)
+    changed: list = field(default_factory=list)  # (record, [(field, old, new)])
+    new_problems: list = field(default_factory=list)
+
+
+def _flatten(data: dict) -> dict:
+    flat = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{sub}": v for sub, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def compare(old, new, old_problems, new_problems) -> Change:
+    """Compare two loaded directories (either may be None when it does not load)."""
+    change = Change()
+    before = {r.id: r for r in (old.records if old else [])}
+    after = {r.id: r for r in (new.records if new else [])}
+    for rid in sorted(after.keys() - before.keys()):
+        change.added.append(after[rid])
+    for rid in sorted(before.keys() - after.keys()):
+        change.removed.append(before[rid])
+    for rid in sorted(before.keys() & after.keys()):
+        a, b = before[rid], after[rid]
+        if a.published != b.published:
+            (change.published if b.published else change.unpublished).append(b)
+        flat_a, flat_b = _flatten(a.data), _flatten(b.data)
+        fields = [(key, flat_a.get(key), flat_b.get(key)) for key in sorted(flat_a.keys() | flat_b.keys(), key=str)
+                  if flat_a.get(key) != flat_b.get(key)]
+        if fields:
+            change.changed.append((b, fields))
+    seen = {(p.code, Path(p.path).name, p.field, p.message) for p in old_problems}
+    change.new_problems = [p for p in new_problems if p.severity == ERROR and (p.code, Path(p.path).name, p.field, p.message) not in seen]
+    return change
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "（无）"
+    if isinstance(value, list):
+        return "、".join(_shown(v) if not isinstance(v, dict) else "，".join(f"{k}: {v2}" for k, v2 in v.items()) for v in value)
+    text = str(value).replace("\n", " ").replace("|", "\\|")
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _is_short(key: str) -> bool:
+    top = key.split(".")[0]
+    return top in SHORT_FIELDS or key in {f"disclosures.{k}" for k in SHORT_DISCLOSURES}
+
+
+def format_change(change: Change, base: str, head: str) -> str:
+    """Return the change summary in Chinese Markdown, for reviewers and the CI job summary."""
+    lines = [f"## 名录变更摘要（{base} → {head}）", ""]
+    if not any([change.added, change.removed, change.published, change.unpublished, change.changed, change.new_problems]):
+        return "\n".join(lines + ["本次修改没有改变任何机构记录。", ""])
+    counts = [("新增", change.added), ("删除", change.removed), ("恢复公开", change.published), ("停止公开", change.unpublished),
+              ("修改", change.changed)]
+    lines.append("，".join(f"{label} {len(items)} 家" for label, items in counts if items) + "。")
+    lines.append("")
+    for label, items in counts[:4]:
+        if items:
+            lines.append(f"### {label}")
+            lines += [f"- {r.data['name']}（`{r.folder}/{r.id}.yml`）" for r in items]
+            lines.append("")
+    if change.changed:
+        lines.append("### 修改")
+        for record, fields in change.changed:
+            lines.append(f"- **{record.data['name']}**（`{record.folder}/{record.id}.yml`）")
+            for key, old, new in fields:
+                if _is_short(key):
+                    lines.append(f"  - `{key}`：{_shown(old)} → {_shown(new)}")
+                else:
+                    lines.append(f"  - `{key}`：已修改")
+        lines.append("")
+    if change.new_problems:
+        lines.append("### 本次修改引入的数据问题")
+        lines += [f"- `{'/'.join(Path(p.path).parts[-2:])}` 第 {p.line} 行：{p.describe()}" for p in change.new_problems]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def diff_revisions(repo: Path, base: str, head: str, directory: str = "directory") -> str:
+    """Return the change summary between two revisions of the directory folder in a git repository."""
+    today = reference_date()
+    with tempfile.TemporaryDirectory() as work:
+        old_root = checkout_directory(repo, base, directory, Path(work) / "old")
+        new_root = checkout_directory(repo, head, directory, Path(work) / "new")
+        old, old_problems = load_directory(old_root, today)
+        new, new_problems = load_directory(new_root, today)
+        return format_change(compare(old, new, old_problems, new_problems), base, head)

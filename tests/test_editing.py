@@ -1,0 +1,170 @@
+"""The editing tools: diff between git revisions, spreadsheet import (xlsx and GB18030 csv), new from flags."""
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.__main__ import main
+from generator.directory import load_directory
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).parent.parent
+BUREAU_HEADINGS = ["机构名称", "区", "层级", "服务功能", "运营单位", "地址", "联系电话", "服务内容", "服务流程", "服务标准", "收费标准",
+                   "服务时间", "备注"]
+GOOD = ["示例检测中心", "浦东新区", "市级", "质量技术、综合服务", "示例运营有限公司", "上海市浦东新区示例路 9 号", "021-0000-0009",
+        "检测", "受理、检测、出报告", "七个工作日", "按目录收费", "工作日 9:00-17:00", "无"]
+
+
+def rows():
+    historical = GOOD.copy()
+    historical[0], historical[1] = "试例融资服务站", "南汇区"
+    same_pinyin = GOOD.copy()
+    same_pinyin[0], same_pinyin[1] = "示例检测中心站", "黄浦区"
+    unknown = GOOD.copy()
+    unknown[0], unknown[1] = "火星服务站", "火星区"
+    missing = GOOD.copy()
+    missing[0], missing[10] = "缺少收费标准的站", ""
+    duplicate = GOOD.copy()
+    duplicate[0] = "示例 检测中心"
+    quoted = GOOD.copy()
+    quoted[0], quoted[11] = "'=公式开头的中心", "9:00"
+    return [BUREAU_HEADINGS, GOOD, historical, same_pinyin, unknown, missing, duplicate, quoted]
+
+
+@pytest.fixture
+def target(tmp_path):
+    root = tmp_path / "directory"
+    root.mkdir()
+    shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
+    return root
+
+
+def check_report(out: str, root: Path):
+    assert "已写入 4 条记录，3 行未能导入。" in out
+    assert "第 3 行：历史区名 南汇区 已按 浦东新区 导入" in out
+    assert "第 5 行未导入：所在区“火星区”不在分类表中" in out
+    assert "第 6 行未导入：字段 disclosures.fees：缺少必填字段（收费标准）（请添加一行 fees: …）" in out
+    assert "第 7 行未导入：机构名称与 第 2 行 相同" in out
+    assert "未使用的列：备注" in out
+    written = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.yml"))
+    assert written == ["huangpu/shi-li-jian-ce-zhong-xin-zhan.yml", "pudong/gong-shi-kai-tou-de-zhong-xin.yml",
+                       "pudong/shi-li-jian-ce-zhong-xin.yml", "pudong/shi-li-rong-zi-fu-wu-zhan.yml"]
+    directory, problems = load_directory(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    record = next(r for r in directory.records if r.id == "shi-li-jian-ce-zhong-xin")
+    assert record.data["functions"] == ["quality", "comprehensive"] and record.data["tier"] == "city"
+    quoted = next(r for r in directory.records if r.id == "gong-shi-kai-tou-de-zhong-xin")
+    assert quoted.data["name"] == "=公式开头的中心" and quoted.data["disclosures"]["hours"] == "9:00"
+
+
+def test_import_xlsx_with_good_bad_and_historical_rows(target, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows():
+        book.active.append(row)
+    book.save(tmp_path / "机构.xlsx")
+    assert main(["import", str(tmp_path / "机构.xlsx"), "--directory", str(target)]) == 1
+    check_report(capsys.readouterr().out, target)
+
+
+def test_import_gb18030_csv(target, tmp_path, capsys):
+    path = tmp_path / "机构.csv"
+    with path.open("w", encoding="gb18030", newline="") as handle:
+        csv.writer(handle).writerows(rows())
+    assert main(["import", str(path), "--directory", str(target)]) == 1
+    check_report(capsys.readouterr().out, target)
+
+
+def test_import_dry_run_writes_nothing(target, tmp_path, capsys):
+    path = tmp_path / "机构.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows()[:2])
+    assert main(["import", str(path), "--directory", str(target), "--dry-run"]) == 0
+    assert "将写入 1 条记录，0 行未能导入。" in capsys.readouterr().out
+    assert list(target.glob("*/*.yml")) == []
+
+
+def test_mapping_file_names_other_headings(target, tmp_path, capsys):
+    path = tmp_path / "机构.csv"
+    table = rows()[:2]
+    table[0][0] = "单位全称"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    (tmp_path / "map.yml").write_text("单位全称: name\n", encoding="utf-8")
+    assert main(["import", str(path), "--directory", str(target), "--mapping", str(tmp_path / "map.yml")]) == 0
+    assert [p.name for p in target.glob("*/*.yml")] == ["shi-li-jian-ce-zhong-xin.yml"]
+
+
+@pytest.mark.parametrize("name", ["directory.csv", "directory.xlsx"])
+def test_exports_import_back_to_the_same_published_records(sample_site, target, name, capsys):
+    assert main(["import", str(sample_site / "downloads" / name), "--directory", str(target)]) == 0
+    original, _ = load_directory(ROOT / "directory")
+    imported, problems = load_directory(target)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert {r.id: r.data for r in imported.records} == {r.id: r.data for r in original.published}
+
+
+def test_new_from_flags_writes_a_valid_record_and_refuses_to_overwrite(target, capsys):
+    flags = ["new", "--directory", str(target), "--name", "新建示例站", "--district", "静安区", "--tier", "street",
+             "--functions", "创业辅导", "--operator", "示例公司", "--address", "上海市静安区示例路 1 号", "--phone", "021-0000-0001",
+             "--content", "创业辅导", "--process", "预约、辅导", "--standards", "当天回复", "--fees", "免费", "--hours", "9:00-17:00"]
+    assert main(flags) == 0
+    path = target / "jingan" / "xin-jian-shi-li-zhan.yml"
+    assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../../schema/institution.schema.json\n")
+    directory, problems = load_directory(target)
+    assert problems == [] and directory.records[0].data["functions"] == ["startup"]
+    assert main([*flags, "--id", "xin-jian-shi-li-zhan"]) == 1
+    assert "已存在，不会覆盖" in capsys.readouterr().err
+
+
+def test_new_without_required_fields_writes_nothing(target, capsys):
+    assert main(["new", "--directory", str(target), "--name", "不完整", "--district", "pudong", "--tier", "city",
+                 "--functions", "quality"]) == 1
+    assert "记录还不完整，没有写入" in capsys.readouterr().err
+    assert list(target.glob("*/*.yml")) == []
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"})
+
+
+def test_diff_between_revisions(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "valid", repo / "directory")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    center = repo / "directory" / "pudong" / "test-center.yml"
+    text = center.read_text(encoding="utf-8")
+    center.write_text(text.replace('"021-0000-0001"', '"021-0000-0099"').replace("按目录收费，咨询免费", "全部免费")
+                      .replace("verified: 2026-10-01", "status: suspended\nverified: 2026-10-01"), encoding="utf-8")
+    (repo / "directory" / "huangpu" / "test-finance.yml").unlink()
+    added = text.replace("测试检测中心", "新增检测中心").replace("Test Centre", "New Centre").replace("tier: city", "tier: galaxy")
+    (repo / "directory" / "pudong" / "new-center.yml").write_text(added, encoding="utf-8")
+    (repo / "directory" / "pudong" / "second-center.yml").write_text(
+        text.replace("测试检测中心", "第二检测中心").replace("Test Centre", "Second Centre"), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "head")
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "## 名录变更摘要（HEAD~1 → HEAD）" in out
+    assert "新增 1 家，删除 1 家，停止公开 1 家，修改 1 家。" in out
+    assert "### 新增\n- 第二检测中心（`pudong/second-center.yml`）" in out
+    assert "### 删除\n- 测试融资服务站（`huangpu/test-finance.yml`）" in out
+    assert "### 停止公开\n- 测试检测中心（`pudong/test-center.yml`）" in out
+    assert "  - `contacts.phone`：021-0000-0001 → 021-0000-0099" in out
+    assert "  - `disclosures.fees`：按目录收费，咨询免费 → 全部免费" in out
+    assert "  - `status`：（无） → suspended" in out
+    assert "### 本次修改引入的数据问题\n- `pudong/new-center.yml` 第 4 行：字段 tier：galaxy 不在分类表" in out
+
+
+def test_diff_of_an_unknown_revision_is_a_usage_error(tmp_path, capsys):
+    git(tmp_path, "init", "-q")
+    assert main(["diff", "nope", "HEAD", "--repo", str(tmp_path)]) == 2
+    assert "无法读取 git 版本" in capsys.readouterr().err
