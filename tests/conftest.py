@@ -1,5 +1,6 @@
 import datetime
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,9 @@ def sample_site(tmp_path_factory) -> Path:
     return build(ROOT / "directory", tmp_path_factory.mktemp("sample") / "site")
 
 
-@pytest.fixture(scope="session")
-def serve(sample_site):
-    """Serve the built sample site on 127.0.0.1 for the browser tests; yields the base URL."""
+@contextmanager
+def serving(folder: Path):
+    """Serve a folder on 127.0.0.1 while the block runs; yields the base URL."""
     import functools
     import http.server
     import threading
@@ -35,11 +36,19 @@ def serve(sample_site):
         def log_message(self, *args):
             pass
 
-    handler = functools.partial(Quiet, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def serve(sample_site):
+    """The built sample site served for the browser tests; yields the base URL."""
+    with serving(sample_site) as url:
+        yield url
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from generator.directory import load_directory
 from generator.load import parse_yaml
 from generator.schema import FIXED_CHOICES, RECORD, Context
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, serving
 from tests.sitebuild import ROOT, build
 
 INJECTED = "img[src='x'], svg[onload], iframe, a[href^='javascript'], script:not([src])"
@@ -29,18 +29,8 @@ def hostile_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site):
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(hostile_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(hostile_site) as url:
+        yield url
 
 
 def test_hostile_records_are_schema_valid():
