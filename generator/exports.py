@@ -29,9 +29,9 @@ def export_rows(site) -> tuple[list[str], list[list[str]]]:
 
 def write_json(site, path: Path) -> None:
     """Write the published records with their derived fields (current demonstration level, page URL)."""
-    records = [json.loads(site.record_json(record, site.page_url(record))) for record in site.records]
+    records = [site.record_data(record) for record in site.records]
     payload = {"title": site.taxonomy["site"]["title"], "edition": site.edition.isoformat(), "count": len(records), "records": records}
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
 
 
 def write_csv(site, path: Path, table=None) -> None:

@@ -163,11 +163,14 @@ class Site:
         facets = [(key, label, list(options.items())) for key, label, options in facets]
         return Page("search.md", "搜索", self._render("search.html", "search.md", facets=facets))
 
-    def record_json(self, record, url: str) -> str:
-        """Return a published record as JSON with its derived fields."""
+    def record_data(self, record) -> dict:
+        """Return a published record with its derived fields (page URL, current demonstration level)."""
         badge = self.badges[record.id]
-        data = {"id": record.id, **record.data, "url": url, "current_demonstration_level": badge["level"] if badge else None}
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+        return {"id": record.id, **record.data, "url": self.page_url(record), "current_demonstration_level": badge["level"] if badge else None}
+
+    def record_json(self, record) -> str:
+        """Return a published record as JSON with its derived fields."""
+        return json.dumps(self.record_data(record), ensure_ascii=False, indent=2, default=str) + "\n"
 
     def pages(self, edit_url, report_url) -> list[Page]:
         """Return every generated page."""

@@ -111,8 +111,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, page.src_uri, content=_front_matter(page.title), inclusion=inclusion))
             self.pages[page.src_uri] = page.html
         for record in self.site.records:
-            content = self.site.record_json(record, self.site.page_url(record))
-            files.append(File.generated(config, f"institutions/{record.id}.json", content=content))
+            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record)))
         files.append(File.generated(config, "search/lunr-index.json", content=dump_json(build_search_index(self.site))))
         files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(self.site))))
         for name, source in SEARCH_ASSETS.items():
