@@ -135,3 +135,16 @@ def test_record_json_carries_derived_fields(sample_site):
 @pytest.mark.parametrize("url", ["", "stats", "demonstration", "about", "editing"])
 def test_index_pages_exist(sample_site, url):
     assert "<h1" in read(sample_site, url)
+
+
+def test_home_and_about_link_every_download_with_its_size_and_the_data_date(sample_site):
+    downloads = sorted(p.name for p in (sample_site / "downloads").iterdir())
+    assert downloads[:2] == ["catalogue-baoshan.pdf", "catalogue-changning.pdf"] and "directory.xlsx" in downloads
+    edition = max(r.data["verified"] for r in PUBLISHED).isoformat()
+    for url, prefix in [("", "downloads/"), ("about", "../downloads/")]:
+        html = read(sample_site, url)
+        assert f"数据截至 {edition}" in html
+        for name in downloads:
+            assert f'href="{prefix}{name}"' in html, (url, name)
+        size = (sample_site / "downloads" / "directory.csv").stat().st_size
+        assert f"全部数据（CSV，可用 Excel 打开）</a>（{-(-size // 1024)} KB）" in html
