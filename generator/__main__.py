@@ -14,7 +14,7 @@ from pathlib import Path
 from .catalogue import PAPER_SIZES, CatalogueError, write_catalogues
 from .directory import load_directory, load_taxonomy, reference_date
 from .problems import FORMATS, has_errors, sort_problems
-from .schema import record_json_schema
+from .schema import SLUG, record_json_schema
 
 SCHEMA_PATH = Path("schema/institution.schema.json")
 CACHE = Path(".cache/catalogue")  # laid-out districts by content hash: unchanged districts are not set again
@@ -132,6 +132,9 @@ def command_new(args) -> int:
         if value:
             set_field(data, path, from_text(site, path, kind, value))
     data["verified"] = reference_date()
+    if args.id is not None and not SLUG.fullmatch(args.id):
+        print(f"机构标识 {args.id} 不合法：只用小写英文字母、数字和连字符，如 pudong-ip-center", file=sys.stderr)
+        return 2
     record_id = args.id or slug_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")})
     folder = data.get("district", "")
     if folder not in site.districts:

@@ -168,3 +168,10 @@ def test_diff_of_an_unknown_revision_is_a_usage_error(tmp_path, capsys):
     git(tmp_path, "init", "-q")
     assert main(["diff", "nope", "HEAD", "--repo", str(tmp_path)]) == 2
     assert "无法读取 git 版本" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", ["../outside", "pudong/x", "X", "a b", ".."])
+def test_new_refuses_ids_that_are_not_slugs(target, tmp_path, bad, capsys):
+    assert main(["new", "--directory", str(target), "--id", bad, "--name", "x", "--district", "pudong"]) == 2
+    assert "不合法" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["directory"]

@@ -79,6 +79,8 @@ def test_valid_fixture_has_no_problems(valid_dir):
          "字段 evaluations[1].grade：good 不在分类表（taxonomy.yml）的等级中（可选值：excellent、pass、fail）")),
         ("website: https://test-center.example.org/", "website: javascript:alert(1)", ("bad-url", RECORD.as_posix(), 13, "contacts.website",
          "字段 contacts.website：javascript:alert(1) 不是 http(s) 网址（请写完整网址，如 https://www.example.org/）")),
+        ("website: https://test-center.example.org/", "website: data:text/html,<script>alert(1)</script>", ("bad-url", RECORD.as_posix(),
+         13, "contacts.website", "字段 contacts.website：data:text/html,<script>alert(1)</script> 不是 http(s) 网址（请写完整网址，如 https://www.example.org/）")),
         ("email: service@test-center.example.org", "email: service@@example", ("bad-email", RECORD.as_posix(), 12, "contacts.email",
          "字段 contacts.email：service@@example 不是有效的电子邮箱地址（格式如 service@example.org）")),
         ("credit_code: 91310115MA1K000003", "credit_code: 91310115MA1K000004", ("bad-credit-code", RECORD.as_posix(), 8, "credit_code",
