@@ -121,10 +121,8 @@ def _render_index(paper: str, numbers: dict) -> bytes:
     return _render(_page(_SITE, "catalogue-index.html", paper, letters=_index_entries(_SITE), numbers=numbers))[0]
 
 
-def compose(site, chunks: dict, paper: str = "A4", only: str | None = None, pool=None) -> list[bytes]:
-    """Return the parts of a catalogue in order: front (cover and contents), districts, and the index when complete.
-
-    With a pool, the index is set in another process while this one sets the contents."""
+def front(site, chunks: dict, paper: str = "A4", only: str | None = None) -> tuple[bytes, dict[str, int]]:
+    """Return the cover and contents (PDF) and the page number of every anchor in the districts that follow."""
     districts = [only] if only else list(chunks)
     count = sum(r.data["district"] in districts for r in site.records)
 
@@ -136,25 +134,15 @@ def compose(site, chunks: dict, paper: str = "A4", only: str | None = None, pool
             start += pages
         return numbers | {"index": start + 1}
 
-    # The contents' own length decides where the districts start: set it until its page count stops changing,
-    # starting from the cover plus about 36 contents lines a page.
-    lines = len(districts) + sum(1 for name in districts for anchor in chunks[name][2] if anchor.startswith(f"d-{name}-")) + 2
-    front_pages, rendered = 1 + -(-lines // (36 if paper == "A4" else 24)), None
-    guess = front_pages
-    index = pool.submit(_render_index, paper, number_pages(guess)) if pool and not only else None
-    for _ in range(3):
+    # The contents' own length decides where the districts start: set it until its page count stops changing.
+    front_pages = 2
+    for _ in range(4):
         numbers = number_pages(front_pages)
         rendered = _render(_page(site, "catalogue-front.html", paper, districts=districts, numbers=numbers, only=only, count=count))
         if rendered[1] == front_pages:
             break
         front_pages = rendered[1]
-    parts = [rendered[0]] + [chunks[d][0] for d in districts]
-    if not only:
-        if index is not None and front_pages == guess:
-            parts.append(index.result())
-        else:
-            parts.append(_render(_page(site, "catalogue-index.html", paper, letters=_index_entries(site), numbers=numbers))[0])
-    return parts
+    return rendered[0], numbers
 
 
 def join(site, parts: list[bytes], stamps: list[bytes], out: Path, outline: list[tuple[str, int]], title: str) -> int:
@@ -191,7 +179,7 @@ def _outline(site, chunks, parts, districts) -> list[tuple[str, int]]:
 
 def _write_district(district: str, chunk, out: Path, paper: str, stamps: list[bytes]) -> int:
     site = _SITE
-    parts = compose(site, {district: chunk}, paper, district)
+    parts = [front(site, {district: chunk}, paper, district)[0], chunk[0]]
     title = f"{site.taxonomy['site']['title']}（{site.districts[district]}）"
     return join(site, parts, stamps, out, _outline(site, {district: chunk}, parts, [district]), title)
 
@@ -214,13 +202,16 @@ def write_catalogues(site, folder: Path, paper: str = "A4", cache: Path | None =
             chunks[name] = future.result()
             _progress(f"  排版 {len(chunks)}/{len(districts)}：{site.districts[name]}（{chunks[name][1]} 页）")
         chunks = {d: chunks[d] for d in districts}
-        parts = compose(site, chunks, paper, pool=pool)
-        total = sum(_pages(p) for p in parts)
+        cover, numbers = front(site, chunks, paper)
+        index = pool.submit(_render_index, paper, numbers)
+        # Numbered pages for at most the whole catalogue (the index has fewer pages than a third of its names),
+        # set in two halves beside the index; a district's own catalogue takes the first of the same pages.
+        total = numbers["index"] + len(site.records) // 30 + 2
         half = total // 2
         stamps = [job.result() for job in (pool.submit(_render_stamps, paper, 1, half),
                                            pool.submit(_render_stamps, paper, half + 1, total - half))]
-        # A district's own catalogue is shorter than the whole one: it takes the first of the same numbered pages.
         district_jobs = [pool.submit(_write_district, d, chunks[d], folder / f"catalogue-{d}.pdf", paper, stamps) for d in districts]
+        parts = [cover] + [chunks[d][0] for d in districts] + [index.result()]
         pages = join(site, parts, stamps, folder / "catalogue.pdf", _outline(site, chunks, parts, districts), site.taxonomy["site"]["title"])
         for job in district_jobs:
             job.result()
