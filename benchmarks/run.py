@@ -57,9 +57,11 @@ def measure(command: list[str]) -> tuple[float, float]:
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         peak = 0.0
+        # Reading PSS walks every page table, so sample sparingly: often enough for phases that last seconds,
+        # rarely enough not to slow down what is being measured.
         while process.poll() is None:
             peak = max(peak, _tree_pss_mb(process.pid))
-            time.sleep(0.5)
+            time.sleep(2)
         elapsed = time.monotonic() - started
         if process.returncode != 0:
             log.seek(0)
