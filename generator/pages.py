@@ -132,6 +132,28 @@ class Site:
         html = self._render("function.html", src, function=function, records=records, groups=[g for g in groups if g[1]])
         return Page(src, function["name"], html)
 
+    def structured_data(self, record) -> str:
+        """Return schema.org JSON-LD of a record, safe to place inside a <script> element."""
+        data, contacts = record.data, record.data["contacts"]
+        district = self.districts[data["district"]]
+        labels = {d["key"]: d["label"] for d in self.taxonomy["disclosures"]}
+        item = {
+            "@context": "https://schema.org", "@type": "Organization", "@id": self.page_url(record), "name": data["name"],
+            "url": self.page_url(record), "areaServed": {"@type": "AdministrativeArea", "name": district},
+            "address": {"@type": "PostalAddress", "streetAddress": data["address"], "addressLocality": district,
+                        "addressRegion": "上海市", "addressCountry": "CN"},
+            "makesOffer": {"@type": "Offer", "description": f"{labels['fees']}：{data['disclosures']['fees']}",
+                           "itemOffered": {"@type": "Service", "name": "、".join(self.functions[f] for f in data["functions"]),
+                                           "description": data["disclosures"]["content"],
+                                           "hoursAvailable": data["disclosures"]["hours"], "areaServed": district}},
+        }
+        optional = {"alternateName": data.get("name_en"), "telephone": contacts.get("phone") or contacts.get("hotline"),
+                    "email": contacts.get("email"), "sameAs": contacts.get("website"), "taxID": data.get("credit_code"),
+                    "description": data.get("description")}
+        item |= {key: value for key, value in optional.items() if value}
+        text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
     def render_institution(self, record, edit_url: str, report_url: str) -> Page:
         """Return one institution's page with its five disclosures in the taxonomy's order."""
         evaluations = sorted(record.data.get("evaluations", []), key=lambda e: e["year"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import tempfile
 from html import escape
@@ -19,9 +20,11 @@ from mkdocs.structure.files import File, InclusionLevel
 from .catalogue import write_catalogues
 from .directory import load_directory, reference_date
 from .exports import write_exports
+from .hsds import write_hsds
 from .pages import Site
 from .search import build_result_list, build_search_index, dump_json
 
+log = logging.getLogger("mkdocs.plugins.directory")
 DOWNLOADS_MARKER = "<!-- downloads -->"
 ASSETS = Path(__file__).parent / "assets"
 # lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
@@ -61,6 +64,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.root = root
         self.site = Site(directory, reference_date(), config.site_url or "")
         config.site_name = directory.taxonomy["site"]["title"]
+        if not config.site_url:
+            log.warning("mkdocs.yml 没有设置 site_url：sitemap.xml 将为空，二维码和数据中的网页地址只能是相对路径。")
         generated_nav = [
             {"首页": "index.md"},
             {"搜索": "search.md"},
@@ -89,6 +94,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             paths = write_catalogues(self.site, self.downloads_dir, **self.catalogue) + paths
         for path in paths:
             files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
+        for path in write_hsds(self.site, self.downloads_dir / "hsds"):
+            files.append(File.generated(config, f"downloads/hsds/{path.name}", abs_src_path=str(path)))
         self.site.downloads = [(path.name, path.stat().st_size) for path in paths]
 
     def on_post_build(self, config):

@@ -19,7 +19,7 @@ from generator.schema import FIXED_CHOICES, RECORD, Context
 from tests.conftest import FIXTURES, serving
 from tests.sitebuild import ROOT, build
 
-INJECTED = "img[src='x'], svg[onload], iframe, a[href^='javascript'], script:not([src])"
+INJECTED = "img[src='x'], svg[onload], iframe, a[href^='javascript'], script:not([src]):not([type='application/ld+json'])"
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +131,13 @@ def test_a_killed_build_leaves_the_previous_site_intact(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (site / "institutions").is_dir()
     assert not list(tmp_path.glob(".site-*")), "a rerun removes what the killed build left behind"
+
+
+def test_json_ld_cannot_be_closed_by_record_text(hostile_site):
+    import json
+    import re
+
+    html = (hostile_site / "institutions" / "script-name" / "index.html").read_text(encoding="utf-8")
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert "<" not in block
+    assert json.loads(block)["name"] == "<script>alert('name')</script>检测中心"

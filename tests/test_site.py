@@ -138,7 +138,7 @@ def test_index_pages_exist(sample_site, url):
 
 
 def test_home_and_about_link_every_download_with_its_size_and_the_data_date(sample_site):
-    downloads = sorted(p.name for p in (sample_site / "downloads").iterdir())
+    downloads = sorted(p.name for p in (sample_site / "downloads").iterdir() if p.is_file())
     assert downloads[:2] == ["catalogue-baoshan.pdf", "catalogue-changning.pdf"] and "directory.xlsx" in downloads
     edition = max(r.data["verified"] for r in PUBLISHED).isoformat()
     for url, prefix in [("", "downloads/"), ("about", "../downloads/")]:
@@ -148,3 +148,60 @@ def test_home_and_about_link_every_download_with_its_size_and_the_data_date(samp
             assert f'href="{prefix}{name}"' in html, (url, name)
         size = (sample_site / "downloads" / "directory.csv").stat().st_size
         assert f"全部数据（CSV，可用 Excel 打开）</a>（{-(-size // 1024)} KB）" in html
+
+
+def _json_ld(html):
+    import json
+
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_institution_pages_carry_schema_org_json_ld(sample_site):
+    for record in PUBLISHED:
+        data = _json_ld(read(sample_site, f"institutions/{record.id}"))
+        assert data["@type"] == "Organization" and data["@context"] == "https://schema.org"
+        assert data["name"] == record.data["name"]
+        assert data["url"] == f"https://directory.example.org/institutions/{record.id}/"
+        assert data["address"]["streetAddress"] == record.data["address"]
+        assert data["areaServed"]["name"] == DIRECTORY.choices("districts")[record.data["district"]]
+        assert data["makesOffer"]["itemOffered"]["description"] == record.data["disclosures"]["content"]
+        assert data["makesOffer"]["itemOffered"]["hoursAvailable"] == record.data["disclosures"]["hours"]
+        contacts = record.data["contacts"]
+        if contacts.get("phone") or contacts.get("hotline"):
+            assert data["telephone"] == contacts.get("phone") or contacts.get("hotline")
+
+
+def test_sitemap_lists_every_published_page_and_nothing_unpublished(sample_site):
+    sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
+    for record in PUBLISHED:
+        assert f"<loc>https://directory.example.org/institutions/{record.id}/</loc>" in sitemap
+    for record in UNPUBLISHED:
+        assert record.id not in sitemap
+    for url in ("search/", "stats/", "demonstration/", "districts/pudong/", "functions/quality/"):
+        assert f"<loc>https://directory.example.org/{url}</loc>" in sitemap
+
+
+def test_hsds_export_carries_every_published_institution(sample_site):
+    import csv
+    import json
+
+    folder = sample_site / "downloads" / "hsds"
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]] == ["organizations", "services", "locations", "physical_addresses", "phones",
+                                                         "schedules"]
+    tables = {}
+    for resource in package["resources"]:
+        with (folder / resource["path"]).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0]) == [f["name"] for f in resource["schema"]["fields"]]
+        tables[resource["name"]] = rows
+    assert {r["id"] for r in tables["organizations"]} == {r.id for r in PUBLISHED}
+    services = {s["organization_id"]: s for s in tables["services"]}
+    schedules = {s["service_id"]: s for s in tables["schedules"]}
+    for record in PUBLISHED:
+        service = services[record.id]
+        assert service["fees"] == record.data["disclosures"]["fees"]
+        assert service["application_process"] == record.data["disclosures"]["process"]
+        assert schedules[service["id"]]["description"] == record.data["disclosures"]["hours"]
