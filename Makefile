@@ -19,6 +19,12 @@ system-site:
 
 system-test:
 	@.ci/system-packages $(TEST_PACKAGES)
+	@command -v npm >/dev/null || .ci/system-packages npm
+
+# test-only JavaScript (axe-core), pinned by package-lock.json
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 site: system-site $(VENV)/.installed
 	$(BIN)/python -m generator build
@@ -29,11 +35,11 @@ serve: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check generator tests benchmarks
 
-test: system-test $(VENV)/.installed lint
+test: system-test $(VENV)/.installed node_modules/.installed lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) site
+	rm -rf $(VENV) site node_modules
 
 # make bench [N=1000,3000,10000]: validation, build and search figures by directory size (table + benchmarks/results/)
 bench: system-test $(VENV)/.installed
