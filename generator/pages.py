@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pypinyin import lazy_pinyin
 
 from .checks import current_titles
+from .feed import MAX_EVENTS, History, summary
 from .stats import compute_stats
 
 templates = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
@@ -60,6 +61,7 @@ class Site:
         self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
         self.records = sorted(directory.published, key=self.sort_key)
         self.downloads: list[tuple[str, int]] = []
+        self.history = History([])  # the changes read from git; set by the plugin
         self.districts = directory.choices("districts")
         self.functions = directory.choices("functions")
         self.tiers = directory.choices("tiers")
@@ -185,6 +187,15 @@ class Site:
         facets = [(key, label, list(options.items())) for key, label, options in facets]
         return Page("search.md", "搜索", self._render("search.html", "search.md", facets=facets))
 
+    def render_changes(self) -> Page:
+        """Return the "最近更新" page: the same changes as feed.xml, grouped by day."""
+        days = defaultdict(list)
+        for event in self.history.events:
+            days[event.date[:10]].append(event)
+        html = self._render("changes.html", "changes.md", history=self.history, days=list(days.items()), summary=summary,
+                            published={r.id for r in self.records}, limit=MAX_EVENTS)
+        return Page("changes.md", "最近更新", html)
+
     def record_data(self, record) -> dict:
         """Return a published record with its derived fields (page URL, current demonstration level)."""
         badge = self.badges[record.id]
@@ -199,6 +210,6 @@ class Site:
         pages = [self.render_home()]
         pages += [self.render_district(d) for d in self.districts]
         pages += [self.render_function(f) for f in self.functions]
-        pages += [self.render_search(), self.render_demonstration(), self.render_stats()]
+        pages += [self.render_search(), self.render_demonstration(), self.render_stats(), self.render_changes()]
         pages += [self.render_institution(r, edit_url(r), report_url(r)) for r in self.records]
         return pages

@@ -18,8 +18,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
 from .catalogue import write_catalogues
-from .directory import load_directory, reference_date
+from .directory import load_directory, load_taxonomy, reference_date
 from .exports import write_exports
+from .feed import read_history, render_feed
 from .hsds import write_hsds
 from .pages import Site
 from .search import build_result_list, build_search_index, dump_json
@@ -63,6 +64,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
         self.root = root
         self.site = Site(directory, reference_date(), config.site_url or "")
+        _, choices, _ = load_taxonomy(root)
+        labels = {d["key"]: d["label"] for d in directory.taxonomy["disclosures"]}
+        self.site.history = read_history(root, choices, labels)
         config.site_name = directory.taxonomy["site"]["title"]
         if not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：sitemap.xml 将为空，二维码和数据中的网页地址只能是相对路径。")
@@ -73,6 +77,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in self.site.functions.items()]},
             {"示范平台": "demonstration.md"},
             {"统计": "stats.md"},
+            {"最近更新": "changes.md"},
         ]
         config.nav = generated_nav + (config.nav or [])
         return config
@@ -119,6 +124,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             self.pages[page.src_uri] = page.html
         for record in self.site.records:
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record)))
+        site = self.site.taxonomy["site"]
+        feed = render_feed(self.site.history, site["title"], site["authority"], self.site.site_url, {r.id for r in self.site.records},
+                           f"{self.site.today.isoformat()}T00:00:00Z")
+        files.append(File.generated(config, "feed.xml", content=feed))
         files.append(File.generated(config, "search/lunr-index.json", content=dump_json(build_search_index(self.site))))
         files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(self.site))))
         for name, source in SEARCH_ASSETS.items():

@@ -1,0 +1,197 @@
+"""The change feed: what happened to published institutions, read from the git history of the directory folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+from .load import MAX_BYTES, parse_yaml
+from .schema import MISSING, RECORD, Context
+
+ATOM = "http://www.w3.org/2005/Atom"
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "unpublished": "停止公开"}
+MAX_COMMITS = 200
+MAX_EVENTS = 100
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class Event:
+    """One change to one institution in one commit."""
+
+    commit: str
+    date: str  # the commit's ISO 8601 date, which makes the entry's id and time stable
+    kind: str  # a key of KINDS
+    record_id: str
+    name: str
+    fields: list[str] = field(default_factory=list)  # Chinese labels of the changed fields
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+
+@dataclass
+class History:
+    events: list[Event]
+    note: str = ""  # why the history is missing or incomplete, for the page
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False)
+    except OSError:
+        return None
+    return result.stdout.decode() if result.returncode == 0 else None
+
+
+class _Blobs:
+    """Reads file contents at revisions through one `git cat-file --batch` process."""
+
+    def __init__(self, top: Path):
+        self.process = subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def read(self, revision: str, path: str) -> bytes | None:
+        self.process.stdin.write(f"{revision}:{path}\n".encode())
+        self.process.stdin.flush()
+        header = self.process.stdout.readline().split()
+        if len(header) != 3:
+            return None
+        data = self.process.stdout.read(int(header[2]) + 1)[:-1]
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def _record(blobs: _Blobs, revision: str, path: str, choices: dict) -> dict | None:
+    raw = blobs.read(revision, path)
+    if raw is None or len(raw) > MAX_BYTES:
+        return None
+    try:
+        node, problems = parse_yaml(path, raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+    if node is None or problems:  # a version that did not load was not on the site either
+        return None
+    data = RECORD.convert(node, "", Context(path, choices))
+    return None if data is MISSING or not isinstance(data.get("name"), str) else data
+
+
+def _published(data: dict | None) -> bool:
+    return data is not None and data.get("status", "active") == "active"
+
+
+def changed_fields(old: dict, new: dict, disclosure_labels: dict[str, str]) -> list[str]:
+    """Return the Chinese labels of the fields that differ, each disclosure by its own label."""
+    labels = []
+    for key, spec in RECORD.fields.items():
+        if old.get(key) == new.get(key):
+            continue
+        if key == "disclosures":
+            before, after = old.get(key) or {}, new.get(key) or {}
+            labels += [label for k, label in disclosure_labels.items() if before.get(k) != after.get(k)]
+        else:
+            labels.append(spec.label)
+    return labels
+
+
+def read_history(root: Path, choices: dict, disclosure_labels: dict[str, str],
+                 max_commits: int = MAX_COMMITS, max_events: int = MAX_EVENTS) -> History:
+    """Return the changes to published records in the latest commits that touched `root`, newest first."""
+    root = Path(root).resolve()
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None:
+        return History([], "名录数据不在 git 仓库中，无法列出修改历史。")
+    top = Path(top.strip())
+    prefix = Path(os.path.relpath(root, top)).as_posix()
+    shallow_file = _git(top, "rev-parse", "--git-path", "shallow")
+    shallow_path = top / shallow_file.strip() if shallow_file else None
+    shallow = set(shallow_path.read_text().split()) if shallow_path and shallow_path.is_file() else set()
+    log = _git(top, "log", "--first-parent", f"-n{max_commits}", "--format=%H %P%x09%cI", "HEAD", "--", prefix) or ""
+    events, note = [], ""
+    blobs = _Blobs(top)
+    try:
+        for line in log.splitlines():
+            hashes, date = line.split("\t")
+            commit, *parents = hashes.split()
+            if commit in shallow:
+                note = "仓库只取了部分历史（浅克隆），更早的修改没有列出。"
+                break
+            parent = parents[0] if parents else EMPTY_TREE
+            events += _commit_events(blobs, top, prefix, commit, parent, date, choices, disclosure_labels)
+            if len(events) >= max_events:
+                break
+    finally:
+        blobs.close()
+    return History(events[:max_events], note)
+
+
+def _commit_events(blobs, top, prefix, commit, parent, date, choices, disclosure_labels) -> list[Event]:
+    listing = _git(top, "diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit, "--", prefix) or ""
+    events = []
+    for path in sorted(filter(None, listing.split("\0"))):
+        parts = path[len(prefix) + 1:].split("/") if prefix != "." else path.split("/")
+        if len(parts) != 2 or not parts[1].endswith(".yml"):
+            continue
+        record_id = parts[1][:-4]
+        old = _record(blobs, parent, path, choices) if parent != EMPTY_TREE else None
+        new = _record(blobs, commit, path, choices)
+        was, now = _published(old), _published(new)
+        if now and not was:
+            kind, fields = ("added" if old is None else "republished"), []
+        elif was and not now:
+            kind, fields = "unpublished", []
+        elif was and now:
+            kind, fields = "changed", changed_fields(old, new, disclosure_labels)
+            if not fields:
+                continue
+        else:
+            continue
+        events.append(Event(commit, date, kind, record_id, (new if now else old)["name"], fields))
+    return events
+
+
+def _text(parent, tag: str, text: str = "", **attributes) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    if text:
+        element.text = _NOT_XML.sub("", text)
+    return element
+
+
+def render_feed(history: History, title: str, authority: str, site_url: str, published_ids: set[str], fallback_date: str) -> bytes:
+    """Return the Atom feed of the history: one entry per change, ids built from the commit and the record."""
+    site_url = site_url.rstrip("/") + "/" if site_url else ""
+    host = urlsplit(site_url).hostname or "directory.invalid"
+    ElementTree.register_namespace("", ATOM)
+    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    _text(feed, "id", f"{site_url}feed.xml" if site_url else f"tag:{host},2026:feed")
+    _text(feed, "title", f"{title}：最近更新")
+    _text(feed, "updated", history.events[0].date if history.events else fallback_date)
+    _text(_text(feed, "author"), "name", authority)
+    _text(feed, "link", rel="self", href=f"{site_url}feed.xml")
+    _text(feed, "link", rel="alternate", href=f"{site_url}changes/")
+    for event in history.events:
+        entry = _text(feed, "entry")
+        _text(entry, "id", f"tag:{host},{event.date[:10]}:{event.commit}/{event.record_id}")
+        _text(entry, "title", f"{event.label}：{event.name}")
+        _text(entry, "updated", event.date)
+        page = f"institutions/{event.record_id}/" if event.record_id in published_ids else "changes/"
+        _text(entry, "link", rel="alternate", href=site_url + page)
+        _text(entry, "summary", summary(event), type="text")
+    ElementTree.indent(feed)
+    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def summary(event: Event) -> str:
+    """Return one sentence on what changed."""
+    if event.kind == "changed":
+        return "修改了：" + "、".join(event.fields)
+    return {"added": "新收录到名录。", "republished": "重新在名录中公开。", "unpublished": "不再在名录中公开。"}[event.kind]
