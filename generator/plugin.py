@@ -6,6 +6,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +23,8 @@ from .directory import load_directory, load_taxonomy, reference_date
 from .exports import write_exports
 from .feed import read_history, render_feed
 from .hsds import write_hsds
+from .offline import NAME as OFFLINE_ZIP
+from .offline import write_offline_zip
 from .pages import Site
 from .search import build_result_list, build_search_index, dump_json
 
@@ -105,6 +108,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_post_build(self, config):
         shutil.rmtree(self.downloads_dir, ignore_errors=True)
+        started = time.monotonic()
+        write_offline_zip(Path(config.site_dir), Path(config.site_dir) / "downloads" / OFFLINE_ZIP)
+        log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}（用时 {time.monotonic() - started:.1f} 秒）")
 
     def on_build_error(self, error):
         if getattr(self, "downloads_dir", None):

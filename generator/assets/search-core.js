@@ -101,7 +101,42 @@
     return { order: order, fallback: fallback, tokens: tokens };
   }
 
-  var api = { tokenize: tokenize, expandIndex: expandIndex, search: search, queryTokens: queryTokens };
+  var FACETS = ["district", "function", "tier", "level", "industry"];
+
+  function matches(doc, state, positions) {
+    function want(key) { return state[key] ? positions[key][state[key]] : undefined; }
+    var district = want("district"), fn = want("function"), tier = want("tier"), level = want("level"), industry = want("industry");
+    if (district !== undefined && doc[2] !== district) return false;
+    if (fn !== undefined && doc[3].indexOf(fn) < 0) return false;
+    if (tier !== undefined && doc[4] !== tier) return false;
+    if (level !== undefined && !(doc[5] && doc[5][0] === level)) return false;
+    if (industry !== undefined && doc[6].indexOf(industry) < 0) return false;
+    if (state.free && !doc[8]) return false;
+    return true;
+  }
+
+  /* Return answer(state, limit) over the loaded compact index and result list: the query, then the facets. */
+  function engine(lunr, compactIndex, results) {
+    var idx = lunr.Index.load(expandIndex(compactIndex)), docs = results.docs, positions = {};
+    FACETS.forEach(function (key) {
+      positions[key] = {};
+      results.facets[key].forEach(function (option, n) { positions[key][option[0]] = n; });
+    });
+    return function answer(state, limit) {
+      var found = search(lunr, idx, docs, state.q || "");
+      var order = found ? found.order : docs.map(function (_, n) { return n; });
+      var hits = order.filter(function (n) { return matches(docs[n], state, positions); });
+      return {
+        total: hits.length,
+        fallback: !!(found && found.fallback),
+        tokens: found ? found.tokens : [],
+        items: hits.slice(0, limit).map(function (n) { return docs[n]; }),
+        facets: results.facets
+      };
+    };
+  }
+
+  var api = { tokenize: tokenize, expandIndex: expandIndex, search: search, queryTokens: queryTokens, engine: engine };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.DirectorySearch = api;
 })(typeof self !== "undefined" ? self : this);

@@ -11,9 +11,39 @@
   var list = box.querySelector(".dir-search__results"), more = box.querySelector(".dir-search__more");
   var KEYS = ["q", "district", "function", "tier", "level", "industry", "free"];
   var PAGE = 50, limit = PAGE, asked = 0, timer = null, typing = false;
-  var worker = new Worker(box.dataset.worker);
   var base = new URL(".", location.href);
   var indexUrl = new URL(box.dataset.index, base).href, resultsUrl = new URL(box.dataset.results, base).href;
+  // The offline copy, opened from file://, may start no worker and fetch nothing: it loads the same code and data
+  // with <script> elements (search/*.js, written into the offline zip only) and answers on the main thread.
+  var offline = location.protocol === "file:";
+  var worker = offline ? mainThreadWorker() : new Worker(box.dataset.worker);
+
+  function mainThreadWorker() {
+    var fake = { onmessage: null, queue: [], answer: null };
+    var scripts = [box.dataset.worker.replace(/search-worker\.js$/, "lunr.js"), box.dataset.worker.replace(/search-worker\.js$/, "search-core.js"),
+                   indexUrl.replace(/\.json$/, ".js"), resultsUrl.replace(/\.json$/, ".js")];
+    function reply(message) {
+      fake.onmessage({ data: { id: message.id, result: fake.answer(message.state, message.limit) } });
+    }
+    function next(n) {
+      if (n === scripts.length) {
+        fake.answer = DirectorySearch.engine(lunr, window.DirectorySearchData.index, window.DirectorySearchData.results);
+        fake.queue.forEach(reply);
+        return;
+      }
+      var script = document.createElement("script");
+      script.src = scripts[n];
+      script.onload = function () { next(n + 1); };
+      script.onerror = function () { fake.queue.forEach(function (m) { fake.onmessage({ data: { id: m.id, error: "offline" } }); }); };
+      document.head.appendChild(script);
+    }
+    fake.postMessage = function (message) {
+      if (fake.answer) setTimeout(function () { reply(message); }, 0);
+      else fake.queue.push(message);
+    };
+    next(0);
+    return fake;
+  }
 
   function readForm() {
     var state = {};
@@ -87,7 +117,7 @@
     result.items.forEach(function (doc) {
       var item = element("li", "dir-entry");
       var link = element("a", "dir-entry__name", doc[1]);
-      link.href = box.dataset.institutions + doc[0] + "/";
+      link.href = box.dataset.institutions + doc[0] + (offline ? "/index.html" : "/");
       item.appendChild(link);
       if (doc[5]) {
         var level = facets.level[doc[5][0]];
