@@ -6,13 +6,16 @@ also written as scripts (file:// pages may not fetch), and the theme's own searc
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import time
 import zipfile
 from pathlib import Path
 
 NAME = "directory-offline.zip"
 FOLDER = "directory-offline"  # everything sits in one folder, so unzipping does not scatter files
+LEVEL = 6
 STORED = {".pdf", ".png", ".jpg", ".gz", ".zip", ".xlsx", ".woff", ".woff2"}  # already compressed
 ATTRIBUTE = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -46,37 +49,76 @@ def offline_html(html: str) -> str:
 def _date_time() -> tuple[int, ...]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        import time
-
         return max(time.gmtime(int(epoch))[:6], (1980, 1, 1, 0, 0, 0))
     return (1980, 1, 1, 0, 0, 0)
 
 
-def write_offline_zip(site_dir: Path, target: Path) -> Path:
-    """Write the whole built site (but the zip itself) as an offline copy to target; return target."""
-    site_dir = Path(site_dir)
-    date_time = _date_time()
-    partial = target.with_suffix(".zip.part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        def add(name: str, data: bytes, stored: bool = False) -> None:
-            info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time)
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=6)
+class OfflineZip:
+    """Writes the offline copy while the site is built: pages as MkDocs renders them, the other files at the end.
 
-        archive.writestr(zipfile.ZipInfo("使用说明.txt", date_time), README.format(folder=FOLDER).encode(), zipfile.ZIP_DEFLATED)
+    A forked process rewrites and compresses, so the work uses the core that MkDocs, which renders on one, leaves idle.
+    """
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = self.target.with_name(self.target.name + ".part")
+        self.added: set[str] = set()
+        context = multiprocessing.get_context("fork")
+        self.queue = context.Queue(maxsize=64)
+        self.process = context.Process(target=_writer, args=(self.partial, self.queue, _date_time()), daemon=True)
+        self.process.start()
+
+    def add_page(self, name: str, html: str) -> None:
+        """Add one rendered page (its path in the site, e.g. districts/pudong/index.html)."""
+        if name not in LEFT_OUT:
+            self.added.add(name)
+            self.queue.put(("page", name, html))
+
+    def finish(self, site_dir: Path) -> Path:
+        """Add every other file of the finished site, close the zip and put it in place; return its path."""
+        site_dir = Path(site_dir)
         for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
             name = path.relative_to(site_dir).as_posix()
-            if path in (target, partial) or name in LEFT_OUT:
+            if path not in (self.target, self.partial) and name not in LEFT_OUT and name not in self.added:
+                self.queue.put(("file", name, str(path)))
+        self.queue.put(None)
+        self.process.join()
+        if self.process.exitcode != 0:
+            self.partial.unlink(missing_ok=True)
+            raise OSError(f"离线版压缩包没有写成（进程退出码 {self.process.exitcode}），详见上面的错误信息")
+        self.partial.replace(self.target)
+        return self.target
+
+    def abandon(self) -> None:
+        """Stop after a failed build and remove the unfinished file."""
+        self.process.kill()
+        self.process.join()
+        self.partial.unlink(missing_ok=True)
+
+
+def _writer(partial: Path, items, date_time) -> None:
+    with zipfile.ZipFile(partial, "w") as archive:
+        def add(name: str, data: bytes, stored: bool = False) -> None:
+            info = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/{name}"), date_time)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=LEVEL)
+
+        add("../使用说明.txt", README.format(folder=FOLDER).encode())
+        while (item := items.get()) is not None:
+            kind, name, value = item
+            if kind == "page" or name.endswith(".html"):
+                html = value if kind == "page" else Path(value).read_text(encoding="utf-8")
+                add(name, offline_html(html).encode("utf-8"))
                 continue
-            if name.endswith(".html"):
-                add(name, offline_html(path.read_text(encoding="utf-8")).encode("utf-8"))
-                continue
-            data = path.read_bytes()
-            add(name, data, stored=path.suffix in STORED)
+            data = Path(value).read_bytes()
+            add(name, data, stored=Path(name).suffix in STORED)
             if name in SEARCH_DATA:
-                key = SEARCH_DATA[name]
-                script = b"window.DirectorySearchData=window.DirectorySearchData||{};DirectorySearchData." + key.encode() + b"=" + data + b";\n"
-                add(name[:-len(".json")] + ".js", script)
-    partial.replace(target)
-    return target
+                script = b"window.DirectorySearchData=window.DirectorySearchData||{};DirectorySearchData." + SEARCH_DATA[name].encode()
+                add(name[:-len(".json")] + ".js", script + b"=" + data + b";\n")
+
+
+def write_offline_zip(site_dir: Path, target: Path) -> Path:
+    """Write the offline copy of an already built site to target (inside or outside it); return target."""
+    return OfflineZip(target).finish(site_dir)

@@ -24,7 +24,7 @@ from .exports import write_exports
 from .feed import read_history, render_feed
 from .hsds import write_hsds
 from .offline import NAME as OFFLINE_ZIP
-from .offline import write_offline_zip
+from .offline import OfflineZip
 from .pages import Site
 from .search import build_result_list, build_search_index, dump_json
 
@@ -109,10 +109,21 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_post_build(self, config):
         shutil.rmtree(self.downloads_dir, ignore_errors=True)
         started = time.monotonic()
-        write_offline_zip(Path(config.site_dir), Path(config.site_dir) / "downloads" / OFFLINE_ZIP)
-        log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}（用时 {time.monotonic() - started:.1f} 秒）")
+        self.offline.finish(Path(config.site_dir))
+        self.offline = None
+        log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}（最后一步用时 {time.monotonic() - started:.1f} 秒）")
+
+    def on_env(self, env, config, files):
+        self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP)
+        return env
+
+    def on_post_page(self, output, page, config):
+        self.offline.add_page(page.file.dest_uri, output)
+        return output
 
     def on_build_error(self, error):
+        if getattr(self, "offline", None):
+            self.offline.abandon()
         if getattr(self, "downloads_dir", None):
             shutil.rmtree(self.downloads_dir, ignore_errors=True)
 
