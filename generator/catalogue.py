@@ -153,6 +153,8 @@ def join(site, parts: list[bytes], stamps: list[bytes], out: Path, outline: list
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
     numbered = [page for stamp in stamps for page in PdfReader(io.BytesIO(stamp)).pages]
+    if len(numbered) < len(writer.pages):
+        raise CatalogueError(f"页码只排了 {len(numbered)} 页，少于全书的 {len(writer.pages)} 页")  # a bug: never print unnumbered pages
     for page, stamp in zip(writer.pages, numbered):
         page.merge_page(stamp)
     for name, page in outline:
@@ -202,16 +204,20 @@ def write_catalogues(site, folder: Path, paper: str = "A4", cache: Path | None =
             chunks[name] = future.result()
             _progress(f"  排版 {len(chunks)}/{len(districts)}：{site.districts[name]}（{chunks[name][1]} 页）")
         chunks = {d: chunks[d] for d in districts}
+        # Numbered pages for at most the whole catalogue, set in two halves while the contents are set here: the cover
+        # and contents take at most 2 pages plus one per 20 contents lines, the index one per 40 names (a district's own
+        # catalogue takes the first of the same pages). Should the guess fall short, the rest is set at the end.
+        total = sum(chunks[d][1] for d in districts) + 2 + len(districts) * (len(site.functions) + 1) // 20 + len(site.records) // 40 + 2
+        half = total // 2
+        stamp_jobs = [pool.submit(_render_stamps, paper, 1, half), pool.submit(_render_stamps, paper, half + 1, total - half)]
         cover, numbers = front(site, chunks, paper)
         index = pool.submit(_render_index, paper, numbers)
-        # Numbered pages for at most the whole catalogue (the index has fewer pages than a third of its names),
-        # set in two halves beside the index; a district's own catalogue takes the first of the same pages.
-        total = numbers["index"] + len(site.records) // 30 + 2
-        half = total // 2
-        stamps = [job.result() for job in (pool.submit(_render_stamps, paper, 1, half),
-                                           pool.submit(_render_stamps, paper, half + 1, total - half))]
+        stamps = [job.result() for job in stamp_jobs]
         district_jobs = [pool.submit(_write_district, d, chunks[d], folder / f"catalogue-{d}.pdf", paper, stamps) for d in districts]
         parts = [cover] + [chunks[d][0] for d in districts] + [index.result()]
+        needed = numbers["index"] - 1 + _pages(parts[-1])
+        if needed > total:
+            stamps.append(_render(_page(site, "catalogue-numbers.html", paper, first=total + 1, total=needed - total))[0])
         pages = join(site, parts, stamps, folder / "catalogue.pdf", _outline(site, chunks, parts, districts), site.taxonomy["site"]["title"])
         for job in district_jobs:
             job.result()
