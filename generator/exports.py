@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+import multiprocessing
 import re
 import zipfile
 from pathlib import Path
@@ -89,12 +90,38 @@ def _write_zip_reproducibly(source: io.BytesIO, path: Path, stamp: datetime.date
             out.writestr(copy, data)
 
 
+class Exports:
+    """Writes directory.json, directory.csv and directory.xlsx into a folder.
+
+    The workbook, the slow one, is written by a forked process, so other work can go on until finish() is called.
+    """
+
+    def __init__(self, site, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.paths = [folder / "directory.json", folder / "directory.csv", folder / "directory.xlsx"]
+        table = export_rows(site)
+        self.workbook = multiprocessing.get_context("fork").Process(target=write_xlsx, args=(site, self.paths[2], table))
+        self.workbook.start()
+        try:
+            write_json(site, self.paths[0])
+            write_csv(site, self.paths[1], table)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def finish(self) -> list[Path]:
+        """Wait for the workbook; return the three paths."""
+        self.workbook.join()
+        if self.workbook.exitcode != 0:
+            raise OSError(f"{self.paths[2].name} 没有写成（进程退出码 {self.workbook.exitcode}），详见上面的错误信息")
+        return self.paths
+
+    def cancel(self) -> None:
+        """Stop the workbook after a failure elsewhere."""
+        self.workbook.kill()
+        self.workbook.join()
+
+
 def write_exports(site, folder: Path) -> list[Path]:
     """Write directory.json, directory.csv and directory.xlsx into folder; return their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / "directory.json", folder / "directory.csv", folder / "directory.xlsx"]
-    table = export_rows(site)
-    write_json(site, paths[0])
-    write_csv(site, paths[1], table)
-    write_xlsx(site, paths[2], table)
-    return paths
+    return Exports(site, folder).finish()

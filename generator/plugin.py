@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from .catalogue import write_catalogues
 from .directory import load_directory, load_taxonomy, reference_date
-from .exports import write_exports
+from .exports import Exports
 from .feed import read_history, render_feed
 from .hsds import write_hsds
 from .offline import NAME as OFFLINE_ZIP
@@ -95,15 +95,23 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         base = self.config.report_url or (config.repo_url.rstrip("/") + "/issues/new" if config.repo_url else "")
         return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/"
 
-    def _write_downloads(self, config, files) -> None:
+    def _write_downloads(self, config, files, meanwhile) -> None:
+        """Write the downloads; `meanwhile()` runs while the workbook is written in another process."""
         self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
-        paths = write_exports(self.site, self.downloads_dir)
-        if self.catalogue is not None:
-            paths = write_catalogues(self.site, self.downloads_dir, **self.catalogue) + paths
+        exports = Exports(self.site, self.downloads_dir)
+        try:
+            paths = []
+            if self.catalogue is not None:
+                paths = write_catalogues(self.site, self.downloads_dir, **self.catalogue)
+            for path in write_hsds(self.site, self.downloads_dir / "hsds"):
+                files.append(File.generated(config, f"downloads/hsds/{path.name}", abs_src_path=str(path)))
+            meanwhile()
+        except BaseException:
+            exports.cancel()
+            raise
+        paths += exports.finish()
         for path in paths:
             files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
-        for path in write_hsds(self.site, self.downloads_dir / "hsds"):
-            files.append(File.generated(config, f"downloads/hsds/{path.name}", abs_src_path=str(path)))
         self.site.downloads = [(path.name, path.stat().st_size) for path in paths]
 
     def on_post_build(self, config):
@@ -128,7 +136,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             shutil.rmtree(self.downloads_dir, ignore_errors=True)
 
     def on_files(self, files, config):
-        self._write_downloads(config, files)
+        self._write_downloads(config, files, lambda: self._add_search(config, files))
         self.pages = {}
         self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.site.records}
         generated = self.site.pages(lambda r: self.edit_urls[f"institutions/{r.id}.md"], lambda r: self._report_url(config, r))
@@ -141,6 +149,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             self.pages[page.src_uri] = page.html
         for record in self.site.records:
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record)))
+        return files
+
+    def _add_search(self, config, files) -> None:
         site = self.site.taxonomy["site"]
         feed = render_feed(self.site.history, site["title"], site["authority"], self.site.site_url, {r.id for r in self.site.records},
                            f"{self.site.today.isoformat()}T00:00:00Z")
@@ -149,7 +160,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(self.site))))
         for name, source in SEARCH_ASSETS.items():
             files.append(File.generated(config, f"assets/dirsearch/{name}", abs_src_path=str(source)))
-        return files
 
     def on_page_markdown(self, markdown, page, config, files):
         if DOWNLOADS_MARKER in markdown:
