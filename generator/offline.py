@@ -117,8 +117,3 @@ def _writer(partial: Path, items, date_time) -> None:
             if name in SEARCH_DATA:
                 script = b"window.DirectorySearchData=window.DirectorySearchData||{};DirectorySearchData." + SEARCH_DATA[name].encode()
                 add(name[:-len(".json")] + ".js", script + b"=" + data + b";\n")
-
-
-def write_offline_zip(site_dir: Path, target: Path) -> Path:
-    """Write the offline copy of an already built site to target (inside or outside it); return target."""
-    return OfflineZip(target).finish(site_dir)
