@@ -217,7 +217,7 @@ def write_catalogues(site, folder: Path, paper: str = "A4", cache: Path | None =
         parts = [cover] + [chunks[d][0] for d in districts] + [index.result()]
         needed = numbers["index"] - 1 + _pages(parts[-1])
         if needed > total:
-            stamps.append(_render(_page(site, "catalogue-numbers.html", paper, first=total + 1, total=needed - total))[0])
+            stamps.append(_render_stamps(paper, total + 1, needed - total))
         pages = join(site, parts, stamps, folder / "catalogue.pdf", _outline(site, chunks, parts, districts), site.taxonomy["site"]["title"])
         for job in district_jobs:
             job.result()

@@ -18,8 +18,12 @@ class GitError(Exception):
     """A revision or the repository could not be read."""
 
 
-def _git(repo: Path, *args: str) -> bytes:
-    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+def run_git(repo: Path, *args: str) -> bytes:
+    """Return the output of a git command in repo; raise GitError when git is missing or the command fails."""
+    try:
+        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    except OSError as exc:
+        raise GitError(f"无法运行 git：{exc}") from exc
     if result.returncode != 0:
         raise GitError(result.stderr.decode(errors="replace").strip() or f"git {' '.join(args)} 失败")
     return result.stdout
@@ -28,13 +32,13 @@ def _git(repo: Path, *args: str) -> bytes:
 def checkout_directory(repo: Path, revision: str, directory: str, target: Path) -> Path:
     """Write the directory folder as it was at a revision into target; return target."""
     prefix = directory.strip("/") + "/"
-    names = _git(repo, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix).split(b"\0")
+    names = run_git(repo, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix).split(b"\0")
     target.mkdir(parents=True, exist_ok=True)
     for name in filter(None, names):
         path = name.decode()
         out = target / path[len(prefix):]
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(_git(repo, "show", f"{revision}:{path}"))
+        out.write_bytes(run_git(repo, "show", f"{revision}:{path}"))
     return target
 
 

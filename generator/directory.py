@@ -40,6 +40,7 @@ class Directory:
     root: Path
     taxonomy: dict
     records: list[Record] = field(default_factory=list)
+    choice_tables: dict = field(default_factory=dict)  # what record fields may name, as the schema checks them
 
     def choices(self, key: str) -> dict[str, str]:
         """Return the id → Chinese name table of one taxonomy list."""
@@ -136,7 +137,7 @@ def load_directory(root: Path, today: datetime.date | None = None) -> tuple[Dire
     if taxonomy is None:
         return None, problems
     files, problems = _record_files(root, set(choices["districts"]))
-    directory = Directory(root, taxonomy)
+    directory = Directory(root, taxonomy, choice_tables=choices)
     for folder, path in files:
         record, found = load_record(folder, path, choices)
         problems += found

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from .changes import GitError, run_git
 from .load import MAX_BYTES, parse_yaml
 from .schema import MISSING, RECORD, Context
 
@@ -43,12 +44,8 @@ class History:
     note: str = ""  # why the history is missing or incomplete, for the page
 
 
-def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False)
-    except OSError:
-        return None
-    return result.stdout.decode() if result.returncode == 0 else None
+def _git(cwd: Path, *args: str) -> str:
+    return run_git(cwd, *args).decode()
 
 
 class _Blobs:
@@ -107,15 +104,20 @@ def read_history(root: Path, choices: dict, disclosure_labels: dict[str, str],
                  max_commits: int = MAX_COMMITS, max_events: int = MAX_EVENTS) -> History:
     """Return the changes to published records in the latest commits that touched `root`, newest first."""
     root = Path(root).resolve()
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None:
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    except GitError:
         return History([], "名录数据不在 git 仓库中，无法列出修改历史。")
-    top = Path(top.strip())
-    prefix = Path(os.path.relpath(root, top)).as_posix()
-    shallow_file = _git(top, "rev-parse", "--git-path", "shallow")
-    shallow_path = top / shallow_file.strip() if shallow_file else None
-    shallow = set(shallow_path.read_text().split()) if shallow_path and shallow_path.is_file() else set()
-    log = _git(top, "log", "--first-parent", f"-n{max_commits}", "--format=%H %P%x09%cI", "HEAD", "--", prefix) or ""
+    try:
+        return _read_log(top, Path(os.path.relpath(root, top)).as_posix(), choices, disclosure_labels, max_commits, max_events)
+    except GitError as exc:
+        return History([], f"无法读取名录数据的修改历史：{exc}")
+
+
+def _read_log(top: Path, prefix: str, choices, disclosure_labels, max_commits: int, max_events: int) -> History:
+    shallow_path = top / _git(top, "rev-parse", "--git-path", "shallow").strip()
+    shallow = set(shallow_path.read_text().split()) if shallow_path.is_file() else set()
+    log = _git(top, "log", "--first-parent", f"-n{max_commits}", "--format=%H %P%x09%cI", "HEAD", "--", prefix)
     events, note = [], ""
     blobs = _Blobs(top)
     try:
@@ -135,7 +137,7 @@ def read_history(root: Path, choices: dict, disclosure_labels: dict[str, str],
 
 
 def _commit_events(blobs, top, prefix, commit, parent, date, choices, disclosure_labels) -> list[Event]:
-    listing = _git(top, "diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit, "--", prefix) or ""
+    listing = _git(top, "diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit, "--", prefix)
     events = []
     for path in sorted(filter(None, listing.split("\0"))):
         parts = path[len(prefix) + 1:].split("/") if prefix != "." else path.split("/")

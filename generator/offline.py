@@ -6,16 +6,17 @@ also written as scripts (file:// pages may not fetch), and the theme's own searc
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import os
 import re
-import time
 import zipfile
 from pathlib import Path
 
 NAME = "directory-offline.zip"
 FOLDER = "directory-offline"  # everything sits in one folder, so unzipping does not scatter files
 LEVEL = 6
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 STORED = {".pdf", ".png", ".jpg", ".gz", ".zip", ".xlsx", ".woff", ".woff2"}  # already compressed
 ATTRIBUTE = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -46,27 +47,22 @@ def offline_html(html: str) -> str:
     return html.replace("</head>", HIDE, 1)
 
 
-def _date_time() -> tuple[int, ...]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return max(time.gmtime(int(epoch))[:6], (1980, 1, 1, 0, 0, 0))
-    return (1980, 1, 1, 0, 0, 0)
-
-
 class OfflineZip:
     """Writes the offline copy while the site is built: pages as MkDocs renders them, the other files at the end.
 
     A forked process rewrites and compresses, so the work uses the core that MkDocs, which renders on one, leaves idle.
     """
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, date: datetime.date):
+        """`date` stamps every file: the data's date, so the same data gives the same bytes."""
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.partial = self.target.with_name(self.target.name + ".part")
         self.added: set[str] = set()
+        date_time = max((date.year, date.month, date.day, 0, 0, 0), ZIP_EPOCH)
         context = multiprocessing.get_context("fork")
         self.queue = context.Queue(maxsize=64)
-        self.process = context.Process(target=_writer, args=(self.partial, self.queue, _date_time()), daemon=True)
+        self.process = context.Process(target=_writer, args=(self.partial, self.queue, date_time), daemon=True)
         self.process.start()
 
     def add_page(self, name: str, html: str) -> None:

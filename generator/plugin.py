@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
 from .catalogue import write_catalogues
-from .directory import load_directory, load_taxonomy, reference_date
+from .directory import load_directory, reference_date
 from .exports import Exports
 from .feed import read_history, render_feed
 from .hsds import write_hsds
@@ -67,9 +67,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
         self.root = root
         self.site = Site(directory, reference_date(), config.site_url or "")
-        _, choices, _ = load_taxonomy(root)
         labels = {d["key"]: d["label"] for d in directory.taxonomy["disclosures"]}
-        self.site.history = read_history(root, choices, labels)
+        self.site.history = read_history(root, directory.choice_tables, labels)
         config.site_name = directory.taxonomy["site"]["title"]
         if not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：sitemap.xml 将为空，二维码和数据中的网页地址只能是相对路径。")
@@ -95,17 +94,15 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         base = self.config.report_url or (config.repo_url.rstrip("/") + "/issues/new" if config.repo_url else "")
         return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/"
 
-    def _write_downloads(self, config, files, meanwhile) -> None:
-        """Write the downloads; `meanwhile()` runs while the workbook is written in another process."""
+    def _write_downloads(self, config, files) -> None:
+        """Write the downloads; the search files are added while another process writes the workbook."""
         self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
         exports = Exports(self.site, self.downloads_dir)
         try:
-            paths = []
-            if self.catalogue is not None:
-                paths = write_catalogues(self.site, self.downloads_dir, **self.catalogue)
+            paths = write_catalogues(self.site, self.downloads_dir, **self.catalogue) if self.catalogue is not None else []
             for path in write_hsds(self.site, self.downloads_dir / "hsds"):
                 files.append(File.generated(config, f"downloads/hsds/{path.name}", abs_src_path=str(path)))
-            meanwhile()
+            self._add_search(config, files)
         except BaseException:
             exports.cancel()
             raise
@@ -122,7 +119,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}（最后一步用时 {time.monotonic() - started:.1f} 秒）")
 
     def on_env(self, env, config, files):
-        self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP)
+        self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.site.edition)
         return env
 
     def on_post_page(self, output, page, config):
@@ -136,7 +133,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             shutil.rmtree(self.downloads_dir, ignore_errors=True)
 
     def on_files(self, files, config):
-        self._write_downloads(config, files, lambda: self._add_search(config, files))
+        self._write_downloads(config, files)
         self.pages = {}
         self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.site.records}
         generated = self.site.pages(lambda r: self.edit_urls[f"institutions/{r.id}.md"], lambda r: self._report_url(config, r))
@@ -152,6 +149,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return files
 
     def _add_search(self, config, files) -> None:
+        """Add the feed, the search index, the result list and the search scripts."""
         site = self.site.taxonomy["site"]
         feed = render_feed(self.site.history, site["title"], site["authority"], self.site.site_url, {r.id for r in self.site.records},
                            f"{self.site.today.isoformat()}T00:00:00Z")

@@ -20,8 +20,8 @@
 
   function mainThreadWorker() {
     var fake = { onmessage: null, queue: [], answer: null };
-    var scripts = [box.dataset.worker.replace(/search-worker\.js$/, "lunr.js"), box.dataset.worker.replace(/search-worker\.js$/, "search-core.js"),
-                   indexUrl.replace(/\.json$/, ".js"), resultsUrl.replace(/\.json$/, ".js")];
+    var assets = new URL(".", new URL(box.dataset.worker, location.href)).href;  // beside search-worker.js
+    var scripts = [assets + "lunr.js", assets + "search-core.js", indexUrl.replace(/\.json$/, ".js"), resultsUrl.replace(/\.json$/, ".js")];
     function reply(message) {
       fake.onmessage({ data: { id: message.id, result: fake.answer(message.state, message.limit) } });
     }
