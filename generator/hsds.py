@@ -22,6 +22,7 @@ TABLES = {
 def hsds_rows(site) -> dict[str, list[dict]]:
     """Return the HSDS tables of the published records; the five disclosures map to the fields they correspond to."""
     tables = {name: [] for name in TABLES}
+    region = site.taxonomy["site"].get("region", "")
     for record in site.records:
         data, rid = record.data, record.id
         contacts = data["contacts"]
@@ -36,7 +37,7 @@ def hsds_rows(site) -> dict[str, list[dict]]:
             "fees": data["disclosures"]["fees"], "accreditations": data["disclosures"]["standards"]})
         tables["locations"].append({"id": f"{rid}-location", "organization_id": rid, "name": data["name"]})
         tables["physical_addresses"].append({"id": f"{rid}-address", "location_id": f"{rid}-location", "address_1": data["address"],
-                                             "city": district, "state_province": "上海市", "country": "CN"})
+                                             "city": district, "state_province": region, "country": "CN"})
         for kind in ("phone", "hotline"):
             if contacts.get(kind):
                 tables["phones"].append({"id": f"{rid}-{kind}", "organization_id": rid, "service_id": f"{rid}-service",

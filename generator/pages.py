@@ -137,13 +137,13 @@ class Site:
     def structured_data(self, record) -> str:
         """Return schema.org JSON-LD of a record, safe to place inside a <script> element."""
         data, contacts = record.data, record.data["contacts"]
-        district = self.districts[data["district"]]
+        district, region = self.districts[data["district"]], self.taxonomy["site"].get("region")
         labels = {d["key"]: d["label"] for d in self.taxonomy["disclosures"]}
         item = {
             "@context": "https://schema.org", "@type": "Organization", "@id": self.page_url(record), "name": data["name"],
             "url": self.page_url(record), "areaServed": {"@type": "AdministrativeArea", "name": district},
             "address": {"@type": "PostalAddress", "streetAddress": data["address"], "addressLocality": district,
-                        "addressRegion": "上海市", "addressCountry": "CN"},
+                        "addressCountry": "CN"} | ({"addressRegion": region} if region else {}),
             "makesOffer": {"@type": "Offer", "description": f"{labels['fees']}：{data['disclosures']['fees']}",
                            "itemOffered": {"@type": "Service", "name": "、".join(self.functions[f] for f in data["functions"]),
                                            "description": data["disclosures"]["content"],

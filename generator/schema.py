@@ -391,6 +391,7 @@ TAXONOMY = Object("分类表", fields={
     "site": Object("网站", required=True, fields={
         "title": Text("网站标题", required=True),
         "authority": Text("主管部门", required=True),
+        "region": Text("所在省市（如 上海市；用于开放数据中的地址）"),
         "description": Text("简介", single_line=False),
         "notice": Text("提示（如“示例数据”）", single_line=False),
     }),

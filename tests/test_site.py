@@ -1,5 +1,6 @@
 """The built sample site: pages at their URLs, nothing unpublished, links intact, reproducible bytes."""
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,7 +67,6 @@ def test_expired_title_is_shown_as_expired_not_current(sample_site):
 def test_institution_pages_stay_out_of_navigation_and_material_search(sample_site):
     home = read(sample_site, "")
     assert "institutions/" not in home.split('<nav class="md-nav md-nav--primary"')[1].split("</nav>")[0]
-    import json
     docs = json.loads((sample_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
     locations = {d["location"].split("#")[0] for d in docs}
     assert locations == {"about/", "editing/", "security/"}
@@ -126,7 +126,6 @@ def test_two_builds_are_byte_identical(sample_site, tmp_path):
 
 
 def test_record_json_carries_derived_fields(sample_site):
-    import json
     data = json.loads((sample_site / "institutions/pudong-ic-testing.json").read_text(encoding="utf-8"))
     assert data["url"] == "https://directory.example.org/institutions/pudong-ic-testing/"
     assert data["current_demonstration_level"] == "national"
@@ -151,8 +150,6 @@ def test_home_and_about_link_every_download_with_its_size_and_the_data_date(samp
 
 
 def _json_ld(html):
-    import json
-
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert len(blocks) == 1
     return json.loads(blocks[0])
@@ -165,6 +162,7 @@ def test_institution_pages_carry_schema_org_json_ld(sample_site):
         assert data["name"] == record.data["name"]
         assert data["url"] == f"https://directory.example.org/institutions/{record.id}/"
         assert data["address"]["streetAddress"] == record.data["address"]
+        assert data["address"]["addressRegion"] == DIRECTORY.taxonomy["site"]["region"] == "上海市"
         assert data["areaServed"]["name"] == DIRECTORY.choices("districts")[record.data["district"]]
         assert data["makesOffer"]["itemOffered"]["description"] == record.data["disclosures"]["content"]
         assert data["makesOffer"]["itemOffered"]["hoursAvailable"] == record.data["disclosures"]["hours"]
@@ -185,7 +183,6 @@ def test_sitemap_lists_every_published_page_and_nothing_unpublished(sample_site)
 
 def test_hsds_export_carries_every_published_institution(sample_site):
     import csv
-    import json
 
     folder = sample_site / "downloads" / "hsds"
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -198,6 +195,7 @@ def test_hsds_export_carries_every_published_institution(sample_site):
         assert list(rows[0]) == [f["name"] for f in resource["schema"]["fields"]]
         tables[resource["name"]] = rows
     assert {r["id"] for r in tables["organizations"]} == {r.id for r in PUBLISHED}
+    assert {a["state_province"] for a in tables["physical_addresses"]} == {DIRECTORY.taxonomy["site"]["region"]}
     services = {s["organization_id"]: s for s in tables["services"]}
     schedules = {s["service_id"]: s for s in tables["schedules"]}
     for record in PUBLISHED:
@@ -205,3 +203,14 @@ def test_hsds_export_carries_every_published_institution(sample_site):
         assert service["fees"] == record.data["disclosures"]["fees"]
         assert service["application_process"] == record.data["disclosures"]["process"]
         assert schedules[service["id"]]["description"] == record.data["disclosures"]["hours"]
+
+
+def test_the_region_comes_from_the_taxonomy_and_may_be_left_out():
+    import datetime
+
+    from generator.pages import Site
+
+    directory, _ = load_directory(Path(__file__).parent / "fixtures" / "valid")
+    assert "region" not in directory.taxonomy["site"]
+    data = json.loads(Site(directory, datetime.date(2026, 1, 1)).structured_data(directory.records[0]))
+    assert "addressRegion" not in data["address"] and data["address"]["addressLocality"] in ("黄浦区", "浦东新区")
