@@ -11,13 +11,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from .catalogue import PAPER_SIZES, CatalogueError, write_catalogues
+from .background import BackgroundError
+from .catalogue import CACHE, PAPER_SIZES, CatalogueError, write_catalogues
 from .directory import load_directory, load_taxonomy, reference_date
 from .problems import FORMATS, has_errors, sort_problems
-from .schema import SLUG, record_json_schema
+from .schema import ID_HINT, ListOf, fields, is_id, labels, record_json_schema
 
 SCHEMA_PATH = Path("schema/institution.schema.json")
-CACHE = Path(".cache/catalogue")  # laid-out districts by content hash: unchanged districts are not set again
 
 
 def _validate(directory: Path, output_format: str = "text") -> tuple[object, bool]:
@@ -38,7 +38,7 @@ def command_build(args) -> int:
     """Validate, then build the site into --site-dir, replacing the old site only on success."""
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    from .publish import build_site
+    from .build import build_site
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     for noisy in ("weasyprint", "fontTools"):
@@ -48,11 +48,14 @@ def command_build(args) -> int:
     if not ok:
         print("数据有错误，网站没有生成，原有网站保持不变。", file=sys.stderr)
         return 1
-    catalogue = None if args.no_catalogue else {"paper": args.paper, "cache": CACHE}
+    options = {"catalogue": not args.no_catalogue} | ({"paper": args.paper} if args.paper else {})
     try:
-        build_site(args.directory, args.site_dir, args.config_file, loaded, catalogue)
+        build_site(args.directory, args.site_dir, args.config_file, loaded, options)
     except CatalogueError as exc:
         print(f"印刷版无法生成，网站未更新：{exc}（只生成网站请加 --no-catalogue）", file=sys.stderr)
+        return 1
+    except BackgroundError as exc:
+        print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
         return 1
     except (Abort, PluginError, ConfigurationError) as exc:
         print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
@@ -63,7 +66,7 @@ def command_build(args) -> int:
 
 def command_catalogue(args) -> int:
     """Validate, then write only the printed catalogues (catalogue.pdf and one per district) into --out."""
-    from .pages import Site
+    from .model import Model
 
     loaded, ok = _validate(args.directory)
     if not ok:
@@ -74,7 +77,7 @@ def command_catalogue(args) -> int:
         from mkdocs.config import load_config
 
         site_url = load_config(str(args.config_file)).site_url or ""
-    site = Site(loaded, reference_date(), site_url)
+    site = Model(loaded, reference_date(), site_url)
     staging = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=args.out.parent if args.out.parent.exists() else None))
     try:
         write_catalogues(site, staging, args.paper, None if args.cache_dir == Path("none") else args.cache_dir)
@@ -91,7 +94,8 @@ def command_catalogue(args) -> int:
 
 def command_diff(args) -> int:
     """Print the change summary (Chinese Markdown) of the directory between two git revisions."""
-    from .changes import GitError, diff_revisions
+    from .git import GitError
+    from .review import diff_revisions
 
     try:
         print(diff_revisions(args.repo, args.base, args.head, args.path))
@@ -101,51 +105,55 @@ def command_diff(args) -> int:
     return 0
 
 
-NEW_FIELDS = [
-    ("name", "机构名称", "text"), ("district", "所在区", "choice:districts"), ("tier", "层级", "choice:tiers"),
-    ("functions", "服务功能（多个用顿号分隔，第一个为主要功能）", "choices:functions"), ("operator", "运营机构", "text"),
-    ("address", "地址", "text"), ("contacts.phone", "电话（可留空）", "text"), ("contacts.email", "电子邮箱（可留空）", "text"),
-    ("disclosures.content", "服务内容", "text"), ("disclosures.process", "服务流程", "text"),
-    ("disclosures.standards", "服务标准", "text"), ("disclosures.fees", "收费标准", "text"), ("disclosures.hours", "服务时间", "text"),
-]
+def new_fields(taxonomy: dict | None = None) -> list[tuple[str, str, object]]:
+    """Return (dotted path, prompt, field) for each field `new` asks for, from the field table, in display order."""
+    named = labels(taxonomy or {})
+    asked = []
+    for path, spec in fields():
+        if spec.ask:
+            notes = ["多个用顿号分隔"] if isinstance(spec, ListOf) else []
+            notes += [spec.help] if spec.help and isinstance(spec, ListOf) else []
+            notes += [] if spec.required or path.startswith("disclosures.") else ["可留空"]
+            asked.append((path, named[path] + (f"（{'，'.join(notes)}）" if notes else ""), spec))
+    return asked
 
 
 def command_new(args) -> int:
     """Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
-    from .importer import check_record_text, record_choices, record_text, set_field, slug_for
-    from .pages import Site
-    from .table import from_text
+    from .importer import check_record_text, record_text, set_field, slug_for
+    from .model import Model
+    from .table import columns, from_text
 
     loaded, _ = load_directory(args.directory)
     if loaded is None:
         print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
         return 1
-    site = Site(loaded, reference_date())
-    options = {"districts": site.districts, "tiers": site.tiers, "functions": site.functions}
+    model = Model(loaded, reference_date())
+    by_path = {c.path: c for c in columns(loaded.taxonomy)}
     data = {}
-    for path, label, kind in NEW_FIELDS:
+    for path, prompt, spec in new_fields(loaded.taxonomy):
         value = getattr(args, path.split(".")[-1])
         if value is None and sys.stdin.isatty():
-            listed = kind.split(":")[1] if ":" in kind else ""
-            hint = "（可选：" + "、".join(f"{k} {v}" for k, v in options[listed].items()) + "）" if listed else ""
-            value = input(f"{label}{hint}：").strip()
+            table = getattr(spec, "choices", "") or getattr(getattr(spec, "item", None), "choices", "")
+            hint = "（可选：" + "、".join(f"{k} {v}" for k, v in loaded.choices(table).items()) + "）" if table else ""
+            value = input(f"{prompt}{hint}：").strip()
         if value:
-            set_field(data, path, from_text(site, path, kind, value))
+            set_field(data, path, from_text(model, by_path[path], value))
     data["verified"] = reference_date()
-    if args.id is not None and not SLUG.fullmatch(args.id):
-        print(f"机构标识 {args.id} 不合法：只用小写英文字母、数字和连字符，如 pudong-ip-center", file=sys.stderr)
+    if args.id is not None and not is_id(args.id):
+        print(f"机构标识 {args.id} 不合法：{ID_HINT}", file=sys.stderr)
         return 2
     record_id = args.id or slug_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")})
     folder = data.get("district", "")
-    if folder not in site.districts:
-        print(f"所在区不在分类表中；可选：{'、'.join(site.districts)}", file=sys.stderr)
+    if folder not in model.districts:
+        print(f"所在区不在分类表中；可选：{'、'.join(model.districts)}", file=sys.stderr)
         return 1
     target = args.directory / folder / f"{record_id}.yml"
     if target.exists():
         print(f"{target} 已存在，不会覆盖。请换一个 --id。", file=sys.stderr)
         return 1
     text = record_text(data)
-    problems = check_record_text(target, text, folder, record_choices(site))
+    problems = check_record_text(text, target, folder, loaded.choice_tables)
     if problems:
         print(f"记录还不完整，没有写入：{problems}", file=sys.stderr)
         return 1
@@ -159,7 +167,7 @@ def command_import(args) -> int:
     """Import an .xlsx or .csv of institutions into the directory, reporting every row that cannot be imported."""
     from .importer import format_report, import_rows, read_rows
     from .load import load_yaml_file
-    from .pages import Site
+    from .model import Model
 
     loaded, _ = load_directory(args.directory)
     if loaded is None:
@@ -180,7 +188,7 @@ def command_import(args) -> int:
     if not rows:
         print(f"{args.file} 是空的", file=sys.stderr)
         return 1
-    report = import_rows(Site(loaded, reference_date()), rows, args.directory, mapping, reference_date(), args.dry_run)
+    report = import_rows(Model(loaded, reference_date()), rows, args.directory, mapping, reference_date(), args.dry_run)
     print(format_report(report, args.dry_run))
     return 1 if report.rejected else 0
 
@@ -213,7 +221,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", type=Path, default=Path("site"), help="输出目录（默认 site/）")
     build.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件")
     build.add_argument("--no-catalogue", action="store_true", help="不生成印刷版 PDF（快速预览）")
-    build.add_argument("--paper", choices=PAPER_SIZES, default="A4", help="印刷版纸张（默认 A4）")
+    build.add_argument("--paper", choices=PAPER_SIZES, help="印刷版纸张（默认取 mkdocs.yml 中 directory 插件的 paper，即 A4）")
     build.set_defaults(run=command_build)
 
     catalogue = commands.add_parser("catalogue", parents=[directory], help="只生成印刷版目录（PDF）")
@@ -233,8 +241,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", parents=[directory], help="新建一条机构记录（缺少的内容会逐项询问）")
     new.add_argument("--id", help="机构标识（默认由名称拼音生成）")
-    for path, label, _ in NEW_FIELDS:
-        new.add_argument("--" + path.split(".")[-1], help=label)
+    for path, prompt, _ in new_fields():
+        new.add_argument("--" + path.split(".")[-1], help=prompt)
     new.set_defaults(run=command_new)
 
     imports = commands.add_parser("import", parents=[directory], help="从 Excel（.xlsx）或 CSV 导入机构")

@@ -9,8 +9,6 @@ import concurrent.futures
 import hashlib
 import io
 import json
-import multiprocessing
-import os
 import shutil
 import subprocess
 import sys
@@ -18,11 +16,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from . import background
+from .model import Model
 from .pages import templates
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_PACKAGES = "fonts-noto-cjk libharfbuzz-subset0"
 PAPER_SIZES = ("A4", "A5")
+CACHE = Path(".cache/catalogue")  # laid-out districts by content hash: unchanged districts are not set again
 
 
 class CatalogueError(Exception):
@@ -76,23 +77,23 @@ def _render_cached(html: str, cache: Path | None) -> tuple[bytes, int, dict[str,
     return data, pages, anchors
 
 
-def _page(site, template: str, paper: str, **values) -> str:
+def _page(model: Model, template: str, paper: str, **values) -> str:
     css = templates.get_template("catalogue.css").render(paper=paper)
-    return templates.get_template(template).render(site=site, css=css, paper=paper, **values)
+    return templates.get_template(template).render(site=model, css=css, paper=paper, **values)
 
 
-def district_html(site, district: str, paper: str) -> str:
+def district_html(model: Model, district: str, paper: str) -> str:
     """Return one district's chunk: its institutions by primary function, each entry with a QR code of its page."""
-    records = [r for r in site.records if r.data["district"] == district]
-    groups = [(f, [r for r in records if r.data["functions"][0] == f]) for f in site.functions]
-    return _page(site, "catalogue-district.html", paper, district=district, groups=[g for g in groups if g[1]],
-                 qr={r.id: _qr_png(site.page_url(r)) for r in records})
+    records = [r for r in model.records if r.data["district"] == district]
+    groups = [(f, [r for r in records if r.data["functions"][0] == f]) for f in model.functions]
+    return _page(model, "catalogue-district.html", paper, district=district, groups=[g for g in groups if g[1]],
+                 qr={r.id: _qr_png(model.page_url(r)) for r in records})
 
 
-def _index_entries(site) -> list[tuple[str, list]]:
+def _index_entries(model: Model) -> list[tuple[str, list]]:
     letters = defaultdict(list)
-    for record in site.records:
-        letters[site.sort_key(record)[0][:1].upper()].append(record)
+    for record in model.records:
+        letters[model.sort_key(record)[0][:1].upper()].append(record)
     return sorted(letters.items())
 
 
@@ -100,31 +101,22 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-_SITE = None  # the site being printed, inherited by the forked worker processes instead of being pickled per task
-
-
-def _pool(site) -> concurrent.futures.ProcessPoolExecutor:
-    global _SITE
-    _SITE = site
-    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"))
-
-
 def _render_district(district: str, paper: str, cache: Path | None):
-    return _render_cached(district_html(_SITE, district, paper), cache)
+    return _render_cached(district_html(background.shared, district, paper), cache)
 
 
 def _render_stamps(paper: str, first: int, count: int) -> bytes:
-    return _render(_page(_SITE, "catalogue-numbers.html", paper, first=first, total=count))[0]
+    return _render(_page(background.shared, "catalogue-numbers.html", paper, first=first, total=count))[0]
 
 
 def _render_index(paper: str, numbers: dict) -> bytes:
-    return _render(_page(_SITE, "catalogue-index.html", paper, letters=_index_entries(_SITE), numbers=numbers))[0]
+    return _render(_page(background.shared, "catalogue-index.html", paper, letters=_index_entries(background.shared), numbers=numbers))[0]
 
 
-def front(site, chunks: dict, paper: str = "A4", only: str | None = None) -> tuple[bytes, dict[str, int]]:
+def front(model: Model, chunks: dict, paper: str = "A4", only: str | None = None) -> tuple[bytes, dict[str, int]]:
     """Return the cover and contents (PDF) and the page number of every anchor in the districts that follow."""
     districts = [only] if only else list(chunks)
-    count = sum(r.data["district"] in districts for r in site.records)
+    count = sum(r.data["district"] in districts for r in model.records)
 
     def number_pages(front_pages):
         numbers, start = {}, front_pages
@@ -138,14 +130,14 @@ def front(site, chunks: dict, paper: str = "A4", only: str | None = None) -> tup
     front_pages = 2
     for _ in range(4):
         numbers = number_pages(front_pages)
-        rendered = _render(_page(site, "catalogue-front.html", paper, districts=districts, numbers=numbers, only=only, count=count))
+        rendered = _render(_page(model, "catalogue-front.html", paper, districts=districts, numbers=numbers, only=only, count=count))
         if rendered[1] == front_pages:
             break
         front_pages = rendered[1]
     return rendered[0], numbers
 
 
-def join(site, parts: list[bytes], stamps: list[bytes], out: Path, outline: list[tuple[str, int]], title: str) -> int:
+def join(model: Model, parts: list[bytes], stamps: list[bytes], out: Path, outline: list[tuple[str, int]], title: str) -> int:
     """Join PDF parts, stamp the page numbers (numbered blank pages laid over them), add bookmarks; return the page count."""
     from pypdf import PdfReader, PdfWriter
 
@@ -159,7 +151,7 @@ def join(site, parts: list[bytes], stamps: list[bytes], out: Path, outline: list
         page.merge_page(stamp)
     for name, page in outline:
         writer.add_outline_item(title=name, page_number=page)
-    writer.add_metadata({"/Title": title, "/Author": site.taxonomy["site"]["authority"]})
+    writer.add_metadata({"/Title": title, "/Author": model.taxonomy["site"]["authority"]})
     with out.open("wb") as handle:
         writer.write(handle)
     return len(writer.pages)
@@ -171,46 +163,46 @@ def _pages(part: bytes) -> int:
     return len(PdfReader(io.BytesIO(part)).pages)
 
 
-def _outline(site, chunks, parts, districts) -> list[tuple[str, int]]:
+def _outline(model: Model, chunks, parts, districts) -> list[tuple[str, int]]:
     outline, page = [], _pages(parts[0])
     for name in districts:
-        outline.append((site.districts[name], page))
+        outline.append((model.districts[name], page))
         page += chunks[name][1]
     return outline
 
 
 def _write_district(district: str, chunk, out: Path, paper: str, stamps: list[bytes]) -> int:
-    site = _SITE
-    parts = [front(site, {district: chunk}, paper, district)[0], chunk[0]]
-    title = f"{site.taxonomy['site']['title']}（{site.districts[district]}）"
-    return join(site, parts, stamps, out, _outline(site, {district: chunk}, parts, [district]), title)
+    model = background.shared
+    parts = [front(model, {district: chunk}, paper, district)[0], chunk[0]]
+    title = f"{model.taxonomy['site']['title']}（{model.districts[district]}）"
+    return join(model, parts, stamps, out, _outline(model, {district: chunk}, parts, [district]), title)
 
 
-def write_catalogues(site, folder: Path, paper: str = "A4", cache: Path | None = None) -> list[Path]:
+def write_catalogues(model: Model, folder: Path, paper: str = "A4", cache: Path | None = None) -> list[Path]:
     """Write catalogue.pdf and catalogue-<district>.pdf into folder, with progress and timing on stderr.
 
     Districts are laid out in parallel processes and reused for each district's own catalogue.
     """
     check_cjk_font()
     started = time.monotonic()
-    districts = [d for d in site.districts if any(r.data["district"] == d for r in site.records)]
-    _progress(f"印刷版：{len(site.records)} 家机构，{len(districts)} 个区，纸张 {paper}")
+    districts = [d for d in model.districts if any(r.data["district"] == d for r in model.records)]
+    _progress(f"印刷版：{len(model.records)} 家机构，{len(districts)} 个区，纸张 {paper}")
     folder.mkdir(parents=True, exist_ok=True)
     chunks = {}
-    with _pool(site) as pool:
+    with background.pool(model) as pool:
         futures = {pool.submit(_render_district, d, paper, cache): d for d in districts}
         for future in concurrent.futures.as_completed(futures):
             name = futures[future]
             chunks[name] = future.result()
-            _progress(f"  排版 {len(chunks)}/{len(districts)}：{site.districts[name]}（{chunks[name][1]} 页）")
+            _progress(f"  排版 {len(chunks)}/{len(districts)}：{model.districts[name]}（{chunks[name][1]} 页）")
         chunks = {d: chunks[d] for d in districts}
         # Numbered pages for at most the whole catalogue, set in two halves while the contents are set here: the cover
         # and contents take at most 2 pages plus one per 20 contents lines, the index one per 40 names (a district's own
         # catalogue takes the first of the same pages). Should the guess fall short, the rest is set at the end.
-        total = sum(chunks[d][1] for d in districts) + 2 + len(districts) * (len(site.functions) + 1) // 20 + len(site.records) // 40 + 2
+        total = sum(chunks[d][1] for d in districts) + 2 + len(districts) * (len(model.functions) + 1) // 20 + len(model.records) // 40 + 2
         half = total // 2
         stamp_jobs = [pool.submit(_render_stamps, paper, 1, half), pool.submit(_render_stamps, paper, half + 1, total - half)]
-        cover, numbers = front(site, chunks, paper)
+        cover, numbers = front(model, chunks, paper)
         index = pool.submit(_render_index, paper, numbers)
         stamps = [job.result() for job in stamp_jobs]
         district_jobs = [pool.submit(_write_district, d, chunks[d], folder / f"catalogue-{d}.pdf", paper, stamps) for d in districts]
@@ -218,7 +210,7 @@ def write_catalogues(site, folder: Path, paper: str = "A4", cache: Path | None =
         needed = numbers["index"] - 1 + _pages(parts[-1])
         if needed > total:
             stamps.append(_render_stamps(paper, total + 1, needed - total))
-        pages = join(site, parts, stamps, folder / "catalogue.pdf", _outline(site, chunks, parts, districts), site.taxonomy["site"]["title"])
+        pages = join(model, parts, stamps, folder / "catalogue.pdf", _outline(model, chunks, parts, districts), model.taxonomy["site"]["title"])
         for job in district_jobs:
             job.result()
     path = folder / "catalogue.pdf"

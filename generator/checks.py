@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from .problems import ERROR, WARNING, Problem
-from .schema import normalise_name
+from .problems import Problem
+from .schema import RECORD, normalise_name
 
 
-def _problem(record, key: str, code: str, message: str, severity: str = ERROR, hint: str = "") -> Problem:
+def _problem(record, key: str, code: str, message: str, hint: str = "") -> Problem:
     line, column = record.position(key)
-    return Problem(code, record.path, line, column, key, message, severity, hint)
+    return Problem(code, record.path, line, column, key, message, hint=hint)
 
 
 def current_titles(record, today: datetime.date) -> list[dict]:
@@ -54,7 +54,7 @@ def check_verified_recent(directory, today) -> Iterator[Problem]:
     limit = today - datetime.timedelta(days=365)
     for record in directory.records:
         if record.data["verified"] < limit:
-            yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 12 个月", WARNING, "请重新核实后更新日期")
+            yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 12 个月", "请重新核实后更新日期")
 
 
 def check_titles_current(directory, today) -> Iterator[Problem]:
@@ -62,27 +62,27 @@ def check_titles_current(directory, today) -> Iterator[Problem]:
     for record in directory.records:
         for title in record.data.get("demonstration", []):
             if "expires" in title and title["expires"] < today:
-                yield _problem(record, "demonstration", "title-expired", f"{title['year']} 年的示范平台称号已于 {title['expires']} 到期，网站显示为已过期", WARNING)
+                yield _problem(record, "demonstration", "title-expired", f"{title['year']} 年的示范平台称号已于 {title['expires']} 到期，网站显示为已过期")
 
 
 def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
     """Warn when reported metrics fall below the criteria of the record's tier."""
     tiers = {t["id"]: t for t in directory.taxonomy["tiers"]}
-    labels = {"floor_area_m2": "服务场地面积", "smes_served": "年服务企业数", "satisfaction": "满意度"}
+    labels = {key: spec.label for key, spec in RECORD.fields["metrics"].fields.items()}
     for record in directory.records:
         metrics = record.data.get("metrics", {})
         criteria = tiers[record.data["tier"]].get("criteria", {})
-        for key, label in labels.items():
-            if key in metrics and key in criteria and metrics[key] < criteria[key]:
+        for key in criteria:
+            if key in metrics and metrics[key] < criteria[key]:
                 yield _problem(record, "metrics", "below-tier-criteria",
-                               f"{label} {metrics[key]:g} 低于{tiers[record.data['tier']]['name']}要求的 {criteria[key]:g}", WARNING)
+                               f"{labels[key]} {metrics[key]:g} 低于{tiers[record.data['tier']]['name']}要求的 {criteria[key]:g}")
 
 
 def check_revoked_without_title(directory, today) -> Iterator[Problem]:
     """Warn when a revoked record still holds a current demonstration title."""
     for record in directory.records:
         if record.data.get("status") == "revoked" and current_titles(record, today):
-            yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号", WARNING, "请核实称号是否已被收回，并填写 expires")
+            yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号", "请核实称号是否已被收回，并填写 expires")
 
 
 CHECKS = (

@@ -1,4 +1,7 @@
-"""The directory model: the taxonomy and every record, loaded from a folder with all problems collected."""
+"""Reading a directory: the taxonomy and every record, from a folder on disk or a git revision, all problems collected.
+
+One loader turns text into a record, whatever the text came from: a file, a git blob or an imported row.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import check_directory
-from .load import Mapping, load_yaml_file
-from .problems import Problem
-from .schema import FIXED_CHOICES, MISSING, RECORD, SLUG, TAXONOMY, Context
+from .load import Mapping, decode, parse_yaml, read_head
+from .problems import Problem, has_errors
+from .schema import FIXED_CHOICES, ID_HINT, MISSING, RECORD, TAXONOMY, Context, choice_tables, is_id, leaf_fields
 
 TAXONOMY_FILE = "taxonomy.yml"
 
@@ -40,11 +43,11 @@ class Directory:
     root: Path
     taxonomy: dict
     records: list[Record] = field(default_factory=list)
-    choice_tables: dict = field(default_factory=dict)  # what record fields may name, as the schema checks them
+    choice_tables: dict = field(default_factory=dict)  # id → Chinese name of every list a field may choose from
 
     def choices(self, key: str) -> dict[str, str]:
         """Return the id → Chinese name table of one taxonomy list."""
-        return {item["id"]: item["name"] for item in self.taxonomy.get(key, [])}
+        return self.choice_tables[key]
 
     @property
     def published(self) -> list[Record]:
@@ -60,59 +63,43 @@ def reference_date() -> datetime.date:
     return datetime.date.today()
 
 
-def _shown_path(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """Return a path as messages show it: relative to the working folder when it can be."""
     try:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
 
 
-def load_taxonomy(root: Path) -> tuple[dict | None, dict, list[Problem]]:
-    """Load taxonomy.yml; return (taxonomy or None, choices for records, problems)."""
-    path = root / TAXONOMY_FILE
-    shown = _shown_path(path)
-    if not path.is_file():
-        return None, {}, [Problem("missing-taxonomy", shown, 1, 1, "", f"找不到分类表 {TAXONOMY_FILE}", hint="每个名录目录都需要 taxonomy.yml")]
-    node, problems = load_yaml_file(path, shown)
-    if node is None:
-        return None, {}, problems or [Problem("empty-file", shown, 1, 1, "", "文件是空的")]
-    ctx = Context(shown, dict(FIXED_CHOICES))
-    taxonomy = TAXONOMY.convert(node, "", ctx)
-    problems += ctx.problems
-    keys = [d.get("key") for d in taxonomy.get("disclosures", [])] if taxonomy is not MISSING else []
-    if taxonomy is not MISSING and sorted(keys) != sorted(FIXED_CHOICES["disclosure_keys"]):
-        problems.append(Problem("missing-disclosure", shown, node.line, node.column, "disclosures", "服务五公开必须五项齐全：" + "、".join(FIXED_CHOICES["disclosure_keys"])))
-    if taxonomy is MISSING or problems:
-        return None, {}, problems
-    return taxonomy, ctx.choices, problems
+class Folder:
+    """A directory folder on disk (git.Revision reads one at a git revision the same way)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def entries(self) -> list[str]:
+        """Return the files and first-level folders (with a trailing /) below the folder, sorted."""
+        found = []
+        for entry in self.root.iterdir():
+            if entry.is_dir():
+                found.append(entry.name + "/")
+                found += [f"{entry.name}/{p.name}" for p in entry.iterdir() if p.is_file()]
+            elif entry.is_file():
+                found.append(entry.name)
+        return sorted(found)
+
+    def read(self, name: str) -> tuple[bytes, int]:
+        """Return a file's first bytes (enough to judge its size) and its size."""
+        return read_head(self.root / name)
+
+    def shown(self, name: str) -> str:
+        """Return how messages name a file."""
+        return shown_path(self.root / name)
 
 
-def _record_files(root: Path, district_ids: set[str]) -> tuple[list[tuple[str, Path]], list[Problem]]:
-    files, problems = [], []
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith(".") or entry.name == TAXONOMY_FILE:
-            continue
-        shown = _shown_path(entry)
-        if not entry.is_dir():
-            if entry.suffix in (".yml", ".yaml"):
-                problems.append(Problem("misplaced-file", shown, 1, 1, "", "记录文件应放在所在区的文件夹里", hint="移到 <区标识>/<机构标识>.yml"))
-            continue
-        if entry.name not in district_ids:
-            close = "、".join(sorted(district_ids))
-            problems.append(Problem("unknown-district-folder", shown, 1, 1, "", f"文件夹 {entry.name} 不是分类表中的区标识", hint=f"可用的区标识：{close}"))
-            continue
-        for path in sorted(entry.iterdir()):
-            if path.suffix == ".yaml":
-                problems.append(Problem("wrong-extension", _shown_path(path), 1, 1, "", "记录文件的扩展名应为 .yml", hint=f"改名为 {path.stem}.yml"))
-            elif path.suffix == ".yml" and path.is_file():
-                files.append((entry.name, path))
-    return files, problems
-
-
-def load_record(folder: str, path: Path, choices: dict) -> tuple[Record | None, list[Problem]]:
-    """Load and convert one record file; return (record or None, problems)."""
-    shown = _shown_path(path)
-    node, problems = load_yaml_file(path, shown)
+def record_from_text(text: str, shown: str, folder: str, record_id: str, choices: dict) -> tuple[Record | None, list[Problem]]:
+    """Turn a record's YAML text into a Record; return (record or None, problems). The one loader of records."""
+    node, problems = parse_yaml(shown, text)
     if problems:
         return None, problems
     if node is None:
@@ -120,28 +107,102 @@ def load_record(folder: str, path: Path, choices: dict) -> tuple[Record | None, 
     ctx = Context(shown, choices)
     data = RECORD.convert(node, "", ctx)
     problems = ctx.problems
-    record_id = path.stem
-    if not SLUG.fullmatch(record_id) or len(record_id) > 64:
-        problems.append(Problem("bad-id", shown, 1, 1, "", f"文件名 {path.name} 不是合法的机构标识", hint="文件名只用小写英文字母、数字和连字符，如 pudong-ip-center.yml"))
+    if not is_id(record_id):
+        problems.append(Problem("bad-id", shown, 1, 1, "", f"文件名 {record_id}.yml 不是合法的机构标识", hint=ID_HINT))
     if data is MISSING:
         return None, problems
     return Record(record_id, shown, folder, data, node), problems
 
 
-def load_directory(root: Path, today: datetime.date | None = None) -> tuple[Directory | None, list[Problem]]:
-    """Load the taxonomy and every record under root and run all checks; return (directory or None, problems)."""
-    root = Path(root)
-    if not root.is_dir():
-        return None, [Problem("missing-directory", _shown_path(root), 1, 1, "", "名录目录不存在")]
-    taxonomy, choices, problems = load_taxonomy(root)
+def _head(source, name: str):
+    data, size = source.read(name)
+    return data, source.shown(name), size
+
+
+def load_taxonomy(source) -> tuple[dict | None, dict, list[Problem]]:
+    """Load taxonomy.yml; return (taxonomy or None, the choice tables records are checked against, problems)."""
+    source = Folder(source) if isinstance(source, str | Path) else source
+    shown = source.shown(TAXONOMY_FILE)
+    if TAXONOMY_FILE not in source.entries():
+        return None, {}, [Problem("missing-taxonomy", shown, 1, 1, "", f"找不到分类表 {TAXONOMY_FILE}", hint="每个名录目录都需要 taxonomy.yml")]
+    text, problems = decode(*_head(source, TAXONOMY_FILE))
+    node, found = parse_yaml(shown, text) if text is not None else (None, [])
+    problems += found
+    if node is None:
+        return None, {}, problems or [Problem("empty-file", shown, 1, 1, "", "文件是空的")]
+    ctx = Context(shown, dict(FIXED_CHOICES))
+    taxonomy = TAXONOMY.convert(node, "", ctx)
+    if taxonomy is MISSING:
+        return None, {}, problems + ctx.problems
+    # The taxonomy's lists refer to each other (a function's category, a historical district's successor):
+    # those references are checked once every table is known.
+    tables = choice_tables(taxonomy)
+    ctx.choices, deferred = tables, ctx.deferred
+    for spec, value, item, name in deferred:
+        spec.check(value, item, name, ctx)
+    problems += ctx.problems
+    keys = [d.get("key") for d in taxonomy.get("disclosures", [])]
+    if sorted(keys) != sorted(FIXED_CHOICES["disclosure_keys"]):
+        problems.append(Problem("missing-disclosure", shown, node.line, node.column, "disclosures", "服务五公开必须五项齐全：" + "、".join(FIXED_CHOICES["disclosure_keys"])))
+    if problems:
+        return None, {}, problems
+    return taxonomy, tables, problems
+
+
+def _record_files(source, district_ids: set[str]) -> tuple[list[tuple[str, str]], list[Problem]]:
+    files, problems = [], []
+    for name in source.entries():
+        top, slash, rest = name.partition("/")
+        if top.startswith(".") or name == TAXONOMY_FILE:
+            continue
+        if not slash and name.endswith((".yml", ".yaml")):
+            problems.append(Problem("misplaced-file", source.shown(name), 1, 1, "", "记录文件应放在所在区的文件夹里", hint="移到 <区标识>/<机构标识>.yml"))
+        elif slash and not rest and top not in district_ids:
+            close = "、".join(sorted(district_ids))
+            problems.append(Problem("unknown-district-folder", source.shown(top), 1, 1, "", f"文件夹 {top} 不是分类表中的区标识", hint=f"可用的区标识：{close}"))
+        elif rest and top in district_ids:
+            if rest.endswith(".yaml"):
+                problems.append(Problem("wrong-extension", source.shown(name), 1, 1, "", "记录文件的扩展名应为 .yml", hint=f"改名为 {rest[:-5]}.yml"))
+            elif rest.endswith(".yml"):
+                files.append((top, name))
+    return files, problems
+
+
+def load_record(source, folder: str, name: str, choices: dict) -> tuple[Record | None, list[Problem]]:
+    """Read and convert one record file of a folder or revision; return (record or None, problems)."""
+    text, problems = decode(*_head(source, name))
+    if text is None:
+        return None, problems
+    return record_from_text(text, source.shown(name), folder, name.rsplit("/", 1)[-1][:-4], choices)
+
+
+def load_directory(source, today: datetime.date | None = None) -> tuple[Directory | None, list[Problem]]:
+    """Load the taxonomy and every record of a folder (or a git.Revision) and run all checks; return (directory or None, problems)."""
+    if isinstance(source, str | Path):
+        if not Path(source).is_dir():
+            return None, [Problem("missing-directory", shown_path(Path(source)), 1, 1, "", "名录目录不存在")]
+        source = Folder(source)
+    taxonomy, choices, problems = load_taxonomy(source)
     if taxonomy is None:
         return None, problems
-    files, problems = _record_files(root, set(choices["districts"]))
-    directory = Directory(root, taxonomy, choice_tables=choices)
-    for folder, path in files:
-        record, found = load_record(folder, path, choices)
+    files, problems = _record_files(source, set(choices["districts"]))
+    directory = Directory(getattr(source, "root", Path(".")), taxonomy, choice_tables=choices)
+    for folder, name in files:
+        record, found = load_record(source, folder, name, choices)
         problems += found
-        if record is not None and not any(p.severity == "error" for p in found):
+        if record is not None and not has_errors(found):
             directory.records.append(record)
     problems += check_directory(directory, today or reference_date())
     return directory, problems
+
+
+def compare_records(old: dict, new: dict) -> list[tuple[str, object, object]]:
+    """Return (dotted field, old value, new value) for each field whose value differs, in the field table's order."""
+    changed = []
+    for path, _ in leaf_fields():
+        parent, _, key = path.rpartition(".")
+        before = (old.get(parent) or {}).get(key) if parent else old.get(key)
+        after = (new.get(parent) or {}).get(key) if parent else new.get(key)
+        if before != after:
+            changed.append((path, before, after))
+    return changed

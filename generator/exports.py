@@ -6,11 +6,12 @@ import csv
 import datetime
 import io
 import json
-import multiprocessing
 import re
 import zipfile
 from pathlib import Path
 
+from .background import Job
+from .model import Model
 from .table import columns, to_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -21,23 +22,23 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def export_rows(site) -> tuple[list[str], list[list[str]]]:
+def export_rows(model: Model) -> tuple[list[str], list[list[str]]]:
     """Return the Chinese column headings and one row of text per published record."""
-    table = columns(site)
-    rows = [[to_text(site, record, path, kind) for _, path, kind in table] for record in site.records]
-    return [heading for heading, _, _ in table], rows
+    table = columns(model.taxonomy)
+    rows = [[to_text(model, record, column) for column in table] for record in model.records]
+    return [column.heading for column in table], rows
 
 
-def write_json(site, path: Path) -> None:
+def write_json(model: Model, path: Path) -> None:
     """Write the published records with their derived fields (current demonstration level, page URL)."""
-    records = [site.record_data(record) for record in site.records]
-    payload = {"title": site.taxonomy["site"]["title"], "edition": site.edition.isoformat(), "count": len(records), "records": records}
+    records = [model.record_data(record) for record in model.records]
+    payload = {"title": model.taxonomy["site"]["title"], "edition": model.edition.isoformat(), "count": len(records), "records": records}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
 
 
-def write_csv(site, path: Path, table=None) -> None:
+def write_csv(model: Model, path: Path, table=None) -> None:
     """Write one row per published record, UTF-8 with a BOM so that Excel reads the Chinese headings."""
-    headings, rows = table or export_rows(site)
+    headings, rows = table or export_rows(model)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headings)
@@ -45,17 +46,18 @@ def write_csv(site, path: Path, table=None) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
-def write_xlsx(site, path: Path, table=None) -> None:
+def write_xlsx(model: Model, path: Path, table=None) -> None:
     """Write a workbook with an all-records sheet and one sheet per district; frozen header, set column widths."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    headings, rows = table or export_rows(site)
+    headings, rows = table or export_rows(model)
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    sheets = [("全部", rows)] + [(name, [r for r in rows if r[3] == name]) for name in site.districts.values()]
+    district = [c.path for c in columns(model.taxonomy)].index("district")
+    sheets = [("全部", rows)] + [(name, [r for r in rows if r[district] == name]) for name in model.districts.values()]
     for title, sheet_rows in sheets:
         sheet = workbook.create_sheet(title[:31])
         sheet.freeze_panes = "A2"
@@ -70,7 +72,7 @@ def write_xlsx(site, path: Path, table=None) -> None:
         sheet.append(header)
         for row in sheet_rows:
             sheet.append([neutralise(cell) for cell in row])
-    stamp = datetime.datetime(site.edition.year, site.edition.month, site.edition.day)
+    stamp = datetime.datetime(model.edition.year, model.edition.month, model.edition.day)
     workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -96,32 +98,28 @@ class Exports:
     The workbook, the slow one, is written by a forked process, so other work can go on until finish() is called.
     """
 
-    def __init__(self, site, folder: Path):
+    def __init__(self, model, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.paths = [folder / "directory.json", folder / "directory.csv", folder / "directory.xlsx"]
-        table = export_rows(site)
-        self.workbook = multiprocessing.get_context("fork").Process(target=write_xlsx, args=(site, self.paths[2], table))
-        self.workbook.start()
+        table = export_rows(model)
+        self.workbook = Job(self.paths[2].name, write_xlsx, model, self.paths[2], table)
         try:
-            write_json(site, self.paths[0])
-            write_csv(site, self.paths[1], table)
+            write_json(model, self.paths[0])
+            write_csv(model, self.paths[1], table)
         except BaseException:
             self.cancel()
             raise
 
     def finish(self) -> list[Path]:
         """Wait for the workbook; return the three paths."""
-        self.workbook.join()
-        if self.workbook.exitcode != 0:
-            raise OSError(f"{self.paths[2].name} 没有写成（进程退出码 {self.workbook.exitcode}），详见上面的错误信息")
+        self.workbook.finish()
         return self.paths
 
     def cancel(self) -> None:
         """Stop the workbook after a failure elsewhere."""
-        self.workbook.kill()
-        self.workbook.join()
+        self.workbook.cancel()
 
 
-def write_exports(site, folder: Path) -> list[Path]:
+def write_exports(model: Model, folder: Path) -> list[Path]:
     """Write directory.json, directory.csv and directory.xlsx into folder; return their paths."""
-    return Exports(site, folder).finish()
+    return Exports(model, folder).finish()

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from .changes import GitError, run_git
-from .load import MAX_BYTES, parse_yaml
-from .schema import MISSING, RECORD, Context
+from .directory import compare_records, record_from_text
+from .git import EMPTY_TREE, Blobs, GitError, run_git
+from .load import decode
 
 ATOM = "http://www.w3.org/2005/Atom"
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "unpublished": "停止公开"}
 MAX_COMMITS = 200
 MAX_EVENTS = 100
@@ -44,83 +42,44 @@ class History:
     note: str = ""  # why the history is missing or incomplete, for the page
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return run_git(cwd, *args).decode()
-
-
-class _Blobs:
-    """Reads file contents at revisions through one `git cat-file --batch` process."""
-
-    def __init__(self, top: Path):
-        self.process = subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-
-    def read(self, revision: str, path: str) -> bytes | None:
-        self.process.stdin.write(f"{revision}:{path}\n".encode())
-        self.process.stdin.flush()
-        header = self.process.stdout.readline().split()
-        if len(header) != 3:
-            return None
-        data = self.process.stdout.read(int(header[2]) + 1)[:-1]
-        return data if header[1] == b"blob" else None
-
-    def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait()
-
-
-def _record(blobs: _Blobs, revision: str, path: str, choices: dict) -> dict | None:
+def _record(blobs: Blobs, revision: str, path: str, choices: dict) -> dict | None:
     raw = blobs.read(revision, path)
-    if raw is None or len(raw) > MAX_BYTES:
-        return None
-    try:
-        node, problems = parse_yaml(path, raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return None
-    if node is None or problems:  # a version that did not load was not on the site either
-        return None
-    data = RECORD.convert(node, "", Context(path, choices))
-    return None if data is MISSING or not isinstance(data.get("name"), str) else data
+    text = decode(raw, path)[0] if raw is not None else None
+    record, problems = record_from_text(text, path, "", Path(path).stem, choices) if text is not None else (None, [])
+    # A version that did not load was not on the site either.
+    return None if record is None or problems else record.data
 
 
 def _published(data: dict | None) -> bool:
     return data is not None and data.get("status", "active") == "active"
 
 
-def changed_fields(old: dict, new: dict, disclosure_labels: dict[str, str]) -> list[str]:
-    """Return the Chinese labels of the fields that differ, each disclosure by its own label."""
-    labels = []
-    for key, spec in RECORD.fields.items():
-        if old.get(key) == new.get(key):
-            continue
-        if key == "disclosures":
-            before, after = old.get(key) or {}, new.get(key) or {}
-            labels += [label for k, label in disclosure_labels.items() if before.get(k) != after.get(k)]
-        else:
-            labels.append(spec.label)
-    return labels
+def changed_fields(old: dict, new: dict, labels: dict[str, str]) -> list[str]:
+    """Return the Chinese labels of the fields that differ: top-level fields by their label, disclosures each by its own."""
+    named = [labels[path] if path.startswith("disclosures.") else labels[path.split(".")[0]] for path, _, _ in compare_records(old, new)]
+    return list(dict.fromkeys(named))
 
 
-def read_history(root: Path, choices: dict, disclosure_labels: dict[str, str],
+def read_history(root: Path, choices: dict, labels: dict[str, str],
                  max_commits: int = MAX_COMMITS, max_events: int = MAX_EVENTS) -> History:
     """Return the changes to published records in the latest commits that touched `root`, newest first."""
     root = Path(root).resolve()
     try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+        top = Path(run_git(root, "rev-parse", "--show-toplevel").strip())
     except GitError:
         return History([], "名录数据不在 git 仓库中，无法列出修改历史。")
     try:
-        return _read_log(top, Path(os.path.relpath(root, top)).as_posix(), choices, disclosure_labels, max_commits, max_events)
+        return _read_log(top, Path(os.path.relpath(root, top)).as_posix(), choices, labels, max_commits, max_events)
     except GitError as exc:
         return History([], f"无法读取名录数据的修改历史：{exc}")
 
 
-def _read_log(top: Path, prefix: str, choices, disclosure_labels, max_commits: int, max_events: int) -> History:
-    shallow_path = top / _git(top, "rev-parse", "--git-path", "shallow").strip()
+def _read_log(top: Path, prefix: str, choices, labels, max_commits: int, max_events: int) -> History:
+    shallow_path = top / run_git(top, "rev-parse", "--git-path", "shallow").strip()
     shallow = set(shallow_path.read_text().split()) if shallow_path.is_file() else set()
-    log = _git(top, "log", "--first-parent", f"-n{max_commits}", "--format=%H %P%x09%cI", "HEAD", "--", prefix)
+    log = run_git(top, "log", "--first-parent", f"-n{max_commits}", "--format=%H %P%x09%cI", "HEAD", "--", prefix)
     events, note = [], ""
-    blobs = _Blobs(top)
-    try:
+    with Blobs(top) as blobs:
         for line in log.splitlines():
             hashes, date = line.split("\t")
             commit, *parents = hashes.split()
@@ -128,16 +87,14 @@ def _read_log(top: Path, prefix: str, choices, disclosure_labels, max_commits: i
                 note = "仓库只取了部分历史（浅克隆），更早的修改没有列出。"
                 break
             parent = parents[0] if parents else EMPTY_TREE
-            events += _commit_events(blobs, top, prefix, commit, parent, date, choices, disclosure_labels)
+            events += _commit_events(blobs, top, prefix, commit, parent, date, choices, labels)
             if len(events) >= max_events:
                 break
-    finally:
-        blobs.close()
     return History(events[:max_events], note)
 
 
-def _commit_events(blobs, top, prefix, commit, parent, date, choices, disclosure_labels) -> list[Event]:
-    listing = _git(top, "diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit, "--", prefix)
+def _commit_events(blobs, top, prefix, commit, parent, date, choices, labels) -> list[Event]:
+    listing = run_git(top, "diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit, "--", prefix)
     events = []
     for path in sorted(filter(None, listing.split("\0"))):
         parts = path[len(prefix) + 1:].split("/") if prefix != "." else path.split("/")
@@ -152,7 +109,7 @@ def _commit_events(blobs, top, prefix, commit, parent, date, choices, disclosure
         elif was and not now:
             kind, fields = "unpublished", []
         elif was and now:
-            kind, fields = "changed", changed_fields(old, new, disclosure_labels)
+            kind, fields = "changed", changed_fields(old, new, labels)
             if not fields:
                 continue
         else:

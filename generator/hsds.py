@@ -8,6 +8,8 @@ import io
 import json
 from pathlib import Path
 
+from .model import Model
+
 TABLES = {
     "organizations": ["id", "name", "alternate_name", "description", "email", "url", "tax_id"],
     "services": ["id", "organization_id", "name", "alternate_name", "description", "url", "email", "status",
@@ -19,20 +21,20 @@ TABLES = {
 }
 
 
-def hsds_rows(site) -> dict[str, list[dict]]:
+def hsds_rows(model: Model) -> dict[str, list[dict]]:
     """Return the HSDS tables of the published records; the five disclosures map to the fields they correspond to."""
     tables = {name: [] for name in TABLES}
-    region = site.taxonomy["site"].get("region", "")
-    for record in site.records:
+    region = model.taxonomy["site"].get("region", "")
+    for record in model.records:
         data, rid = record.data, record.id
         contacts = data["contacts"]
-        district = site.districts[data["district"]]
+        district = model.districts[data["district"]]
         tables["organizations"].append({"id": rid, "name": data["name"], "alternate_name": data.get("name_en", ""),
                                         "description": data.get("description", ""), "email": contacts.get("email", ""),
                                         "url": contacts.get("website", ""), "tax_id": data.get("credit_code", "")})
         tables["services"].append({
-            "id": f"{rid}-service", "organization_id": rid, "name": "、".join(site.functions[f] for f in data["functions"]),
-            "alternate_name": data["name"], "description": data["disclosures"]["content"], "url": site.page_url(record),
+            "id": f"{rid}-service", "organization_id": rid, "name": "、".join(model.functions[f] for f in data["functions"]),
+            "alternate_name": data["name"], "description": data["disclosures"]["content"], "url": model.page_url(record),
             "email": contacts.get("email", ""), "status": "active", "application_process": data["disclosures"]["process"],
             "fees": data["disclosures"]["fees"], "accreditations": data["disclosures"]["standards"]})
         tables["locations"].append({"id": f"{rid}-location", "organization_id": rid, "name": data["name"]})
@@ -46,11 +48,11 @@ def hsds_rows(site) -> dict[str, list[dict]]:
     return tables
 
 
-def write_hsds(site, folder: Path) -> list[Path]:
+def write_hsds(model: Model, folder: Path) -> list[Path]:
     """Write the HSDS CSV files and datapackage.json into folder; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths, resources = [], []
-    for name, rows in hsds_rows(site).items():
+    for name, rows in hsds_rows(model).items():
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=TABLES[name], lineterminator="\r\n")
         writer.writeheader()
@@ -60,7 +62,7 @@ def write_hsds(site, folder: Path) -> list[Path]:
         paths.append(path)
         resources.append({"name": name, "path": path.name, "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8",
                           "schema": {"fields": [{"name": field, "type": "string"} for field in TABLES[name]], "primaryKey": "id"}})
-    package = {"name": "sme-service-directory", "title": site.taxonomy["site"]["title"], "profile": "tabular-data-package",
-               "version": site.edition.isoformat(), "resources": resources}
+    package = {"name": "sme-service-directory", "title": model.taxonomy["site"]["title"], "profile": "tabular-data-package",
+               "version": model.edition.isoformat(), "resources": resources}
     (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return [*paths, folder / "datapackage.json"]

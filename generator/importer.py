@@ -12,17 +12,10 @@ from pathlib import Path
 import yaml
 from pypinyin import lazy_pinyin
 
-from .directory import load_record
-from .schema import FIXED_CHOICES, SLUG, normalise_name
-from .table import columns, from_text
+from .directory import record_from_text
+from .schema import is_id, normalise_name
+from .table import Column, columns, from_text
 
-# Headings bureaus use besides ours (the export's own headings always work, so exports import back).
-SYNONYMS = {
-    "机构名称": "name", "平台名称": "name", "服务机构名称": "name", "区": "district", "区县": "district", "所属区": "district",
-    "平台层级": "tier", "功能": "functions", "服务类别": "functions", "运营单位": "operator", "运营主体": "operator",
-    "联系电话": "contacts.phone", "电话号码": "contacts.phone", "热线": "contacts.hotline", "邮箱": "contacts.email",
-    "网址": "contacts.website", "核实日期": "verified", "信用代码": "credit_code", "免费服务": "free_services",
-}
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/institution.schema.json\n"
 
 
@@ -78,31 +71,31 @@ def _neutralised(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
 
 
-def record_choices(site) -> dict:
-    """Return the taxonomy tables a record is checked against."""
-    keys = ("districts", "tiers", "functions", "industries", "demonstration_levels", "evaluation_grades")
-    return {key: site.directory.choices(key) for key in keys} | FIXED_CHOICES
-
-
 def record_text(data: dict) -> str:
     """Return a record as the YAML file bureau staff edit (with the schema line for editors)."""
     return SCHEMA_LINE + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def import_rows(site, rows: list[list[str]], root: Path, mapping: dict[str, str], today, dry_run: bool = False) -> ImportReport:
+def headings(taxonomy: dict) -> dict[str, Column]:
+    """Return every heading the importer reads → its column: the exports' headings and each field's other headings."""
+    table = [c for c in columns(taxonomy) if c.path]
+    return {alias: c for c in table for alias in c.aliases} | {c.heading: c for c in table}
+
+
+def import_rows(model, rows: list[list[str]], root: Path, mapping: dict[str, str], today, dry_run: bool = False) -> ImportReport:
     """Turn rows (the first one headings) into record files under root; return what was written and rejected."""
     report = ImportReport()
-    kinds = {path: kind for _, path, kind in columns(site) if path}
-    fields = {heading: path for heading, path, _ in columns(site) if path} | SYNONYMS | mapping
-    headings = [h.strip() for h in rows[0]]
-    used = {i: fields[h] for i, h in enumerate(headings) if h in fields}
-    derived = {heading for heading, path, _ in columns(site) if not path}
-    report.ignored_columns = [h for i, h in enumerate(headings) if i not in used and h and h not in derived]
-    historical = {h["name"]: h["maps_to"] for h in site.taxonomy.get("historical_districts", [])}
+    by_path = {c.path: c for c in columns(model.taxonomy) if c.path}
+    fields = {h: c.path for h, c in headings(model.taxonomy).items()} | mapping
+    titles = [h.strip() for h in rows[0]]
+    used = {i: fields[h] for i, h in enumerate(titles) if h in fields}
+    derived = {c.heading for c in columns(model.taxonomy) if not c.path}
+    report.ignored_columns = [h for i, h in enumerate(titles) if i not in used and h and h not in derived]
+    historical = {h["name"]: h["maps_to"] for h in model.taxonomy.get("historical_districts", [])}
     historical |= {name.removesuffix("区"): target for name, target in historical.items()}
     taken = {p.stem for p in root.glob("*/*.yml")}
-    names = {normalise_name(r.data["name"]): r.path for r in site.directory.records}
-    choices = record_choices(site)
+    names = {normalise_name(r.data["name"]): r.path for r in model.directory.records}
+    choices = model.directory.choice_tables
     for number, row in enumerate(rows[1:], 2):
         if number % 500 == 0:
             print(f"  已处理 {number - 1}/{len(rows) - 1} 行", file=sys.stderr, flush=True)
@@ -111,24 +104,24 @@ def import_rows(site, rows: list[list[str]], root: Path, mapping: dict[str, str]
             continue
         district = cells.get("district", "")
         if district in historical:
-            report.remapped.append((number, district, site.districts[historical[district]]))
-            cells["district"] = site.districts[historical[district]]
+            report.remapped.append((number, district, model.districts[historical[district]]))
+            cells["district"] = model.districts[historical[district]]
         data = {}
         for path, text in cells.items():
             if path != "id":
-                set_field(data, path, from_text(site, path, kinds.get(path, "text"), text))
+                set_field(data, path, from_text(model, by_path.get(path, Column(path, path, "text")), text))
         data.setdefault("verified", today)
         name = str(data.get("name", ""))
         wanted = cells.get("id", "")
-        record_id = wanted if SLUG.fullmatch(wanted) and wanted not in taken else slug_for(name, taken)
+        record_id = wanted if is_id(wanted) and wanted not in taken else slug_for(name, taken)
         taken.add(record_id)
         folder = data.get("district", "")
-        if folder not in site.districts:
+        if folder not in model.districts:
             report.rejected.append((number, f"所在区“{district or '（空）'}”不在分类表中"))
             continue
         target = root / folder / f"{record_id}.yml"
         text = record_text(data)
-        problem = check_record_text(target, text, folder, choices)
+        problem = check_record_text(text, target, folder, choices)
         if problem:
             report.rejected.append((number, problem))
             continue
@@ -146,15 +139,9 @@ def import_rows(site, rows: list[list[str]], root: Path, mapping: dict[str, str]
     return report
 
 
-def check_record_text(target: Path, text: str, folder: str, choices: dict) -> str:
-    """Validate a record's text as if it were saved; return the problems as one line, or an empty string."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as work:
-        path = Path(work) / folder / target.name
-        path.parent.mkdir()
-        path.write_text(text, encoding="utf-8")
-        _, problems = load_record(folder, path, choices)
+def check_record_text(text: str, target: Path, folder: str, choices: dict) -> str:
+    """Validate a record's text as if it were saved at target; return the problems as one line, or an empty string."""
+    _, problems = record_from_text(text, str(target), folder, target.stem, choices)
     return "；".join(p.describe() for p in problems)
 
 

@@ -140,12 +140,14 @@ def parse_yaml(path: str, text: str) -> tuple[object, list[Problem]]:
     return root, builder.problems
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 (a BOM is accepted), refusing files over 1 MB; return (text or None, problems)."""
-    size = path.stat().st_size
+def decode(data: bytes, shown: str, size: int | None = None) -> tuple[str | None, list[Problem]]:
+    """Decode a file's bytes as UTF-8 (a BOM is accepted), refusing more than 1 MB; return (text or None, problems).
+
+    `size` is the file's whole size when `data` holds only its first MAX_BYTES + 1 bytes.
+    """
+    size = len(data) if size is None else size
     if size > MAX_BYTES:
         return None, [Problem("file-too-large", shown, 1, 1, "", f"文件有 {size} 字节，超过 1 MB 的上限", hint="一条记录不需要这么大，请检查是否粘贴了多余内容")]
-    data = path.read_bytes()
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -154,9 +156,16 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem("file-not-utf8", shown, line, column, "", "文件不是 UTF-8 编码", hint="请用编辑器把文件另存为 UTF-8 编码")]
 
 
+def read_head(path: Path) -> tuple[bytes, int]:
+    """Return a file's first MAX_BYTES + 1 bytes (enough to refuse a large file without reading it) and its size."""
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1), path.stat().st_size
+
+
 def load_yaml_file(path: Path, shown: str) -> tuple[object, list[Problem]]:
     """Read and parse one YAML file; return (root node or None, problems)."""
-    text, problems = read_text(path, shown)
+    data, size = read_head(path)
+    text, problems = decode(data, shown, size)
     if text is None:
         return None, problems
     return parse_yaml(shown, text)

@@ -7,11 +7,12 @@ also written as scripts (file:// pages may not fetch), and the theme's own searc
 from __future__ import annotations
 
 import datetime
-import multiprocessing
 import os
 import re
 import zipfile
 from pathlib import Path
+
+from . import background
 
 NAME = "directory-offline.zip"
 FOLDER = "directory-offline"  # everything sits in one folder, so unzipping does not scatter files
@@ -60,10 +61,8 @@ class OfflineZip:
         self.partial = self.target.with_name(self.target.name + ".part")
         self.added: set[str] = set()
         date_time = max((date.year, date.month, date.day, 0, 0, 0), ZIP_EPOCH)
-        context = multiprocessing.get_context("fork")
-        self.queue = context.Queue(maxsize=64)
-        self.process = context.Process(target=_writer, args=(self.partial, self.queue, date_time), daemon=True)
-        self.process.start()
+        self.queue = background.queue(64)
+        self.job = background.Job("离线版压缩包", _writer, self.partial, self.queue, date_time)
 
     def add_page(self, name: str, html: str) -> None:
         """Add one rendered page (its path in the site, e.g. districts/pudong/index.html)."""
@@ -79,17 +78,17 @@ class OfflineZip:
             if path not in (self.target, self.partial) and name not in LEFT_OUT and name not in self.added:
                 self.queue.put(("file", name, str(path)))
         self.queue.put(None)
-        self.process.join()
-        if self.process.exitcode != 0:
+        try:
+            self.job.finish()
+        except background.BackgroundError:
             self.partial.unlink(missing_ok=True)
-            raise OSError(f"离线版压缩包没有写成（进程退出码 {self.process.exitcode}），详见上面的错误信息")
+            raise
         self.partial.replace(self.target)
         return self.target
 
     def abandon(self) -> None:
         """Stop after a failed build and remove the unfinished file."""
-        self.process.kill()
-        self.process.join()
+        self.job.cancel()
         self.partial.unlink(missing_ok=True)
 
 

@@ -1,4 +1,6 @@
-"""The MkDocs plugin: glue only. It loads the validated directory and adds the generated pages in memory."""
+"""The MkDocs plugin `directory`: glue only. Each hook, in the order MkDocs runs them, hands its work to a MkDocs-free
+module: the records are loaded and checked (directory), seen as a Model (model), rendered (pages), and written out
+(exports, hsds, search, feed, catalogue, offline)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ import json
 import logging
 import shutil
 import tempfile
-import time
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -18,14 +19,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
-from .catalogue import write_catalogues
+from .catalogue import CACHE, PAPER_SIZES, write_catalogues
 from .directory import load_directory, reference_date
 from .exports import Exports
 from .feed import read_history, render_feed
 from .hsds import write_hsds
+from .model import Model
 from .offline import NAME as OFFLINE_ZIP
 from .offline import OfflineZip
-from .pages import Site
+from .pages import render_downloads, render_pages
+from .problems import format_text, has_errors, sort_problems
 from .search import build_result_list, build_search_index, dump_json
 
 log = logging.getLogger("mkdocs.plugins.directory")
@@ -34,7 +37,6 @@ ASSETS = Path(__file__).parent / "assets"
 # lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
 SEARCH_ASSETS = {"lunr.js": LUNR_JS, **{name: ASSETS / name for name in ("search-core.js", "search-worker.js", "search-page.js")}}
-from .problems import format_text, has_errors, sort_problems
 
 
 class DirectoryConfig(Config):
@@ -44,6 +46,12 @@ class DirectoryConfig(Config):
     """Appended to repo_url to link each record's YAML file for editing."""
     report_url = config_options.Type(str, default="")
     """Where to report a correction; defaults to repo_url + 'issues/new'."""
+    catalogue = config_options.Type(bool, default=True)
+    """Whether to print the catalogue (downloads/catalogue*.pdf); `generator build --no-catalogue` turns it off."""
+    paper = config_options.Choice(PAPER_SIZES, default="A4")
+    """The catalogue's paper size."""
+    cache_dir = config_options.Type(str, default=str(CACHE))
+    """Where laid-out catalogue districts are kept by content, relative to mkdocs.yml; empty for no cache."""
 
 
 def _front_matter(title: str) -> str:
@@ -52,13 +60,15 @@ def _front_matter(title: str) -> str:
 
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
-    loaded = None  # set by `python -m generator build`, which has just validated the directory
-    catalogue = None  # set by `python -m generator build` to {"paper": …, "cache": …} to add the printed catalogue
+    loaded = None  # a directory `python -m generator build` has just loaded and validated: not read twice
+
+    def _relative(self, config, value: str) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else Path(config.config_file_path).parent / path
 
     def on_config(self, config):
-        root = Path(self.config.path)
-        if not root.is_absolute():
-            root = Path(config.config_file_path).parent / root
+        """Load and check the records (refusing to build on errors), read the history and put the generated nav first."""
+        root = self._relative(config, self.config.path)
         if self.loaded is not None and self.loaded.root.resolve() == root.resolve():
             directory, problems = self.loaded, []
         else:
@@ -66,23 +76,85 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if directory is None or has_errors(problems):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
         self.root = root
-        self.site = Site(directory, reference_date(), config.site_url or "")
-        labels = {d["key"]: d["label"] for d in directory.taxonomy["disclosures"]}
-        self.site.history = read_history(root, directory.choice_tables, labels)
+        model = Model(directory, reference_date(), config.site_url or "")
+        model.history = read_history(root, directory.choice_tables, model.labels)
+        self.model = model
         config.site_name = directory.taxonomy["site"]["title"]
         if not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：sitemap.xml 将为空，二维码和数据中的网页地址只能是相对路径。")
         generated_nav = [
             {"首页": "index.md"},
             {"搜索": "search.md"},
-            {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in self.site.districts.items()]},
-            {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in self.site.functions.items()]},
+            {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in model.districts.items()]},
+            {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in model.functions.items()]},
             {"示范平台": "demonstration.md"},
             {"统计": "stats.md"},
             {"最近更新": "changes.md"},
         ]
-        config.nav = generated_nav + (config.nav or [])
+        config.nav = generated_nav + (config.nav or []) + [{"字段说明": "help/fields.md"}, {"检查项说明": "help/checks.md"}]
         return config
+
+    def on_files(self, files, config):
+        """Write the downloads, feed and search files, and add every generated page and record JSON."""
+        self._write_downloads(config, files)
+        self.pages = {}
+        self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
+        generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
+                                 lambda r: self._report_url(config, r))
+        for page in generated:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=_front_matter(page.title), inclusion=inclusion))
+            self.pages[page.src_uri] = page.html
+        for record in self.model.records:
+            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record)))
+        return files
+
+    def on_env(self, env, config, files):
+        """Start the offline copy's writer, which takes each page as it is rendered."""
+        self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.model.edition)
+        return env
+
+    def on_page_markdown(self, markdown, page, config, files):
+        """Put the list of downloads where a hand-written page asks for it; escape record titles for Material."""
+        if DOWNLOADS_MARKER in markdown:
+            markdown = markdown.replace(DOWNLOADS_MARKER, render_downloads(self.model, self.downloads, "../"))
+        if page.file.src_uri in self.pages:
+            # Material prints page.meta.title unescaped in <title> and the header: escape record text here.
+            page.meta["title"] = escape(page.meta["title"])
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        """Replace a generated page's body with the HTML pages.py rendered."""
+        generated = self.pages.get(page.file.src_uri)
+        return html if generated is None else generated
+
+    def on_page_context(self, context, page, config, nav):
+        """Give a record's page the edit link of its YAML file."""
+        if page.file.src_uri in self.pages:
+            page.edit_url = self.edit_urls.get(page.file.src_uri)
+        return context
+
+    def on_post_page(self, output, page, config):
+        """Hand the finished page to the offline copy."""
+        self.offline.add_page(page.file.dest_uri, output)
+        return output
+
+    def on_post_build(self, config):
+        """Finish the offline copy with every other file of the site."""
+        shutil.rmtree(self.downloads_dir, ignore_errors=True)
+        self.offline.finish(Path(config.site_dir))
+        self.offline = None
+        log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}")
+
+    def on_build_error(self, error):
+        """Stop the background writers and remove what they left."""
+        if getattr(self, "offline", None):
+            self.offline.abandon()
+        if getattr(self, "downloads_dir", None):
+            shutil.rmtree(self.downloads_dir, ignore_errors=True)
 
     def _edit_url(self, config, record) -> str:
         if not config.repo_url:
@@ -95,12 +167,16 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/"
 
     def _write_downloads(self, config, files) -> None:
-        """Write the downloads; the search files are added while another process writes the workbook."""
+        """Write the downloads; the feed and search files are added while another process writes the workbook."""
         self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
-        exports = Exports(self.site, self.downloads_dir)
+        model = self.model
+        exports = Exports(model, self.downloads_dir)
         try:
-            paths = write_catalogues(self.site, self.downloads_dir, **self.catalogue) if self.catalogue is not None else []
-            for path in write_hsds(self.site, self.downloads_dir / "hsds"):
+            paths = []
+            if self.config.catalogue:
+                cache = self._relative(config, self.config.cache_dir) if self.config.cache_dir else None
+                paths = write_catalogues(model, self.downloads_dir, self.config.paper, cache)
+            for path in write_hsds(model, self.downloads_dir / "hsds"):
                 files.append(File.generated(config, f"downloads/hsds/{path.name}", abs_src_path=str(path)))
             self._add_search(config, files)
         except BaseException:
@@ -109,69 +185,15 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         paths += exports.finish()
         for path in paths:
             files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
-        self.site.downloads = [(path.name, path.stat().st_size) for path in paths]
-
-    def on_post_build(self, config):
-        shutil.rmtree(self.downloads_dir, ignore_errors=True)
-        started = time.monotonic()
-        self.offline.finish(Path(config.site_dir))
-        self.offline = None
-        log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}（最后一步用时 {time.monotonic() - started:.1f} 秒）")
-
-    def on_env(self, env, config, files):
-        self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.site.edition)
-        return env
-
-    def on_post_page(self, output, page, config):
-        self.offline.add_page(page.file.dest_uri, output)
-        return output
-
-    def on_build_error(self, error):
-        if getattr(self, "offline", None):
-            self.offline.abandon()
-        if getattr(self, "downloads_dir", None):
-            shutil.rmtree(self.downloads_dir, ignore_errors=True)
-
-    def on_files(self, files, config):
-        self._write_downloads(config, files)
-        self.pages = {}
-        self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.site.records}
-        generated = self.site.pages(lambda r: self.edit_urls[f"institutions/{r.id}.md"], lambda r: self._report_url(config, r))
-        for page in generated:
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                files.remove(existing)
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=_front_matter(page.title), inclusion=inclusion))
-            self.pages[page.src_uri] = page.html
-        for record in self.site.records:
-            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.site.record_json(record)))
-        return files
+        self.downloads = [(path.name, path.stat().st_size) for path in paths]
 
     def _add_search(self, config, files) -> None:
         """Add the feed, the search index, the result list and the search scripts."""
-        site = self.site.taxonomy["site"]
-        feed = render_feed(self.site.history, site["title"], site["authority"], self.site.site_url, {r.id for r in self.site.records},
-                           f"{self.site.today.isoformat()}T00:00:00Z")
+        model, site = self.model, self.model.taxonomy["site"]
+        feed = render_feed(model.history, site["title"], site["authority"], model.site_url, {r.id for r in model.records},
+                           f"{model.today.isoformat()}T00:00:00Z")
         files.append(File.generated(config, "feed.xml", content=feed))
-        files.append(File.generated(config, "search/lunr-index.json", content=dump_json(build_search_index(self.site))))
-        files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(self.site))))
+        files.append(File.generated(config, "search/lunr-index.json", content=dump_json(build_search_index(model))))
+        files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(model))))
         for name, source in SEARCH_ASSETS.items():
             files.append(File.generated(config, f"assets/dirsearch/{name}", abs_src_path=str(source)))
-
-    def on_page_markdown(self, markdown, page, config, files):
-        if DOWNLOADS_MARKER in markdown:
-            markdown = markdown.replace(DOWNLOADS_MARKER, self.site.render_downloads("../"))
-        if page.file.src_uri in self.pages:
-            # Material prints page.meta.title unescaped in <title> and the header: escape record text here.
-            page.meta["title"] = escape(page.meta["title"])
-        return markdown
-
-    def on_page_content(self, html, page, config, files):
-        generated = self.pages.get(page.file.src_uri)
-        return html if generated is None else generated
-
-    def on_page_context(self, context, page, config, nav):
-        if page.file.src_uri in self.pages:
-            page.edit_url = self.edit_urls.get(page.file.src_uri)
-        return context

@@ -1,4 +1,8 @@
-"""The record and taxonomy definitions: the single source of truth for validation, JSON Schema and docs."""
+"""The field table: every fact about a record's and the taxonomy's fields, declared once.
+
+The validator, the JSON Schema, the spreadsheet columns (exports and import), the `new` prompts, the labels on pages,
+in checks and in the catalogue, and the /help/fields/ page all come from RECORD and TAXONOMY below.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ FIXED_CHOICES = {"statuses": STATUSES, "disclosure_keys": DISCLOSURE_KEYS}
 
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX = 64
+ID_HINT = f"只用小写英文字母、数字和连字符，不超过 {ID_MAX} 个字符"
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9(][0-9() -]{3,}[0-9](?: ?(?:转|ext\.?|#) ?[0-9]{1,6})?$")
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -34,6 +40,7 @@ class Context:
     path: str
     choices: dict[str, dict[str, str]]
     problems: list[Problem] = field(default_factory=list)
+    deferred: list = field(default_factory=list)  # choices whose table is not known yet (the taxonomy's own references)
 
     def report(self, code: str, node, name: str, message: str, hint: str = "") -> None:
         """Record an error at a node's position."""
@@ -46,11 +53,27 @@ def _shown(node) -> str:
     return "列表" if isinstance(node, Sequence) else "一组字段"
 
 
+def is_id(text: str) -> bool:
+    """Return True when text is a valid id: lower-case letters, digits and single hyphens, at most ID_MAX characters."""
+    return len(text) <= ID_MAX and SLUG.fullmatch(text) is not None
+
+
 @dataclass
 class Field:
+    """One field: its Chinese label, whether it is required, help and an example for people, spreadsheet headings."""
+
     label: str
     required: bool = False
-    description: str = ""
+    help: str = ""
+    example: str = ""
+    headings: tuple[str, ...] = ()  # spreadsheet headings besides the label: the first is written by exports, all are read
+    ask: bool = False  # `new` asks for it when no flag gives it
+    column: bool = True  # exported and imported as a spreadsheet column
+
+    @property
+    def heading(self) -> str:
+        """Return the heading exports write for this field."""
+        return self.headings[0] if self.headings else self.label
 
     def convert(self, node, name: str, ctx: Context):
         """Turn a node into a Python value, or report problems and return MISSING."""
@@ -62,8 +85,8 @@ class Field:
 
     def _describe(self, schema: dict) -> dict:
         schema["title"] = self.label
-        if self.description:
-            schema["description"] = self.description
+        if self.help:
+            schema["description"] = self.help
         return schema
 
 
@@ -122,13 +145,13 @@ class Slug(Text):
     expects: str = "标识（小写字母、数字和连字符）"
 
     def check(self, value, node, name, ctx):
-        if not SLUG.fullmatch(value) or len(value) > 64:
-            ctx.report("bad-id", node, name, f"{value} 不是合法的标识", "只用小写英文字母、数字和连字符，如 pudong-ip-center")
+        if not is_id(value):
+            ctx.report("bad-id", node, name, f"{value} 不是合法的标识", ID_HINT)
             return MISSING
         return value
 
     def json_schema(self, choices):
-        return self._describe({"type": "string", "pattern": SLUG.pattern, "maxLength": 64})
+        return self._describe({"type": "string", "pattern": SLUG.pattern, "maxLength": ID_MAX})
 
 
 @dataclass
@@ -136,7 +159,10 @@ class Choice(Text):
     choices: str = ""
 
     def check(self, value, node, name, ctx):
-        options = ctx.choices.get(self.choices, {})
+        if self.choices not in ctx.choices:
+            ctx.deferred.append((self, value, node, name))
+            return value
+        options = ctx.choices[self.choices]
         if value in options:
             return value
         by_name = [key for key, label in options.items() if label == value or value in label.split("/")]
@@ -152,7 +178,7 @@ class Choice(Text):
         options = choices.get(self.choices, {})
         listed = "；".join(f"{key}：{label}" for key, label in options.items())
         schema = self._describe({"type": "string", "enum": list(options)})
-        schema["description"] = (self.description + " " if self.description else "") + "可选值——" + listed
+        schema["description"] = (self.help + " " if self.help else "") + "可选值——" + listed
         return schema
 
 
@@ -303,7 +329,6 @@ class ListOf(Field):
     min_items: int = 0
     unique: bool = False
     unique_key: str = ""
-    registers: str = ""
 
     def convert(self, node, name, ctx):
         if not isinstance(node, Sequence):
@@ -323,8 +348,6 @@ class ListOf(Field):
             values.append(value)
         if len(values) < self.min_items and len(node.items) < self.min_items:
             ctx.report("too-few-items", node, name, f"至少要有 {self.min_items} 项")
-        if self.registers:
-            ctx.choices[self.registers] = {v[self.unique_key]: v["name"] for v in values}
         return values
 
     def json_schema(self, choices):
@@ -383,8 +406,8 @@ def _named(label: str, extra: dict[str, Field] | None = None) -> Object:
     return Object(label, fields=fields | (extra or {}))
 
 
-def _taxonomy_list(label: str, registers: str, item: Object) -> ListOf:
-    return ListOf(label, required=True, item=item, min_items=1, unique_key="id", registers=registers)
+def _taxonomy_list(label: str, item: Object) -> ListOf:
+    return ListOf(label, required=True, item=item, min_items=1, unique_key="id")
 
 
 TAXONOMY = Object("分类表", fields={
@@ -395,19 +418,19 @@ TAXONOMY = Object("分类表", fields={
         "description": Text("简介", single_line=False),
         "notice": Text("提示（如“示例数据”）", single_line=False),
     }),
-    "districts": _taxonomy_list("区", "districts", _named("区", {"name_en": Text("英文名称", required=True)})),
+    "districts": _taxonomy_list("区", _named("区", {"name_en": Text("英文名称", required=True)})),
     "historical_districts": ListOf("历史区名", item=Object("历史区名", fields={
         "name": Text("旧区名", required=True),
         "maps_to": Choice("并入的区", required=True, choices="districts"),
         "year": Integer("撤并年份", minimum=1949, maximum=2100),
     })),
-    "function_categories": _taxonomy_list("功能大类", "function_categories", _named("功能大类")),
-    "functions": _taxonomy_list("服务功能", "functions", _named("服务功能", {
+    "function_categories": _taxonomy_list("功能大类", _named("功能大类")),
+    "functions": _taxonomy_list("服务功能", _named("服务功能", {
         "category": Choice("所属大类", required=True, choices="function_categories"),
         "target": Integer("规划目标数"),
         "description": Text("说明", single_line=False),
     })),
-    "tiers": _taxonomy_list("层级", "tiers", _named("层级", {
+    "tiers": _taxonomy_list("层级", _named("层级", {
         "description": Text("说明", single_line=False),
         "criteria": Object("认定条件", fields={
             "floor_area_m2": Integer("服务场地面积下限（平方米）"),
@@ -415,9 +438,9 @@ TAXONOMY = Object("分类表", fields={
             "satisfaction": Fraction("满意度下限"),
         }),
     })),
-    "demonstration_levels": _taxonomy_list("示范平台级别", "demonstration_levels", _named("示范平台级别")),
-    "evaluation_grades": _taxonomy_list("评价等级", "evaluation_grades", _named("评价等级")),
-    "industries": _taxonomy_list("服务产业", "industries", _named("服务产业", {"strategic": Flag("战略性新兴或高技术产业")})),
+    "demonstration_levels": _taxonomy_list("示范平台级别", _named("示范平台级别")),
+    "evaluation_grades": _taxonomy_list("评价等级", _named("评价等级")),
+    "industries": _taxonomy_list("服务产业", _named("服务产业", {"strategic": Flag("战略性新兴或高技术产业")})),
     "disclosures": ListOf("服务五公开", required=True, min_items=5, unique_key="key", item=Object("公开项", fields={
         "key": Choice("公开项", required=True, choices="disclosure_keys"),
         "label": Text("显示名称", required=True),
@@ -434,48 +457,63 @@ TAXONOMY = Object("分类表", fields={
 })
 
 RECORD = Object("服务机构记录", fields={
-    "name": Text("机构名称", required=True, visible_only=True, max_length=100),
-    "name_en": Text("英文名称", visible_only=True, max_length=200),
-    "pinyin": Text("名称拼音（用于排序，可选）", max_length=300),
-    "district": Choice("所在区", required=True, choices="districts", description="必须与所在文件夹同名"),
-    "tier": Choice("层级", required=True, choices="tiers"),
+    "name": Text("机构名称", required=True, visible_only=True, max_length=100, ask=True, help="营业执照或认定文件上的全称",
+                 example="示例区知识产权服务中心", headings=("名称", "平台名称", "服务机构名称")),
+    "name_en": Text("英文名称", visible_only=True, max_length=200, example="Example IP Service Center"),
+    "district": Choice("所在区", required=True, choices="districts", ask=True, help="分类表中的区标识，必须与记录所在的文件夹同名",
+                       example="(districts)", headings=("所在区", "区", "区县", "所属区")),
+    "tier": Choice("层级", required=True, choices="tiers", ask=True, help="平台的认定层级", example="(tiers)",
+                   headings=("层级", "平台层级")),
     "functions": ListOf("服务功能", required=True, min_items=1, unique=True, item=Choice("服务功能", choices="functions"),
-                        description="第一项为主要功能"),
-    "industries": ListOf("服务产业", unique=True, item=Choice("服务产业", choices="industries")),
-    "operator": Text("运营机构", required=True, visible_only=True, max_length=200),
-    "credit_code": CreditCode("统一社会信用代码"),
-    "address": Text("地址", required=True, max_length=300),
-    "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"), fields={
-        "person": Text("联系人", max_length=50),
-        "phone": Phone("电话"),
-        "hotline": Phone("服务热线"),
-        "email": Email("电子邮箱"),
-        "website": Url("网站"),
+                        ask=True, help="一项或多项，第一项为主要功能", example="(functions)", headings=("服务功能", "功能", "服务类别")),
+    "industries": ListOf("服务产业", unique=True, item=Choice("服务产业", choices="industries"), help="主要服务的产业，可多项",
+                         example="(industries)"),
+    "operator": Text("运营机构", required=True, visible_only=True, max_length=200, ask=True, help="负责运营平台的法人单位",
+                     example="示例科技服务有限公司", headings=("运营机构", "运营单位", "运营主体")),
+    "credit_code": CreditCode("统一社会信用代码", help="运营机构营业执照上的 18 位代码，含校验位", example="91310000MA1K000004",
+                              headings=("统一社会信用代码", "信用代码")),
+    "address": Text("地址", required=True, max_length=300, ask=True, help="服务场所的详细地址", example="示例路 100 号 5 楼"),
+    "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"),
+                       help="电话、服务热线、电子邮箱、网站至少填写一项", fields={
+        "person": Text("联系人", max_length=50, example="王老师"),
+        "phone": Phone("电话", ask=True, help="带区号，写在引号里", example='"0000-0000-1234"', headings=("电话", "联系电话", "电话号码")),
+        "hotline": Phone("服务热线", help="可带“转”分机号", example='"400-000-0000 转 8"', headings=("服务热线", "热线")),
+        "email": Email("电子邮箱", ask=True, example="service@example.org", headings=("电子邮箱", "邮箱")),
+        "website": Url("网站", help="以 http:// 或 https:// 开头的完整网址", example="https://www.example.org/", headings=("网站", "网址")),
     }),
-    "disclosures": Object("服务五公开", required=True, fields={
-        key: Text(label, required=True, single_line=False) for key, label in DISCLOSURE_KEYS.items()
+    "disclosures": Object("服务五公开", required=True, help="五项都必须填写；网站上的名称来自分类表", fields={
+        key: Text(label, required=True, single_line=False, ask=True, example=example)
+        for (key, label), example in zip(DISCLOSURE_KEYS.items(), ("专利检索、知识产权咨询", "线上预约，现场受理，五个工作日内答复",
+                                                                   "按示例行业服务规范执行", "基础咨询免费，检索按次收费",
+                                                                   '"周一至周五 9:00-17:00"'))
     }),
-    "free_services": ListOf("免费基础服务", item=Text("免费基础服务", max_length=300)),
-    "demonstration": ListOf("示范平台称号", item=Object("示范平台称号", fields={
+    "free_services": ListOf("免费基础服务", item=Text("免费基础服务", max_length=300), help="向中小企业免费提供的服务，每项一行",
+                            example="政策咨询", headings=("免费基础服务", "免费服务")),
+    "demonstration": ListOf("示范平台称号", help="每项写明级别和认定年份，可加有效期和证书编号；过期的称号显示为已过期",
+                            example="- {level: (demonstration_levels), year: 2024}", item=Object("示范平台称号", fields={
         "level": Choice("级别", required=True, choices="demonstration_levels"),
         "year": Integer("认定年份", required=True, minimum=1990, maximum=2100),
         "expires": Date("有效期至"),
         "certificate": Text("证书或文件编号", max_length=200),
     })),
-    "evaluations": ListOf("年度评价", unique_key="year", item=Object("年度评价", fields={
+    "evaluations": ListOf("年度评价", unique_key="year", help="每年一项：年份和等级", example="- {year: 2025, grade: (evaluation_grades)}",
+                          item=Object("年度评价", fields={
         "year": Integer("年份", required=True, minimum=1990, maximum=2100),
         "grade": Choice("等级", required=True, choices="evaluation_grades"),
     })),
-    "metrics": Object("运营指标", fields={
-        "year": Integer("统计年份", required=True, minimum=1990, maximum=2100),
-        "floor_area_m2": Integer("服务场地面积（平方米）"),
-        "smes_served": Integer("年服务企业数"),
-        "satisfaction": Fraction("满意度（0 到 1 的小数）"),
+    "metrics": Object("运营指标", help="与层级的认定条件比较，低于条件时给出警告", fields={
+        "year": Integer("统计年份", required=True, minimum=1990, maximum=2100, example="2025", headings=("指标年份",)),
+        "floor_area_m2": Integer("服务场地面积（平方米）", example="500"),
+        "smes_served": Integer("年服务企业数", example="6000"),
+        "satisfaction": Fraction("满意度", help="0 到 1 之间的小数，如 0.95 表示 95%", example="0.95"),
     }),
-    "status": Choice("状态", choices="statuses", description="active 公开；suspended、revoked 不公开，记录保留"),
-    "description": Text("简介", single_line=False),
-    "since": Integer("成立年份", minimum=1900, maximum=2100),
-    "verified": Date("最近核实日期", required=True),
+    "status": Choice("状态", choices="statuses", column=False, help="不写即为 active（公开）；suspended、revoked 不公开，记录保留",
+                     example="(statuses)"),
+    "description": Text("简介", single_line=False, help="一两句话介绍机构"),
+    "since": Integer("成立年份", minimum=1900, maximum=2100, example="2012"),
+    "pinyin": Text("名称拼音", max_length=300, help="用于排序，可选；自动注音有误时填写", example="shi li qu zhi shi chan quan"),
+    "verified": Date("最近核实日期", required=True, help="主管部门最近一次核实这条记录的日期", example="2026-03-01",
+                     headings=("最近核实日期", "核实日期")),
 })
 
 
@@ -489,3 +527,36 @@ def record_json_schema(choices: dict[str, dict[str, str]]) -> dict:
     """Return the JSON Schema of a record, with the taxonomy's choices as enums."""
     schema = RECORD.json_schema(choices | FIXED_CHOICES)
     return {"$schema": "https://json-schema.org/draft-07/schema#", "$id": "institution.schema.json"} | schema
+
+
+def fields(spec: Object = RECORD, prefix: str = "") -> list[tuple[str, Field]]:
+    """Return (dotted path, field) for every field in display order, nested objects included after their parent."""
+    found = []
+    for key, child in spec.fields.items():
+        found.append((prefix + key, child))
+        if isinstance(child, Object):
+            found += fields(child, f"{prefix}{key}.")
+    return found
+
+
+def leaf_fields(spec: Object = RECORD) -> list[tuple[str, Field]]:
+    """Return (dotted path, field) for every field that holds a value (nested objects flattened), in display order."""
+    return [(path, child) for path, child in fields(spec) if not isinstance(child, Object)]
+
+
+def labels(taxonomy: dict) -> dict[str, str]:
+    """Return the label of every record field by dotted path; the disclosures are named as the taxonomy names them."""
+    named = {path: child.label for path, child in fields()}
+    return named | {f"disclosures.{d['key']}": d["label"] for d in taxonomy.get("disclosures", [])}
+
+
+def choice_tables(taxonomy: dict) -> dict[str, dict[str, str]]:
+    """Return every id → Chinese name table a field may choose from: the taxonomy's lists and the fixed ones."""
+    tables = {key: {item["id"]: item["name"] for item in taxonomy.get(key, [])}
+              for key, spec in TAXONOMY.fields.items() if isinstance(spec, ListOf) and spec.unique_key == "id"}
+    return tables | FIXED_CHOICES
+
+
+def example(spec: Field, tables: dict[str, dict[str, str]]) -> str:
+    """Return a field's example with `(table)` replaced by the first id of that table, so each city sees its own."""
+    return re.sub(r"\((\w+)\)", lambda m: next(iter(tables.get(m.group(1)) or {m.group(0): ""})), spec.example)

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from lunr import get_default_builder
 
+from .model import Model
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(f"[{CJK}]+|[a-z0-9]+")
 FIELDS = (("name", 10), ("body", 1))
@@ -31,13 +33,13 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def _document_texts(site, record) -> dict[str, str]:
+def _document_texts(model: Model, record) -> dict[str, str]:
     data = record.data
     body = [
         data["operator"],
-        site.districts[data["district"]],
-        " ".join(site.functions[f] for f in data["functions"]),
-        " ".join(site.industries[i] for i in data.get("industries", [])),
+        model.districts[data["district"]],
+        " ".join(model.functions[f] for f in data["functions"]),
+        " ".join(model.industries[i] for i in data.get("industries", [])),
         data["disclosures"]["content"],
         " ".join(data.get("free_services", [])),
         data["contacts"].get("email", "").partition("@")[2],
@@ -57,7 +59,7 @@ def _encode_postings(postings: list[tuple[int, int]]) -> list[int]:
     return encoded
 
 
-def _lunr_builder(site):
+def _lunr_builder(model: Model):
     """Add every published record to a lunr.py builder (no stemming: the tokens are final)."""
     builder = get_default_builder()
     builder.pipeline.reset()
@@ -66,15 +68,15 @@ def _lunr_builder(site):
     builder.ref("r")
     for name, boost in FIELDS:
         builder.field(name, boost=boost)
-    for number, record in enumerate(site.records):
-        texts = _document_texts(site, record)
+    for number, record in enumerate(model.records):
+        texts = _document_texts(model, record)
         builder.add({"r": format(number, "x"), **{name: tokenize(texts[name]) for name, _ in FIELDS}})
     return builder
 
 
-def build_lunr_index(site):
+def build_lunr_index(model: Model):
     """Return lunr.py's complete index of the published records (the browser rebuilds exactly this one)."""
-    return _lunr_builder(site).build()
+    return _lunr_builder(model).build()
 
 
 def compact_index(builder, count: int) -> dict:
@@ -89,27 +91,27 @@ def compact_index(builder, count: int) -> dict:
     return {"fields": [list(field) for field in FIELDS], "count": count, "lengths": lengths, "terms": terms}
 
 
-def build_search_index(site) -> dict:
+def build_search_index(model: Model) -> dict:
     """Return the index in its compact shipped form, from the postings lunr.py's builder collected.
 
     lunr.py's vector step is skipped here: the browser computes the same vectors (tests compare the two)."""
-    return compact_index(_lunr_builder(site), len(site.records))
+    return compact_index(_lunr_builder(model), len(model.records))
 
 
-def build_result_list(site) -> dict:
+def build_result_list(model: Model) -> dict:
     """Return what the search page shows per result and the facet options, in the index's document order."""
     facets = {
-        "district": list(site.districts.items()),
-        "function": list(site.functions.items()),
-        "tier": list(site.tiers.items()),
-        "level": list(site.levels.items()),
-        "industry": list(site.industries.items()),
+        "district": list(model.districts.items()),
+        "function": list(model.functions.items()),
+        "tier": list(model.tiers.items()),
+        "level": list(model.levels.items()),
+        "industry": list(model.industries.items()),
     }
     positions = {key: {option: n for n, (option, _) in enumerate(options)} for key, options in facets.items()}
     docs = []
-    for record in site.records:
+    for record in model.records:
         data = record.data
-        badge = site.badges[record.id]
+        badge = model.badges[record.id]
         contacts = data["contacts"]
         docs.append([
             record.id,

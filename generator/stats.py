@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def compute_stats(site) -> dict:
+if TYPE_CHECKING:
+    from .model import Model
+
+
+def compute_stats(model: Model) -> dict:
     """Return every figure the statistics page shows, from the published records."""
-    records = site.records
-    matrix = {d: {f: 0 for f in site.functions} for d in site.districts}
-    tiers = dict.fromkeys(site.tiers, 0)
-    industries = dict.fromkeys(site.industries, 0)
-    strategic_ids = {i["id"] for i in site.taxonomy["industries"] if i.get("strategic")}
+    records = model.records
+    matrix = {d: {f: 0 for f in model.functions} for d in model.districts}
+    tiers = dict.fromkeys(model.tiers, 0)
+    industries = dict.fromkeys(model.industries, 0)
+    strategic_ids = {i["id"] for i in model.taxonomy["industries"] if i.get("strategic")}
     strategic = 0
     for r in records:
         for f in r.data["functions"]:
@@ -18,19 +23,19 @@ def compute_stats(site) -> dict:
         for i in r.data.get("industries", []):
             industries[i] += 1
         strategic += bool(strategic_ids & set(r.data.get("industries", [])))
-    function_totals = {f: sum(row[f] for row in matrix.values()) for f in site.functions}
-    plan = site.taxonomy.get("plan", {})
-    demonstration = sum(1 for badge in site.badges.values() if badge)
+    function_totals = {f: sum(row[f] for row in matrix.values()) for f in model.functions}
+    plan = model.taxonomy.get("plan", {})
+    demonstration = sum(1 for badge in model.badges.values() if badge)
     progress = [("服务机构总数", len(records), plan.get("platforms")), ("示范平台", demonstration, plan.get("demonstration"))]
-    progress += [(f["name"], function_totals[f["id"]], f.get("target")) for f in site.taxonomy["functions"]]
+    progress += [(f["name"], function_totals[f["id"]], f.get("target")) for f in model.taxonomy["functions"]]
     share = strategic / len(records) if records else 0.0
     return {
         "total": len(records),
-        "districts_covered": sum(1 for d in site.districts if any(matrix[d].values())),
+        "districts_covered": sum(1 for d in model.districts if any(matrix[d].values())),
         "demonstration": demonstration,
         "matrix": matrix,
         "district_totals": {d: sum(row.values()) for d, row in matrix.items()},
-        "district_counts": {d: sum(r.data["district"] == d for r in records) for d in site.districts},
+        "district_counts": {d: sum(r.data["district"] == d for r in records) for d in model.districts},
         "function_totals": function_totals,
         "tiers": tiers,
         "industries": {i: n for i, n in industries.items() if n},

@@ -1,12 +1,9 @@
-import datetime
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-TODAY = datetime.date(2026, 11, 1)
+from tests.support import FIXTURES, ROOT, build, serving
 
 
 @pytest.fixture
@@ -20,28 +17,7 @@ def valid_dir(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The sample directory built once, with a fixed SOURCE_DATE_EPOCH (2026-01-01)."""
-    from tests.sitebuild import ROOT, build
-
     return build(ROOT / "directory", tmp_path_factory.mktemp("sample") / "site")
-
-
-@contextmanager
-def serving(folder: Path):
-    """Serve a folder on 127.0.0.1 while the block runs; yields the base URL."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="session")

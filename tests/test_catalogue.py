@@ -13,8 +13,9 @@ import pytest
 
 from generator import catalogue
 from generator.catalogue import CatalogueError, _render, check_cjk_font
-from generator.pages import spell
-from tests.test_site import DIRECTORY, PUBLISHED, UNPUBLISHED
+from generator.model import spell
+from tests.support import PUBLISHED, UNPUBLISHED
+from tests.support import SAMPLE as DIRECTORY
 
 
 def pdftext(path, first=None, last=None):
@@ -55,7 +56,10 @@ def test_contents_give_the_pages_where_sections_start(pdf):
         number = int(re.search(rf"^\s*{district}\s+(\d+)\s*$", contents, re.MULTILINE).group(1))
         page = pdftext(pdf, number, number)
         assert page.splitlines()[0].strip() == district or district in page.split("\n", 3)[1], (district, number)
-        assert "综合服务" in page or district in page
+        # The section goes on with the first function group of that district.
+        primary = {r.data["functions"][0] for r in PUBLISHED if DIRECTORY.choices("districts")[r.data["district"]] == district}
+        first = next(name for fid, name in DIRECTORY.choices("functions").items() if fid in primary)
+        assert re.search(rf"^\s*{first}\s*$", page, re.MULTILINE), (district, first)
         previous = pdftext(pdf, number - 1, number - 1)
         assert re.search(rf"^\s*{district}\s*$", previous, re.MULTILINE) is None
         checked += 1
@@ -177,7 +181,7 @@ def test_formula_cells_are_neutralised(valid_dir, tmp_path):
 
     from generator.directory import load_directory
     from generator.exports import write_exports
-    from generator.pages import Site
+    from generator.model import Model
 
     record = valid_dir / "pudong/test-center.yml"
     text = record.read_text(encoding="utf-8").replace("name: 测试检测中心", 'name: "=HYPERLINK(\\"http://x\\",\\"点我\\")"')
@@ -185,7 +189,7 @@ def test_formula_cells_are_neutralised(valid_dir, tmp_path):
                       encoding="utf-8")
     loaded, problems = load_directory(valid_dir)
     assert [p for p in problems if p.severity == "error"] == []
-    write_exports(Site(loaded, datetime.date(2026, 1, 1)), tmp_path)
+    write_exports(Model(loaded, datetime.date(2026, 1, 1)), tmp_path)
     rows = list(csv.reader(io.StringIO((tmp_path / "directory.csv").read_text(encoding="utf-8-sig"))))
     row = next(r for r in rows if r[0] == "test-center")
     assert row[1] == "'=HYPERLINK(\"http://x\",\"点我\")"

@@ -9,7 +9,7 @@ import pytest
 
 from generator.__main__ import main
 from generator.directory import load_directory
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 ROOT = Path(__file__).parent.parent
 BUREAU_HEADINGS = ["机构名称", "区", "层级", "服务功能", "运营单位", "地址", "联系电话", "服务内容", "服务流程", "服务标准", "收费标准",

@@ -16,8 +16,7 @@ from playwright.sync_api import expect
 from generator.directory import load_directory
 from generator.load import parse_yaml
 from generator.schema import FIXED_CHOICES, RECORD, Context
-from tests.conftest import FIXTURES, serving
-from tests.sitebuild import ROOT, build
+from tests.support import FIXTURES, ROOT, build, serving
 
 INJECTED = "img[src='x'], svg[onload], iframe, a[href^='javascript'], script:not([src]):not([type='application/ld+json'])"
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from generator.offline import offline_link
-from tests.test_site import _Links
+from tests.support import Links
 
 # Chromium refuses these requests from file:// pages; the theme survives both (it reads the sitemap only to
 # speed up links, and the tab icon is cosmetic).
@@ -44,7 +44,7 @@ def test_the_zip_holds_the_whole_site_and_search_data_as_scripts(sample_site, of
 def test_every_link_of_the_offline_copy_names_a_file(offline):
     broken = []
     for path in offline.rglob("*.html"):
-        parser = _Links()
+        parser = Links()
         parser.feed(path.read_text(encoding="utf-8"))
         base = "/" + path.relative_to(offline).as_posix()
         for link in parser.links:

@@ -8,15 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.directory import load_directory
-from generator.pages import Site
+from generator.model import Model
 from generator.plugin import LUNR_JS
 from generator.search import build_lunr_index, build_result_list, build_search_index, dump_json, tokenize
+from tests.support import SAMPLE as DIRECTORY
 
-ROOT = Path(__file__).parent.parent
 NODE_SCRIPT = Path(__file__).parent / "search_node.js"
-DIRECTORY, _ = load_directory(ROOT / "directory")
-SITE = Site(DIRECTORY, datetime.date(2026, 1, 1))
+SITE = Model(DIRECTORY, datetime.date(2026, 1, 1))
 
 
 @pytest.fixture(scope="module")

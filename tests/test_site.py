@@ -2,23 +2,17 @@
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
 from generator.directory import load_directory
-from tests.sitebuild import ROOT, build
+from tests.support import PUBLISHED, ROOT, UNPUBLISHED, Links, build
+from tests.support import SAMPLE as DIRECTORY
+from tests.support import read_page as read
 
-DIRECTORY, _ = load_directory(ROOT / "directory")
-PUBLISHED = [r for r in DIRECTORY.records if r.published]
-UNPUBLISHED = [r for r in DIRECTORY.records if not r.published]
 LABELS = ["服务内容", "服务流程", "服务标准", "收费标准", "服务时间"]
-
-
-def read(site: Path, url: str) -> str:
-    return (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
 
 
 def test_sample_has_suspended_and_revoked_records():
@@ -81,25 +75,10 @@ def test_lists_are_in_pinyin_order(sample_site):
         assert keys == sorted(keys)
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-        self.ids = set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        for key in ("href", "src"):
-            if attrs.get(key):
-                self.links.append(attrs[key])
-
-
 def test_no_broken_internal_links(sample_site):
     pages = {}
     for path in sample_site.rglob("*.html"):
-        parser = _Links()
+        parser = Links()
         parser.feed(path.read_text(encoding="utf-8"))
         pages[path] = parser
     broken = []
@@ -168,7 +147,7 @@ def test_institution_pages_carry_schema_org_json_ld(sample_site):
         assert data["makesOffer"]["itemOffered"]["hoursAvailable"] == record.data["disclosures"]["hours"]
         contacts = record.data["contacts"]
         if contacts.get("phone") or contacts.get("hotline"):
-            assert data["telephone"] == contacts.get("phone") or contacts.get("hotline")
+            assert data["telephone"] == (contacts.get("phone") or contacts.get("hotline"))
 
 
 def test_sitemap_lists_every_published_page_and_nothing_unpublished(sample_site):
@@ -208,9 +187,10 @@ def test_hsds_export_carries_every_published_institution(sample_site):
 def test_the_region_comes_from_the_taxonomy_and_may_be_left_out():
     import datetime
 
-    from generator.pages import Site
+    from generator.model import Model
+    from generator.pages import structured_data
 
     directory, _ = load_directory(Path(__file__).parent / "fixtures" / "valid")
     assert "region" not in directory.taxonomy["site"]
-    data = json.loads(Site(directory, datetime.date(2026, 1, 1)).structured_data(directory.records[0]))
+    data = json.loads(structured_data(Model(directory, datetime.date(2026, 1, 1)), directory.records[0]))
     assert "addressRegion" not in data["address"] and data["address"]["addressLocality"] in ("黄浦区", "浦东新区")

@@ -8,7 +8,7 @@ import pytest
 from generator.__main__ import main
 from generator.directory import load_directory
 from generator.schema import RECORD as RECORD_SCHEMA
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 RECORD = Path("pudong/test-center.yml")
 RECORD_FIELDS = list(RECORD_SCHEMA.fields)
@@ -105,7 +105,7 @@ def test_contacts_need_at_least_one_way_to_reach(valid_dir):
 def test_id_that_is_not_a_slug(valid_dir):
     (valid_dir / RECORD).rename(valid_dir / "pudong/Test_Center.yml")
     assert only(validate(valid_dir)) == ("bad-id", "pudong/Test_Center.yml", 1, "",
-                                         "文件名 Test_Center.yml 不是合法的机构标识（文件名只用小写英文字母、数字和连字符，如 pudong-ip-center.yml）")
+                                         "文件名 Test_Center.yml 不是合法的机构标识（只用小写英文字母、数字和连字符，不超过 64 个字符）")
 
 
 def test_duplicate_ids_across_district_folders(valid_dir):
@@ -167,7 +167,7 @@ def test_every_problem_in_every_file_is_reported_in_one_run(valid_dir):
     [
         ("verified: 2026-10-01", "verified: 2025-10-01", "verification-overdue", "字段 verified：最近核实日期 2025-10-01 已超过 12 个月（请重新核实后更新日期）"),
         ("expires: 2099-12-31", "expires: 2026-06-30", "title-expired", "字段 demonstration：2024 年的示范平台称号已于 2026-06-30 到期，网站显示为已过期"),
-        ("floor_area_m2: 5000", "floor_area_m2: 3000", "below-tier-criteria", "字段 metrics：服务场地面积 3000 低于市级要求的 4000"),
+        ("floor_area_m2: 5000", "floor_area_m2: 3000", "below-tier-criteria", "字段 metrics：服务场地面积（平方米） 3000 低于市级要求的 4000"),
         ("verified: 2026-10-01", "status: revoked\nverified: 2026-10-01", "revoked-with-title",
          "字段 demonstration：已撤销的机构仍持有未到期的示范平台称号（请核实称号是否已被收回，并填写 expires）"),
     ],
@@ -184,7 +184,7 @@ def test_cli_exit_codes_and_text_format(valid_dir, capsys):
     assert main(["validate", "--directory", str(valid_dir)]) == 1
     err = capsys.readouterr().err
     assert ":4:7: 错误 [unknown-choice] 字段 tier：town 不在分类表（taxonomy.yml）的层级中（可选值：city、street）" in err
-    assert err.rstrip().endswith("共 1 个错误，0 个警告。")
+    assert err.rstrip().endswith("共 1 个错误，0 个警告。方括号中的代码见网站的“检查项说明”页（/help/checks/）。")
 
 
 def test_cli_usage_error_exits_2(capsys):

@@ -1,45 +1,17 @@
-"""What a change does to the directory: records added, removed, (un)published and changed, between two git revisions."""
+"""The `diff` command: what a change does to the directory between two git revisions (records added, removed,
+(un)published and changed, new problems), as Chinese Markdown for reviewers."""
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .directory import load_directory, reference_date
+from .directory import compare_records, load_directory, reference_date
+from .git import Blobs, Revision
 from .problems import ERROR
 
 SHORT_FIELDS = ("name", "tier", "functions", "operator", "address", "contacts", "demonstration", "status", "verified")
 SHORT_DISCLOSURES = ("fees", "hours")
-
-
-class GitError(Exception):
-    """A revision or the repository could not be read."""
-
-
-def run_git(repo: Path, *args: str) -> bytes:
-    """Return the output of a git command in repo; raise GitError when git is missing or the command fails."""
-    try:
-        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-    except OSError as exc:
-        raise GitError(f"无法运行 git：{exc}") from exc
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode(errors="replace").strip() or f"git {' '.join(args)} 失败")
-    return result.stdout
-
-
-def checkout_directory(repo: Path, revision: str, directory: str, target: Path) -> Path:
-    """Write the directory folder as it was at a revision into target; return target."""
-    prefix = directory.strip("/") + "/"
-    names = run_git(repo, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix).split(b"\0")
-    target.mkdir(parents=True, exist_ok=True)
-    for name in filter(None, names):
-        path = name.decode()
-        out = target / path[len(prefix):]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(run_git(repo, "show", f"{revision}:{path}"))
-    return target
 
 
 @dataclass
@@ -50,16 +22,6 @@ class Change:
     unpublished: list = field(default_factory=list)
     changed: list = field(default_factory=list)  # (record, [(field, old, new)])
     new_problems: list = field(default_factory=list)
-
-
-def _flatten(data: dict) -> dict:
-    flat = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            flat.update({f"{key}.{sub}": v for sub, v in value.items()})
-        else:
-            flat[key] = value
-    return flat
 
 
 def compare(old, new, old_problems, new_problems) -> Change:
@@ -75,9 +37,7 @@ def compare(old, new, old_problems, new_problems) -> Change:
         a, b = before[rid], after[rid]
         if a.published != b.published:
             (change.published if b.published else change.unpublished).append(b)
-        flat_a, flat_b = _flatten(a.data), _flatten(b.data)
-        fields = [(key, flat_a.get(key), flat_b.get(key)) for key in sorted(flat_a.keys() | flat_b.keys(), key=str)
-                  if flat_a.get(key) != flat_b.get(key)]
+        fields = sorted(compare_records(a.data, b.data))
         if fields:
             change.changed.append((b, fields))
     seen = {(p.code, Path(p.path).name, p.field, p.message) for p in old_problems}
@@ -133,9 +93,7 @@ def format_change(change: Change, base: str, head: str) -> str:
 def diff_revisions(repo: Path, base: str, head: str, directory: str = "directory") -> str:
     """Return the change summary between two revisions of the directory folder in a git repository."""
     today = reference_date()
-    with tempfile.TemporaryDirectory() as work:
-        old_root = checkout_directory(repo, base, directory, Path(work) / "old")
-        new_root = checkout_directory(repo, head, directory, Path(work) / "new")
-        old, old_problems = load_directory(old_root, today)
-        new, new_problems = load_directory(new_root, today)
-        return format_change(compare(old, new, old_problems, new_problems), base, head)
+    with Blobs(repo) as blobs:
+        old, old_problems = load_directory(Revision(repo, base, directory, blobs), today)
+        new, new_problems = load_directory(Revision(repo, head, directory, blobs), today)
+    return format_change(compare(old, new, old_problems, new_problems), base, head)

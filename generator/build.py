@@ -1,4 +1,4 @@
-"""Building the site with MkDocs into a temporary folder and swapping it into place only on success."""
+"""The `build` command's MkDocs run: into a temporary folder, swapped into place only on success."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ def replace_directory(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, catalogue: dict | None = None) -> None:
+def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, options: dict | None = None) -> None:
     """Run a strict MkDocs build of `directory` into `site_dir`; raise on failure, leaving the old site intact.
 
     `loaded` is the already validated directory, handed to the plugin so the records are not read twice;
-    `catalogue` ({"paper": …, "cache": …}) adds the printed catalogue to the downloads.
+    `options` override the plugin's options from mkdocs.yml (catalogue, paper), as the command line's flags ask.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -38,8 +38,8 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
         plugin = config.plugins["directory"]
         plugin.config["path"] = str(Path(directory).resolve())
+        plugin.config.update(options or {})
         plugin.loaded = loaded
-        plugin.catalogue = catalogue
         build(config)
         replace_directory(staging, site_dir)
     finally:

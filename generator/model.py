@@ -1,0 +1,97 @@
+"""The directory as data for every output: published records in reading order, lookup tables, derived facts (current
+titles, statistics, the edition date) and the history of changes. No MkDocs, no Jinja: pages, search, the catalogue,
+the exports, HSDS, the feed and the importer all read a Model."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from functools import cached_property
+
+from pypinyin import lazy_pinyin
+
+from .checks import current_titles
+from .directory import Directory, Record
+from .feed import History
+from .schema import labels
+from .stats import compute_stats
+
+
+def spell(name: str, overrides: dict[str, str]) -> str:
+    """Return a name in toneless pinyin, with the taxonomy's corrections for words pypinyin reads wrongly."""
+    parts, start, position = [], 0, 0
+    words = sorted(overrides, key=len, reverse=True)
+    while position < len(name):
+        word = next((w for w in words if name.startswith(w, position)), None)
+        if word is None:
+            position += 1
+            continue
+        parts += lazy_pinyin(name[start:position]) + [overrides[word]]
+        position = start = position + len(word)
+    parts += lazy_pinyin(name[start:])
+    return " ".join(p for p in parts if p.strip())
+
+
+class Model:
+    """The published directory and everything derived from it, as of one day."""
+
+    def __init__(self, directory: Directory, today: datetime.date, site_url: str = "", history: History | None = None):
+        self.directory = directory
+        self.today = today
+        self.site_url = site_url.rstrip("/")
+        self.history = history or History([])
+        self.taxonomy = directory.taxonomy
+        self.labels = labels(directory.taxonomy)
+        self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
+        self.records = sorted(directory.published, key=self.sort_key)
+        self.districts = directory.choices("districts")
+        self.functions = directory.choices("functions")
+        self.tiers = directory.choices("tiers")
+        self.levels = directory.choices("demonstration_levels")
+        self.grades = directory.choices("evaluation_grades")
+        self.industries = directory.choices("industries")
+
+    def sort_key(self, record: Record) -> tuple[str, str, str]:
+        """Return a record's place in every list: its pinyin (the taxonomy's corrections, or its own `pinyin`), name, id."""
+        spelled = record.data.get("pinyin") or spell(record.data["name"], self.pinyin_overrides)
+        return spelled.lower(), record.data["name"], record.id
+
+    @cached_property
+    def edition(self) -> datetime.date:
+        """Return the date of the data: the latest verification of a published record."""
+        return max((r.data["verified"] for r in self.records), default=self.today)
+
+    def page_url(self, record: Record) -> str:
+        """Return the address of a record's page (absolute when site_url is known)."""
+        return f"{self.site_url}/institutions/{record.id}/"
+
+    def titles(self, record: Record) -> dict:
+        """Return a record's demonstration titles split into current (highest level first) and expired."""
+        order = list(self.levels)
+        current = current_titles(record, self.today)
+        expired = [t for t in record.data.get("demonstration", []) if t not in current]
+        return {"current": sorted(current, key=lambda t: (order.index(t["level"]), -t["year"])), "expired": expired}
+
+    @cached_property
+    def badges(self) -> dict[str, dict | None]:
+        """Return each record's current highest demonstration title (or None)."""
+        return {r.id: (self.titles(r)["current"] or [None])[0] for r in self.records}
+
+    @cached_property
+    def stats(self) -> dict:
+        """Return the figures shared by the home and statistics pages."""
+        return compute_stats(self)
+
+    @cached_property
+    def district_files(self) -> dict[str, str]:
+        """Return the file name of each district's catalogue → the district's name."""
+        return {f"catalogue-{d}.pdf": name for d, name in self.districts.items()}
+
+    def record_data(self, record: Record) -> dict:
+        """Return a published record with its derived fields (page URL, current demonstration level)."""
+        badge = self.badges[record.id]
+        return {"id": record.id, **record.data, "url": self.page_url(record), "current_demonstration_level": badge["level"] if badge else None}
+
+    def record_json(self, record: Record) -> str:
+        """Return a published record as JSON with its derived fields."""
+        return json.dumps(self.record_data(record), ensure_ascii=False, indent=2, default=str) + "\n"
