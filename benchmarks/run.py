@@ -57,11 +57,16 @@ def measure(command: list[str]) -> tuple[float, float]:
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         peak = 0.0
-        # Reading PSS walks every page table, so sample sparingly: often enough for phases that last seconds,
-        # rarely enough not to slow down what is being measured.
-        while process.poll() is None:
+        # Reading PSS walks every page table, so sample sparingly (every 2 s): often enough for phases that last
+        # seconds, rarely enough not to slow down what is being measured. The wait returns the moment the process
+        # ends, so the clock stops then, not at the next sample.
+        while True:
             peak = max(peak, _tree_pss_mb(process.pid))
-            time.sleep(2)
+            try:
+                process.wait(timeout=2)
+                break
+            except subprocess.TimeoutExpired:
+                continue
         elapsed = time.monotonic() - started
         if process.returncode != 0:
             log.seek(0)
@@ -74,13 +79,14 @@ def render_floor(directory: Path, out: Path) -> None:
     from jinja2 import Template
 
     from generator.directory import reference_date
-    from generator.pages import Site
+    from generator.model import Model
+    from generator.pages import render_pages
 
     loaded, _ = load_directory(directory)
-    site = Site(loaded, reference_date())
+    model = Model(loaded, reference_date())
     shell = Template("<!doctype html><html lang=zh-CN><meta charset=utf-8><title>{{ title }}</title><body>{{ body }}</body></html>",
                      autoescape=True)
-    for page in site.pages(lambda r: "", lambda r: ""):
+    for page in render_pages(model, [], lambda r: "", lambda r: ""):
         target = out / page.src_uri.removesuffix(".md")
         target.mkdir(parents=True, exist_ok=True)
         (target / "index.html").write_text(shell.render(title=page.title, body=page.html), encoding="utf-8")

@@ -154,9 +154,9 @@ def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7) -> d
 
 
 if __name__ == "__main__":
-    from generator.directory import load_directory
-    from generator.pages import pinyin_key
+    from generator.directory import load_directory, reference_date
+    from generator.model import Model
 
     loaded, _ = load_directory(Path(sys.argv[2]))
-    published = sorted(loaded.published, key=pinyin_key)
+    published = Model(loaded, reference_date()).records
     print(json.dumps(bench_search(Path(sys.argv[1]), [(r.id, r.data["name"]) for r in published]), ensure_ascii=False, indent=2))

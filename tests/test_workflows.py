@@ -69,3 +69,11 @@ def test_pull_request_workflow_annotates_summarises_and_previews():
     assert "validate --format github" in runs and "generator diff" in runs and "GITHUB_STEP_SUMMARY" in runs
     assert "make test" in runs and "generator build" in runs
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in workflow["jobs"]["check"]["steps"])
+
+
+def test_the_sample_is_also_built_with_properdocs_in_ci():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/pull-request.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["properdocs"]["steps"]
+    assert any(step.get("run") == ".ci/properdocs" for step in steps)
+    assert ".ci/properdocs" in yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["properdocs"]["script"]
+    assert "properdocs==1.6." in (ROOT / ".ci/properdocs").read_text(encoding="utf-8")
