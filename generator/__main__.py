@@ -84,7 +84,7 @@ def command_catalogue(args) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         for path in staging.iterdir():
             path.replace(args.out / path.name)
-    except CatalogueError as exc:
+    except (CatalogueError, BackgroundError) as exc:
         print(f"印刷版无法生成：{exc}", file=sys.stderr)
         return 1
     finally:

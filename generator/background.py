@@ -9,6 +9,8 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 _fork = multiprocessing.get_context("fork")
 shared = None  # what pool workers read: set before the pool forks them
@@ -43,8 +45,14 @@ def queue(size: int):
     return _fork.Queue(maxsize=size)
 
 
-def pool(data) -> concurrent.futures.ProcessPoolExecutor:
-    """Return a pool of forked workers, one per core, that read `data` as background.shared."""
+@contextmanager
+def pool(name: str, data):
+    """Give a pool of forked workers, one per core, that read `data` as background.shared; a worker that dies
+    (rather than raising) is reported as BackgroundError."""
     global shared
     shared = data
-    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=_fork)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=_fork) as executor:
+        try:
+            yield executor
+        except BrokenProcessPool as exc:
+            raise BackgroundError(f"{name}的工作进程意外退出，详见上面的错误信息") from exc

@@ -189,7 +189,7 @@ def write_catalogues(model: Model, folder: Path, paper: str = "A4", cache: Path 
     _progress(f"印刷版：{len(model.records)} 家机构，{len(districts)} 个区，纸张 {paper}")
     folder.mkdir(parents=True, exist_ok=True)
     chunks = {}
-    with background.pool(model) as pool:
+    with background.pool("印刷版", model) as pool:
         futures = {pool.submit(_render_district, d, paper, cache): d for d in districts}
         for future in concurrent.futures.as_completed(futures):
             name = futures[future]

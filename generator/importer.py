@@ -14,7 +14,7 @@ from pypinyin import lazy_pinyin
 
 from .directory import record_from_text
 from .schema import is_id, normalise_name
-from .table import Column, columns, from_text
+from .table import Column, columns, from_text, short_names
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/institution.schema.json\n"
 
@@ -92,7 +92,7 @@ def import_rows(model, rows: list[list[str]], root: Path, mapping: dict[str, str
     derived = {c.heading for c in columns(model.taxonomy) if not c.path}
     report.ignored_columns = [h for i, h in enumerate(titles) if i not in used and h and h not in derived]
     historical = {h["name"]: h["maps_to"] for h in model.taxonomy.get("historical_districts", [])}
-    historical |= {name.removesuffix("区"): target for name, target in historical.items()}
+    historical = {short: target for name, target in historical.items() for short in short_names(name, model.district_suffixes)}
     taken = {p.stem for p in root.glob("*/*.yml")}
     names = {normalise_name(r.data["name"]): r.path for r in model.directory.records}
     choices = model.directory.choice_tables

@@ -13,7 +13,7 @@ from pypinyin import lazy_pinyin
 from .checks import current_titles
 from .directory import Directory, Record
 from .feed import History
-from .schema import labels
+from .schema import DEFAULT_SUFFIXES, examples, labels, words
 from .stats import compute_stats
 
 
@@ -42,6 +42,9 @@ class Model:
         self.history = history or History([])
         self.taxonomy = directory.taxonomy
         self.labels = labels(directory.taxonomy)
+        self.words = words(directory.taxonomy)  # district_word (区, 县市区 …) and area_word (全市 …)
+        self.examples = examples(directory.taxonomy)  # phone, id, query and credit_code shown in hints and placeholders
+        self.district_suffixes = tuple(self.taxonomy.get("district_suffixes") or DEFAULT_SUFFIXES)
         self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
         self.records = sorted(directory.published, key=self.sort_key)
         self.districts = directory.choices("districts")

@@ -115,7 +115,7 @@ def render_stats(model: Model) -> Page:
 
 def render_search(model: Model) -> Page:
     """Return the search page (the results are drawn by assets/search-page.js)."""
-    facets = [("district", "区", model.districts), ("function", model.labels["functions"], model.functions),
+    facets = [("district", model.words["district_word"], model.districts), ("function", model.labels["functions"], model.functions),
               ("tier", model.labels["tier"], model.tiers), ("level", "示范平台", model.levels),
               ("industry", model.labels["industries"], model.industries)]
     facets = [(key, label, list(options.items())) for key, label, options in facets]
@@ -146,16 +146,33 @@ def render_field_help(model: Model) -> Page:
     for path, spec in fields():
         choices = getattr(spec, "choices", "") or getattr(getattr(spec, "item", None), "choices", "")
         rows.append({"path": path, "label": model.labels.get(path, spec.label), "required": spec.required, "kind": _kind(spec),
-                     "help": spec.help, "example": example(spec, tables),
+                     "help": spec.help, "example": example(spec, tables, model.examples),
                      "choices": list(tables[choices].items()) if choices else [],
                      "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
-    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows))
+    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows), in_nav=False)
 
 
 def render_check_help(model: Model) -> Page:
     """Return /help/checks/ (检查项说明): every problem code with its severity, meaning, fix and an example."""
     rows = [(code, SEVERITY_LABELS[check.severity], check) for code, check in CODES.items()]
-    return Page(HELP_PAGE.rstrip("/") + ".md", "检查项说明", _render(model, "help-checks.html", "help/checks.md", rows=rows))
+    return Page(HELP_PAGE.rstrip("/") + ".md", "检查项说明", _render(model, "help-checks.html", "help/checks.md", rows=rows),
+                in_nav=False)
+
+
+def render_snippets(model: Model, downloads: list[tuple[str, int]], base: str) -> dict[str, str]:
+    """Return what a hand-written page may ask for with `<!-- name -->`: facts of the taxonomy, so no city corrects the text."""
+    notice = model.taxonomy["site"].get("notice")
+    return {
+        "downloads": render_downloads(model, downloads, base),
+        "tiers": "、".join(model.tiers.values()),
+        "tier-ids": "、".join(model.tiers),
+        "disclosures": "、".join(d["label"] for d in model.taxonomy["disclosures"]),
+        "historical-districts": "、".join(h["name"] for h in model.taxonomy.get("historical_districts", [])) or "（无）",
+        "district-word": model.words["district_word"],
+        "example-phone": model.examples["phone"],
+        "example-id": model.examples["id"],
+        "notice": templates.get_template("notice.html").render(notice=notice) if notice else "",
+    }
 
 
 def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, report_url) -> list[Page]:

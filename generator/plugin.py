@@ -27,12 +27,11 @@ from .hsds import write_hsds
 from .model import Model
 from .offline import NAME as OFFLINE_ZIP
 from .offline import OfflineZip
-from .pages import render_downloads, render_pages
+from .pages import render_pages, render_snippets
 from .problems import format_text, has_errors, sort_problems
 from .search import build_result_list, build_search_index, dump_json
 
 log = logging.getLogger("mkdocs.plugins.directory")
-DOWNLOADS_MARKER = "<!-- downloads -->"
 ASSETS = Path(__file__).parent / "assets"
 # lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
@@ -79,7 +78,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         model = Model(directory, reference_date(), config.site_url or "")
         model.history = read_history(root, directory.choice_tables, model.labels)
         self.model = model
-        config.site_name = directory.taxonomy["site"]["title"]
+        site = directory.taxonomy["site"]
+        config.site_name = site["title"]
+        config.site_description = site.get("description") or config.site_description
+        config.copyright = site.get("notice") or config.copyright
         if not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：sitemap.xml 将为空，二维码和数据中的网页地址只能是相对路径。")
         generated_nav = [
@@ -91,7 +93,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             {"统计": "stats.md"},
             {"最近更新": "changes.md"},
         ]
-        config.nav = generated_nav + (config.nav or []) + [{"字段说明": "help/fields.md"}, {"检查项说明": "help/checks.md"}]
+        config.nav = generated_nav + (config.nav or [])
         return config
 
     def on_files(self, files, config):
@@ -118,9 +120,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
-        """Put the list of downloads where a hand-written page asks for it; escape record titles for Material."""
-        if DOWNLOADS_MARKER in markdown:
-            markdown = markdown.replace(DOWNLOADS_MARKER, render_downloads(self.model, self.downloads, "../"))
+        """Fill a hand-written page's `<!-- name -->` markers from the taxonomy; escape record titles for Material."""
+        if "<!-- " in markdown:
+            for name, html in render_snippets(self.model, self.downloads, "../").items():
+                markdown = markdown.replace(f"<!-- {name} -->", html)
         if page.file.src_uri in self.pages:
             # Material prints page.meta.title unescaped in <title> and the header: escape record text here.
             page.meta["title"] = escape(page.meta["title"])

@@ -30,6 +30,8 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 PHONE = re.compile(r"^\+?[0-9(][0-9() -]{3,}[0-9](?: ?(?:转|ext\.?|#) ?[0-9]{1,6})?$")
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+DEFAULT_WORDS = {"district_word": "区", "area_word": "全市"}
+DEFAULT_SUFFIXES = ("自治县", "新区", "区", "县", "市")
 TYPE_NAMES = {"int": "数字", "float": "数字", "bool": "是/否（布尔值）", "null": "空值", "timestamp": "日期时间", "str": "文字"}
 
 
@@ -211,7 +213,7 @@ class Email(Text):
 class Phone(Text):
     def check(self, value, node, name, ctx):
         if not PHONE.fullmatch(value):
-            ctx.report("bad-phone", node, name, f"{value} 不是有效的电话号码", '格式如 "021-0000-1234" 或 "400-000-0000 转 8"')
+            ctx.report("bad-phone", node, name, f"{value} 不是有效的电话号码", "只写数字、空格、括号和连字符（区号-号码），可带“转”分机号，并加引号")
             return MISSING
         return value
 
@@ -239,6 +241,23 @@ class CreditCode(Text):
 
     def json_schema(self, choices):
         return self._describe({"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"})
+
+
+@dataclass
+class PostalCode(Text):
+    expects: str = "6 位数字的邮政编码"
+
+    def accepts_plain(self, kind):
+        return kind == "int"
+
+    def check(self, value, node, name, ctx):
+        if not re.fullmatch(r"[0-9]{6}", value):
+            ctx.report("bad-postal-code", node, name, f"{value} 不是 6 位数字的邮政编码", "邮政编码是 6 位数字，如 \"123456\"")
+            return MISSING
+        return value
+
+    def json_schema(self, choices):
+        return self._describe({"type": ["string", "integer"], "pattern": "^[0-9]{6}$", "minimum": 0, "maximum": 999999})
 
 
 @dataclass
@@ -414,11 +433,17 @@ TAXONOMY = Object("分类表", fields={
     "site": Object("网站", required=True, fields={
         "title": Text("网站标题", required=True),
         "authority": Text("主管部门", required=True),
-        "region": Text("所在省市（如 上海市；用于开放数据中的地址）"),
-        "description": Text("简介", single_line=False),
-        "notice": Text("提示（如“示例数据”）", single_line=False),
+        "region": Text("所在省市", help="用于开放数据和结构化数据中的地址"),
+        "description": Text("简介", single_line=False, help="网页的描述（搜索引擎摘要）和首页开头的一段话"),
+        "notice": Text("提示", single_line=False, help="显示在首页、关于页和每页页脚，如“示例数据”"),
+        "district_word": Text("对区的称呼", help=f"如 区、区县、县市区；默认 {DEFAULT_WORDS['district_word']}"),
+        "area_word": Text("对全域的称呼", help=f"如 全市、全省；默认 {DEFAULT_WORDS['area_word']}"),
+        "examples": Object("示例", help="输入提示中的示例", fields={
+            "phone": Text("电话示例"), "id": Slug("机构标识示例"), "query": Text("搜索示例"),
+        }),
     }),
     "districts": _taxonomy_list("区", _named("区", {"name_en": Text("英文名称", required=True)})),
+    "district_suffixes": ListOf("区名后缀", item=Text("后缀"), help="导入时可省略的区名后缀，如 区、县、市、新区、自治县"),
     "historical_districts": ListOf("历史区名", item=Object("历史区名", fields={
         "name": Text("旧区名", required=True),
         "maps_to": Choice("并入的区", required=True, choices="districts"),
@@ -470,13 +495,14 @@ RECORD = Object("服务机构记录", fields={
                          example="(industries)"),
     "operator": Text("运营机构", required=True, visible_only=True, max_length=200, ask=True, help="负责运营平台的法人单位",
                      example="示例科技服务有限公司", headings=("运营机构", "运营单位", "运营主体")),
-    "credit_code": CreditCode("统一社会信用代码", help="运营机构营业执照上的 18 位代码，含校验位", example="91310000MA1K000004",
+    "credit_code": CreditCode("统一社会信用代码", help="运营机构营业执照上的 18 位代码，含校验位", example="<credit_code>",
                               headings=("统一社会信用代码", "信用代码")),
     "address": Text("地址", required=True, max_length=300, ask=True, help="服务场所的详细地址", example="示例路 100 号 5 楼"),
+    "postal_code": PostalCode("邮政编码", help="服务场所的 6 位邮政编码；开放数据（HSDS）的地址需要它", example="123456"),
     "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"),
                        help="电话、服务热线、电子邮箱、网站至少填写一项", fields={
         "person": Text("联系人", max_length=50, example="王老师"),
-        "phone": Phone("电话", ask=True, help="带区号，写在引号里", example='"0000-0000-1234"', headings=("电话", "联系电话", "电话号码")),
+        "phone": Phone("电话", ask=True, help="带区号，写在引号里", example='"<phone>"', headings=("电话", "联系电话", "电话号码")),
         "hotline": Phone("服务热线", help="可带“转”分机号", example='"400-000-0000 转 8"', headings=("服务热线", "热线")),
         "email": Email("电子邮箱", ask=True, example="service@example.org", headings=("电子邮箱", "邮箱")),
         "website": Url("网站", help="以 http:// 或 https:// 开头的完整网址", example="https://www.example.org/", headings=("网站", "网址")),
@@ -544,10 +570,29 @@ def leaf_fields(spec: Object = RECORD) -> list[tuple[str, Field]]:
     return [(path, child) for path, child in fields(spec) if not isinstance(child, Object)]
 
 
+def words(taxonomy: dict) -> dict[str, str]:
+    """Return the taxonomy's words for a district and for the whole area, with the defaults."""
+    return DEFAULT_WORDS | {key: taxonomy.get("site", {})[key] for key in DEFAULT_WORDS if key in taxonomy.get("site", {})}
+
+
 def labels(taxonomy: dict) -> dict[str, str]:
-    """Return the label of every record field by dotted path; the disclosures are named as the taxonomy names them."""
+    """Return the label of every record field by dotted path, as the taxonomy words them: the district by the city's
+    word for it, the disclosures by the taxonomy's labels."""
     named = {path: child.label for path, child in fields()}
+    named["district"] = "所在" + words(taxonomy)["district_word"]
     return named | {f"disclosures.{d['key']}": d["label"] for d in taxonomy.get("disclosures", [])}
+
+
+def examples(taxonomy: dict) -> dict[str, str]:
+    """Return the example values shown in hints and placeholders: the taxonomy's own, else made from its lists."""
+    districts = taxonomy.get("districts") or [{"id": "example", "name": "示例区"}]
+    suffixes = taxonomy.get("district_suffixes") or DEFAULT_SUFFIXES
+    place = next((districts[0]["name"].removesuffix(s) for s in suffixes if districts[0]["name"].endswith(s)), districts[0]["name"])
+    topic = (taxonomy.get("industries") or taxonomy.get("functions") or [{"name": "检测"}])[0]["name"]
+    code = "91000000MA0000000"
+    given = taxonomy.get("site", {}).get("examples", {})
+    return {"phone": "0000-0000-0000", "id": f"{districts[0]['id']}-service-center", "query": f"{place} {topic}",
+            "credit_code": code + credit_code_check_char(code)} | given
 
 
 def choice_tables(taxonomy: dict) -> dict[str, dict[str, str]]:
@@ -557,6 +602,8 @@ def choice_tables(taxonomy: dict) -> dict[str, dict[str, str]]:
     return tables | FIXED_CHOICES
 
 
-def example(spec: Field, tables: dict[str, dict[str, str]]) -> str:
-    """Return a field's example with `(table)` replaced by the first id of that table, so each city sees its own."""
-    return re.sub(r"\((\w+)\)", lambda m: next(iter(tables.get(m.group(1)) or {m.group(0): ""})), spec.example)
+def example(spec: Field, tables: dict[str, dict[str, str]], given: dict[str, str]) -> str:
+    """Return a field's example, so each city sees its own: `(table)` becomes the first id of that choice table and
+    `<name>` the taxonomy's example value (see examples())."""
+    text = re.sub(r"\((\w+)\)", lambda m: next(iter(tables.get(m.group(1)) or {m.group(0): ""})), spec.example)
+    return re.sub(r"<(\w+)>", lambda m: given.get(m.group(1), m.group(0)), text)

@@ -41,7 +41,7 @@ def columns(taxonomy: dict) -> list[Column]:
     for path, spec in leaf_fields():
         if not spec.column:
             continue
-        heading = named[path] if path.startswith("disclosures.") else spec.heading
+        heading = named[path] if named[path] != spec.label else spec.heading  # the taxonomy's own word wins
         parts = tuple((key, _kind(child)) for key, child in spec.item.fields.items()) if _kind(spec) == "items" else ()
         aliases = tuple(h for h in dict.fromkeys((spec.label, *spec.headings)) if h != heading)
         table.append(Column(heading, path, _kind(spec), aliases, parts))
@@ -81,14 +81,21 @@ def to_text(model, record, column: Column) -> str:
     return _cell(model, value, column.kind)
 
 
+def short_names(name: str, suffixes) -> set[str]:
+    """Return a name and the names it is also written as once one of its suffixes (区, 县, 自治县 …) is left out."""
+    return {name} | {name[: -len(s)] for s in suffixes if name.endswith(s) and len(name) > len(s)}
+
+
 def _choice(model, key: str, text: str) -> str:
-    """Return the id for a Chinese name (or an id), tolerating 区/平台 suffixes; unknown text is returned as it is."""
+    """Return the id for a Chinese name (or an id), tolerating the taxonomy's district suffixes and 平台;
+    unknown text is returned as it is."""
     names = model.directory.choices(key)
     text = text.strip()
     if text in names:
         return text
+    suffixes = model.district_suffixes if key == "districts" else ()
     for option, name in names.items():
-        if text in (name, name.removesuffix("区"), name.removesuffix("新区"), name + "平台", name + "示范平台") or text.removesuffix("平台") == name:
+        if text in short_names(name, suffixes) | {name + "平台", name + "示范平台"} or text.removesuffix("平台") == name:
             return option
     return text
 

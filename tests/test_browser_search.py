@@ -54,7 +54,8 @@ def test_facets_alone_list_everything_that_matches(page, serve):
     expect(facet(page, "function")).to_have_value("financing")
     expect(page.get_by_label("提供免费基础服务")).to_be_checked()
     expect(page.locator(".dir-search__status")).to_have_text("找到 11 家服务机构")
-    assert all("融资服务" in meta for meta in page.locator(".dir-entry__meta").all_inner_texts())
+    metas = page.locator(".dir-entry__meta").all_inner_texts()
+    assert len(metas) == 11 and all("融资服务" in meta for meta in metas)
 
 
 def test_no_match_for_all_words_falls_back_and_says_so(page, serve):

@@ -83,6 +83,7 @@ TRIGGERS = {
     "bad-phone": _edit('"021-0000-0001"', '"电话待定"'),
     "bad-credit-code": _edit("91310115MA1K000003", "91310115MA1K000004"),
     "out-of-range": _edit("satisfaction: 0.95", "satisfaction: 95"),
+    "bad-postal-code": _edit("address: 上海市浦东新区示例路 1 号", "address: 上海市浦东新区示例路 1 号\npostal_code: 12345"),
     "bad-date": _edit("verified: 2026-10-01", "verified: 2026-02-30"),
     "duplicate-item": _edit("functions: [quality, comprehensive]", "functions: [quality, quality]"),
     "too-few-items": _edit("functions: [quality, comprehensive]", "functions: []"),

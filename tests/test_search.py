@@ -129,4 +129,6 @@ def test_and_with_no_hits_falls_back_to_or(data):
                                    "检" * 5000, "a*b*c*", "🙂", "   "])
 def test_hostile_query_text_never_throws(data, query):
     [result] = search(data, query)
+    # Text with no searchable token gives no result set; anything else gives a list, however odd the text.
+    assert (result is None) == (tokenize(query) == [])
     assert result is None or isinstance(result["order"], list)
