@@ -1,68 +1,136 @@
-"""Open Referral HSDS export: organizations, services, locations, addresses, phones and schedules as CSV,
-described by a datapackage.json, so other service-directory tools can import the directory."""
+"""Open Referral HSDS 3.0.0 export: every table of the specification's tabular data package as CSV, with ids that are
+name-based UUIDs of our record ids, our vocabularies as taxonomies and terms, and a report of rows left out because
+a value HSDS requires is not in our data (nothing is invented)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+import uuid
 from pathlib import Path
 
 from .model import Model
 
-TABLES = {
-    "organizations": ["id", "name", "alternate_name", "description", "email", "url", "tax_id"],
-    "services": ["id", "organization_id", "name", "alternate_name", "description", "url", "email", "status",
-                 "application_process", "fees", "accreditations"],
-    "locations": ["id", "organization_id", "name"],
-    "physical_addresses": ["id", "location_id", "address_1", "city", "state_province", "country"],
-    "phones": ["id", "organization_id", "service_id", "number", "type", "description"],
-    "schedules": ["id", "service_id", "description"],
-}
+SPEC = Path(__file__).parent / "data" / "hsds-3.0.0" / "datapackage.json"
+VERSION = "3.0.0"
+REPORT = "README.txt"
+EXTENSION = re.compile(r"^(.*?)\s*(?:转|ext\.?|#)\s*([0-9]{1,6})$")
 
 
-def hsds_rows(model: Model) -> dict[str, list[dict]]:
-    """Return the HSDS tables of the published records; the five disclosures map to the fields they correspond to."""
-    tables = {name: [] for name in TABLES}
+def spec() -> dict:
+    """Return the specification's own tabular data package (vendored, unchanged)."""
+    return json.loads(SPEC.read_text(encoding="utf-8"))
+
+
+def _columns() -> dict[str, list[str]]:
+    return {r["path"].removesuffix(".csv"): [f["name"] for f in r["schema"]["fields"]] for r in spec()["resources"]}
+
+
+class _Ids:
+    """Name-based UUIDs (version 5): the same directory gives the same ids in every build."""
+
+    def __init__(self, model: Model):
+        self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, model.site_url or "urn:minglu:" + model.taxonomy["site"]["title"])
+
+    def __call__(self, kind: str, *keys) -> str:
+        return str(uuid.uuid5(self.namespace, "/".join([kind, *map(str, keys)])))
+
+
+def _vocabularies(model: Model) -> list[tuple[str, str, dict[str, dict]]]:
+    """Return (key, name, id → taxonomy item) for each vocabulary that travels with the data."""
+    items = {key: {item["id"]: item for item in model.taxonomy.get(key, [])}
+             for key in ("functions", "industries", "tiers", "demonstration_levels", "districts")}
+    return [("functions", model.labels["functions"], items["functions"]), ("industries", model.labels["industries"], items["industries"]),
+            ("tiers", model.labels["tier"], items["tiers"]), ("demonstration_levels", "示范平台级别", items["demonstration_levels"]),
+            ("districts", model.words["district_word"], items["districts"])]
+
+
+def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
+    """Return the rows of every HSDS table and the lines of the report on what was left out."""
+    ids, title = _Ids(model), model.taxonomy["site"]["title"]
+    tables: dict[str, list[dict]] = {name: [] for name in _columns()}
+    left_out = []
+    for key, name, items in _vocabularies(model):
+        tables["taxonomies"].append({"id": ids("taxonomy", key), "name": name, "description": f"{title}的{name}分类", "version": model.edition.isoformat()})
+        for item_id, item in items.items():
+            tables["taxonomy_terms"].append({"id": ids("term", key, item_id), "code": f"{key}:{item_id}", "name": item["name"],
+                                             "description": item.get("description") or f"{name}：{item['name']}", "taxonomy": name,
+                                             "taxonomy_id": ids("taxonomy", key), "language": "zh"})
     region = model.taxonomy["site"].get("region", "")
     for record in model.records:
-        data, rid = record.data, record.id
-        contacts = data["contacts"]
+        data, rid, contacts = record.data, record.id, record.data["contacts"]
+        org, service, location = ids("organization", rid), ids("service", rid), ids("location", rid)
         district = model.districts[data["district"]]
-        tables["organizations"].append({"id": rid, "name": data["name"], "alternate_name": data.get("name_en", ""),
-                                        "description": data.get("description", ""), "email": contacts.get("email", ""),
-                                        "url": contacts.get("website", ""), "tax_id": data.get("credit_code", "")})
+        tier = model.tiers[data["tier"]]
+        tables["organizations"].append({
+            "id": org, "name": data["name"], "alternate_name": data.get("name_en", ""),
+            "description": data.get("description") or f"{tier}{'、'.join(model.functions[f] for f in data['functions'])}平台，运营机构：{data['operator']}",
+            "email": contacts.get("email", ""), "website": contacts.get("website", ""), "year_incorporated": data.get("since", ""),
+            "uri": model.page_url(record) if model.site_url else ""})
+        if data.get("credit_code"):
+            tables["organization_identifiers"].append({"id": ids("identifier", rid), "organization_id": org, "identifier_type": "统一社会信用代码",
+                                                      "identifier": data["credit_code"]})
+        disclosures = data["disclosures"]
         tables["services"].append({
-            "id": f"{rid}-service", "organization_id": rid, "name": "、".join(model.functions[f] for f in data["functions"]),
-            "alternate_name": data["name"], "description": data["disclosures"]["content"], "url": model.page_url(record),
-            "email": contacts.get("email", ""), "status": "active", "application_process": data["disclosures"]["process"],
-            "fees": data["disclosures"]["fees"], "accreditations": data["disclosures"]["standards"]})
-        tables["locations"].append({"id": f"{rid}-location", "organization_id": rid, "name": data["name"]})
-        tables["physical_addresses"].append({"id": f"{rid}-address", "location_id": f"{rid}-location", "address_1": data["address"],
-                                             "city": district, "state_province": region, "country": "CN"})
+            "id": service, "organization_id": org, "name": data["name"], "alternate_name": "、".join(model.functions[f] for f in data["functions"]),
+            "description": disclosures["content"], "url": model.page_url(record) if model.site_url else "", "email": contacts.get("email", ""),
+            "status": "active", "application_process": disclosures["process"], "fees_description": disclosures["fees"],
+            "accreditations": disclosures["standards"], "assured_date": data["verified"].isoformat()})
+        tables["locations"].append({"id": location, "location_type": "physical", "organization_id": org, "name": data["name"]})
+        tables["service_at_location"].append({"id": ids("service_at_location", rid), "service_id": service, "location_id": location})
+        address = {"id": ids("address", rid), "location_id": location, "address_1": data["address"], "city": district,
+                   "state_province": region, "postal_code": data.get("postal_code", ""), "country": "CN", "address_type": "physical"}
+        missing = [model.labels["postal_code"] if not address["postal_code"] else "", "所在省市（分类表 site.region）" if not region else ""]
+        if any(missing):
+            left_out.append(f"addresses.csv：{data['name']}（{rid}）缺少{'、'.join(m for m in missing if m)}，地址未导出")
+        else:
+            tables["addresses"].append(address)
         for kind in ("phone", "hotline"):
             if contacts.get(kind):
-                tables["phones"].append({"id": f"{rid}-{kind}", "organization_id": rid, "service_id": f"{rid}-service",
-                                         "number": contacts[kind], "type": "voice", "description": "服务热线" if kind == "hotline" else "电话"})
-        tables["schedules"].append({"id": f"{rid}-schedule", "service_id": f"{rid}-service", "description": data["disclosures"]["hours"]})
-    return tables
+                match = EXTENSION.match(contacts[kind])
+                number, extension = match.groups() if match else (contacts[kind], "")
+                tables["phones"].append({"id": ids(kind, rid), "service_id": service, "number": number, "extension": extension,
+                                         "type": "voice", "description": model.labels[f"contacts.{kind}"]})
+        if contacts.get("person"):
+            tables["contacts"].append({"id": ids("contact", rid), "service_id": service, "name": contacts["person"], "email": contacts.get("email", "")})
+        tables["schedules"].append({"id": ids("schedule", rid), "service_id": service, "description": disclosures["hours"]})
+        tables["service_areas"].append({"id": ids("service_area", rid), "service_id": service, "name": district,
+                                        "description": f"{region}{district}" if region else district})
+        for number, text in enumerate(data.get("free_services", []), 1):
+            tables["cost_options"].append({"id": ids("cost_option", rid, number), "service_id": service, "option": text, "currency": "CNY",
+                                           "amount": 0, "amount_description": model.labels["free_services"]})
+        links = [("functions", f, "") for f in data["functions"]] + [("industries", i, "") for i in data.get("industries", [])]
+        links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
+        links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{t['expires']}" if "expires" in t else ""))
+                  for t in model.titles(record)["current"]]
+        for number, (key, item_id, value) in enumerate(links, 1):
+            tables["attributes"].append({"id": ids("attribute", rid, number), "link_id": service, "link_entity": "service",
+                                         "link_type": key, "taxonomy_term_id": ids("term", key, item_id), "value": value})
+    return tables, left_out
 
 
 def write_hsds(model: Model, folder: Path) -> list[Path]:
-    """Write the HSDS CSV files and datapackage.json into folder; return their paths."""
+    """Write every HSDS table as CSV, our datapackage.json (the specification's, describing our files) and the report."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths, resources = [], []
-    for name, rows in hsds_rows(model).items():
+    columns = _columns()
+    tables, left_out = hsds_rows(model)
+    paths = []
+    for name, rows in tables.items():
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=TABLES[name], lineterminator="\r\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns[name], lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
         path = folder / f"{name}.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")
         paths.append(path)
-        resources.append({"name": name, "path": path.name, "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8",
-                          "schema": {"fields": [{"name": field, "type": "string"} for field in TABLES[name]], "primaryKey": "id"}})
-    package = {"name": "sme-service-directory", "title": model.taxonomy["site"]["title"], "profile": "tabular-data-package",
-               "version": model.edition.isoformat(), "resources": resources}
+    package = spec() | {"name": "sme-service-directory", "title": model.taxonomy["site"]["title"], "version": model.edition.isoformat(),
+                        "description": f"{model.taxonomy['site']['title']}，Open Referral HSDS {VERSION} 格式"}
     (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return [*paths, folder / "datapackage.json"]
+    report = [f"Open Referral HSDS {VERSION} 格式的开放数据，表格和列名按规范的 datapackage.json。",
+              "各表的 id 是由本站机构标识生成的 UUID（第 5 版，基于名称），每次生成都相同。",
+              "规范要求而本站数据中没有的值不会编造：缺少这些值的行没有导出，列在下面。", ""]
+    report += left_out or ["所有行都已导出。"]
+    (folder / REPORT).write_text("\n".join(report) + "\n", encoding="utf-8")
+    return [*paths, folder / "datapackage.json", folder / REPORT]

@@ -151,7 +151,7 @@ def test_csv_opens_with_chinese_headings_and_one_row_per_institution(sample_site
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:6] == ["标识", "名称", "英文名称", "所在区", "层级", "服务功能"]
-    assert rows[0][15:20] == ["服务内容", "服务流程", "服务标准", "收费标准", "服务时间"]
+    assert rows[0][16:21] == ["服务内容", "服务流程", "服务标准", "收费标准", "服务时间"]
     assert len(rows) - 1 == len(PUBLISHED)
     assert {row[0] for row in rows[1:]} == {r.id for r in PUBLISHED}
 
@@ -194,7 +194,7 @@ def test_formula_cells_are_neutralised(valid_dir, tmp_path):
     row = next(r for r in rows if r[0] == "test-center")
     assert row[1] == "'=HYPERLINK(\"http://x\",\"点我\")"
     assert row[7] == "'@SUM(1+1)"
-    assert row[18] == "'+1 免费"
+    assert row[rows[0].index("收费标准")] == "'+1 免费"
     sheet = load_workbook(tmp_path / "directory.xlsx")["全部"]
     values = [cell.value for cell in next(r for r in sheet.iter_rows() if r[0].value == "test-center")]
     assert values[1].startswith("'=") and values[7] == "'@SUM(1+1)"

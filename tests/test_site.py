@@ -168,30 +168,6 @@ def test_sitemap_lists_every_published_page_and_nothing_unpublished(sample_site)
         assert f"<loc>https://directory.example.org/{url}</loc>" in sitemap
 
 
-def test_hsds_export_carries_every_published_institution(sample_site):
-    import csv
-
-    folder = sample_site / "downloads" / "hsds"
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    assert [r["name"] for r in package["resources"]] == ["organizations", "services", "locations", "physical_addresses", "phones",
-                                                         "schedules"]
-    tables = {}
-    for resource in package["resources"]:
-        with (folder / resource["path"]).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        assert list(rows[0]) == [f["name"] for f in resource["schema"]["fields"]]
-        tables[resource["name"]] = rows
-    assert {r["id"] for r in tables["organizations"]} == {r.id for r in PUBLISHED}
-    assert {a["state_province"] for a in tables["physical_addresses"]} == {DIRECTORY.taxonomy["site"]["region"]}
-    services = {s["organization_id"]: s for s in tables["services"]}
-    schedules = {s["service_id"]: s for s in tables["schedules"]}
-    for record in PUBLISHED:
-        service = services[record.id]
-        assert service["fees"] == record.data["disclosures"]["fees"]
-        assert service["application_process"] == record.data["disclosures"]["process"]
-        assert schedules[service["id"]]["description"] == record.data["disclosures"]["hours"]
-
-
 def test_the_region_comes_from_the_taxonomy_and_may_be_left_out():
     import datetime
 
