@@ -31,8 +31,10 @@ COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s")
            ("pagefind_ms", "Pagefind p50/p95"), ("pagefind_names", "Pagefind names 1st"),
            ("catalogue_s", "catalogue s"), ("catalogue_peak_mb", "catalogue peak MB"), ("catalogue_pages", "pages"),
            ("catalogue_mb", "catalogue MB")]
+# Times are judged against the plain-Jinja2 floor measured in the same run (this machine's speed varies by 2x).
 TARGETS = {
-    10000: {"validate_s": 5, "build_s": 40, "build_peak_mb": 1536, "ratio": 10, "search_first_kb": 2048, "search_p95_ms": 60},
+    10000: {"build_peak_mb": 1536, "ratio": 4, "search_first_kb": 2048, "search_p95_ms": 60},
+    30000: {"ratio": 4},
     3000: {"search_first_kb": 600, "search_p95_ms": 30, "catalogue_s": 60, "catalogue_peak_mb": 1024},
 }
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.words import Text
 
 PLACES = "江湾 新江 长兴 金桥 张江 花木 陆家 漕河 田林 龙华 江宁 曹杨 桃浦 真如 大场 罗店 顾村 月浦 马陆 南翔 安亭 江桥 华漕 七宝 莘庄 颛桥 吴泾 泗泾 九亭 洞泾 佘山 朱家 练塘 赵巷 南桥 柘林 海湾 庄行 堡镇 陈家 新河 城桥 亭林 枫泾 朱泾 吕巷".split()
 BRANDS = "汇智 启明 众创 鼎信 博远 新桥 恒通 瑞丰 明德 锦程 华益 景行 睿思 泓源 远航 正道 卓越 同舟 致远 弘毅 知行 嘉禾 天成 立信".split()
@@ -36,7 +40,7 @@ def credit_code(rng: random.Random) -> str:
     return body + CREDIT_CHARS[(31 - total % 31) % 31]
 
 
-def record(rng: random.Random, number: int, district: str, name: str) -> str:
+def record(rng: random.Random, number: int, district: str, name: str, text: Text) -> str:
     functions = rng.sample(FUNCTIONS, rng.randint(1, 3))
     services = rng.sample(SERVICES, rng.randint(3, 7))
     field_words = rng.sample(FIELDS, 2)
@@ -55,7 +59,8 @@ def record(rng: random.Random, number: int, district: str, name: str) -> str:
         f'  phone: "021-0{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"',
         f"  email: service{number}@synthetic.example.org",
         "disclosures:",
-        f"  content: 面向{field_words[0]}和{field_words[1]}领域中小企业，提供" + "、".join(services) + "等服务。",
+        f"  content: 面向{field_words[0]}和{field_words[1]}领域中小企业，提供" + "、".join(services) + "等服务。"
+        + text.sentence(rng, rng.randint(40, 140)),
         f"  process: 企业通过电话或线上提交{services[0]}需求；{rng.randint(1, 3)} 个工作日内确认；签订协议后按约定提供服务；结束后回访。",
         f"  standards: 需求 {rng.randint(1, 2)} 个工作日内响应，{rng.randint(3, 10)} 个工作日内完成{services[1]}。",
         f"  fees: {services[0]}免费；{services[-1]}按每次 {rng.randint(2, 50) * 100} 元收费，收费前书面告知。",
@@ -70,13 +75,18 @@ def record(rng: random.Random, number: int, district: str, name: str) -> str:
     lines += ["evaluations:", f"  - {{year: 2025, grade: {rng.choice(['excellent', 'pass', 'pass', 'fail'])}}}"]
     if rng.random() < 0.03:
         lines.append(f"status: {rng.choice(['suspended', 'revoked'])}")
+    lines.append(f"description: {text.sentence(rng, rng.randint(15, 60))}")
     lines.append(f"verified: 2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}")
     return "\n".join(lines) + "\n"
 
 
 def write_directory(count: int, out: Path, seed: int = 1) -> Path:
-    """Write `count` records and the sample taxonomy into `out` (replaced if it exists)."""
-    rng = random.Random(seed)
+    """Write `count` records and the sample taxonomy into `out` (replaced if it exists).
+
+    Names join a place, a brand, a noun and a field drawn from general word frequencies; the service content and
+    the description are text drawn from the same frequencies, so the search index grows as it would over real prose.
+    """
+    rng, text = random.Random(seed), Text()
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -84,13 +94,13 @@ def write_directory(count: int, out: Path, seed: int = 1) -> Path:
     names = set()
     for number in range(1, count + 1):
         district = DISTRICTS[number % len(DISTRICTS)]
-        name = f"{rng.choice(PLACES)}{rng.choice(BRANDS)}{rng.choice(FIELDS)}{rng.choice(KINDS)}"
+        name = f"{rng.choice(PLACES)}{rng.choice(BRANDS)}{text.noun(rng)}{rng.choice(FIELDS)}{rng.choice(KINDS)}"
         while name in names:
             name = f"{rng.choice(PLACES)}{rng.choice(BRANDS)}{rng.choice(FIELDS)}{rng.choice(KINDS)}{rng.randint(2, 99)}号"
         names.add(name)
         folder = out / district
         folder.mkdir(exist_ok=True)
-        (folder / f"synthetic-{number:06d}.yml").write_text(record(rng, number, district, name), encoding="utf-8")
+        (folder / f"synthetic-{number:06d}.yml").write_text(record(rng, number, district, name, text), encoding="utf-8")
     return out
 
 

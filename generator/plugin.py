@@ -4,6 +4,7 @@ module: the records are loaded and checked (directory), seen as a Model (model),
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import shutil
@@ -13,13 +14,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 import mkdocs
+from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
+from . import background
 from .catalogue import CACHE, PAPER_SIZES, write_catalogues
+from .chrome import TOKENS, Chrome, fits
 from .directory import load_directory, reference_date
 from .exports import Exports
 from .feed import read_history, render_feed
@@ -29,12 +33,13 @@ from .offline import NAME as OFFLINE_ZIP
 from .offline import OfflineZip
 from .pages import render_pages, render_snippets
 from .problems import format_text, has_errors, sort_problems
-from .search import build_result_list, build_search_index, dump_json
+from .search import SEARCH_FILES, write_search_files
 
 log = logging.getLogger("mkdocs.plugins.directory")
 ASSETS = Path(__file__).parent / "assets"
 # lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
+FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
 SEARCH_ASSETS = {"lunr.js": LUNR_JS, **{name: ASSETS / name for name in ("search-core.js", "search-worker.js", "search-page.js")}}
 
 
@@ -51,6 +56,8 @@ class DirectoryConfig(Config):
     """The catalogue's paper size."""
     cache_dir = config_options.Type(str, default=str(CACHE))
     """Where laid-out catalogue districts are kept by content, relative to mkdocs.yml; empty for no cache."""
+    shared_chrome = config_options.Type(bool, default=True)
+    """Render the theme's chrome of institution pages once and fill in each page (same bytes, a fraction of the time)."""
 
 
 def _front_matter(title: str) -> str:
@@ -98,11 +105,20 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_files(self, files, config):
         """Write the downloads, feed and search files, and add every generated page and record JSON."""
-        self._write_downloads(config, files)
-        self.pages = {}
-        self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
-        generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
-                                 lambda r: self._report_url(config, r))
+        self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
+        search = background.Job("搜索索引", write_search_files, self.model, self.downloads_dir / "search")
+        try:
+            self._write_downloads(config, files)
+            self.pages = {}
+            self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
+            generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
+                                     lambda r: self._report_url(config, r))
+            search.finish()
+        except BaseException:
+            search.cancel()
+            raise
+        for name in SEARCH_FILES:
+            files.append(File.generated(config, f"search/{name}", abs_src_path=str(self.downloads_dir / "search" / name)))
         for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -115,8 +131,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return files
 
     def on_env(self, env, config, files):
-        """Start the offline copy's writer, which takes each page as it is rendered."""
+        """Start the offline copy's writer, which takes each page as it is rendered; prepare the shared chrome."""
         self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.model.edition)
+        env.loader = ChoiceLoader([env.loader, DictLoader({FAST_TEMPLATE: "{{ page.directory_html }}"})])
+        self.env, self.chrome, self.chrome_tried = env, None, False
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -127,6 +145,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if page.file.src_uri in self.pages:
             # Material prints page.meta.title unescaped in <title> and the header: escape record text here.
             page.meta["title"] = escape(page.meta["title"])
+            if self._in_family(page):
+                page.meta["template"] = FAST_TEMPLATE
         return markdown
 
     def on_page_content(self, html, page, config, files):
@@ -135,15 +155,43 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return html if generated is None else generated
 
     def on_page_context(self, context, page, config, nav):
-        """Give a record's page the edit link of its YAML file."""
+        """Give a record's page the edit link of its YAML file; fill the shared chrome, or render it once with tokens."""
         if page.file.src_uri in self.pages:
             page.edit_url = self.edit_urls.get(page.file.src_uri)
+            if page.meta.get("template") == FAST_TEMPLATE:
+                page.directory_html = self._family_page(page, context)
         return context
 
     def on_post_page(self, output, page, config):
         """Hand the finished page to the offline copy."""
+        page.__dict__.pop("directory_html", None)  # MkDocs keeps every page object until the build ends
         self.offline.add_page(page.file.dest_uri, output)
         return output
+
+    def _in_family(self, page) -> bool:
+        """Institution pages share their chrome (same depth, out of the navigation) unless a value would change it."""
+        return (self.config.shared_chrome and page.file.src_uri.startswith("institutions/") and not page.meta.get("description")
+                and fits(page.meta["title"], self.pages[page.file.src_uri]))
+
+    def _family_page(self, page, context) -> str:
+        """Return the page: the shared chrome filled in, or the theme's own render (the first time, checked against it)."""
+        values = {"title": page.title, "canonical_url": page.canonical_url or "", "edit_url": page.edit_url or "", "content": page.content}
+        shape = (page.canonical_url is None, page.edit_url is None)
+        if self.chrome is not None and shape == self.chrome_shape:
+            return self.chrome.fill(values)
+        html = self.env.get_template("main.html").render(context)
+        if not self.chrome_tried:
+            self.chrome_tried = True
+            stand_in = copy.copy(page)
+            for key, token in TOKENS.items():
+                setattr(stand_in, key, None if getattr(page, key) is None else token)
+            stand_in.meta = dict(page.meta, title=TOKENS["title"])  # Material prints page.meta.title where it is set
+            chrome = Chrome(self.env.get_template("main.html").render(dict(context, page=stand_in)))
+            if chrome.fill(values) == html:
+                self.chrome, self.chrome_shape = chrome, shape
+            else:
+                log.info("机构页面的公共框架与主题逐页生成的结果不同，改为逐页生成。")
+        return html
 
     def on_post_build(self, config):
         """Finish the offline copy with every other file of the site."""
@@ -170,8 +218,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/"
 
     def _write_downloads(self, config, files) -> None:
-        """Write the downloads; the feed and search files are added while another process writes the workbook."""
-        self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
+        """Write the downloads; the feed and search scripts are added while another process writes the workbook."""
         model = self.model
         exports = Exports(model, self.downloads_dir)
         try:
@@ -191,12 +238,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.downloads = [(path.name, path.stat().st_size) for path in paths]
 
     def _add_search(self, config, files) -> None:
-        """Add the feed, the search index, the result list and the search scripts."""
+        """Add the feed and the search scripts."""
         model, site = self.model, self.model.taxonomy["site"]
         feed = render_feed(model.history, site["title"], site["authority"], model.site_url, {r.id for r in model.records},
                            f"{model.today.isoformat()}T00:00:00Z")
         files.append(File.generated(config, "feed.xml", content=feed))
-        files.append(File.generated(config, "search/lunr-index.json", content=dump_json(build_search_index(model))))
-        files.append(File.generated(config, "search/results.json", content=dump_json(build_result_list(model))))
         for name, source in SEARCH_ASSETS.items():
             files.append(File.generated(config, f"assets/dirsearch/{name}", abs_src_path=str(source)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from lunr import get_default_builder
@@ -131,4 +132,14 @@ def build_result_list(model: Model) -> dict:
 def dump_json(value) -> str:
     """Serialize compactly, as the browser downloads it."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+SEARCH_FILES = ("lunr-index.json", "results.json")
+
+
+def write_search_files(model: Model, folder: Path) -> None:
+    """Write the search index and the result list (SEARCH_FILES) into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SEARCH_FILES[0]).write_text(dump_json(build_search_index(model)), encoding="utf-8")
+    (folder / SEARCH_FILES[1]).write_text(dump_json(build_result_list(model)), encoding="utf-8")
 

@@ -1,0 +1,44 @@
+"""The shared page chrome of a page family, rendered once: pages whose header, navigation, footer, scripts and
+relative links are identical (every institution page sits at /institutions/<id>/ and out of the navigation) differ
+only in a few values. The theme renders the chrome once with a token in place of each value; every page of the
+family is then the chrome with its own values put back, byte for byte what the theme would have written."""
+
+from __future__ import annotations
+
+import re
+
+# Stand-ins for the per-page values while the theme renders the chrome. The content token holds "<h1" because the
+# theme adds a heading of its own to a page whose content has none, and every page of the family has one.
+TOKENS = {
+    "title": "\x00dir:title\x00",
+    "canonical_url": "\x00dir:canonical\x00",
+    "edit_url": "\x00dir:edit\x00",
+    "content": "\x00dir:content<h1>\x00",
+}
+_SPLIT = re.compile("(" + "|".join(re.escape(token) for token in TOKENS.values()) + ")")
+_KEYS = {token: key for key, token in TOKENS.items()}
+
+
+class Chrome:
+    """A rendered page split at its tokens: fill() puts one page's values in their places."""
+
+    def __init__(self, html: str):
+        parts = _SPLIT.split(html)
+        self.text = parts[0::2]
+        self.slots = [_KEYS[token] for token in parts[1::2]]
+
+    def fill(self, values: dict[str, str]) -> str:
+        """Return the page with these values (title, canonical_url, edit_url, content) in their places."""
+        out = [self.text[0]]
+        for slot, text in zip(self.slots, self.text[1:]):
+            out += [values[slot], text]
+        return "".join(out)
+
+
+def fits(title: str, content: str) -> bool:
+    """Return True when a page's values come out of the theme unchanged, so filling the chrome gives the same bytes.
+
+    Material prints the title once as it is and once through `striptags`, which unescapes entities: a title with
+    an entity in it (record text with & or <, escaped) is rendered by the theme instead.
+    """
+    return "&" not in title and "<" not in title and " ".join(title.split()) == title and "<h1" in content
