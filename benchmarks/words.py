@@ -6,6 +6,7 @@ jieba itself is not installed: Material's search would start using it, and the b
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -46,13 +47,16 @@ class Text:
     """Chinese text whose words follow the general frequencies (deterministic for a given random generator)."""
 
     def __init__(self):
-        self.words, self.counts, tags = frequencies()
+        self.words, counts, tags = frequencies()
         nouns = [i for i, tag in enumerate(tags) if tag in ("n", "nz", "vn")]
-        self.nouns, self.noun_counts = [self.words[i] for i in nouns], [self.counts[i] for i in nouns]
+        self.nouns = [self.words[i] for i in nouns]
+        # Cumulative weights once: random.choices would otherwise add up all 60,000 counts on every call.
+        self.cumulative = list(itertools.accumulate(counts))
+        self.noun_cumulative = list(itertools.accumulate(counts[i] for i in nouns))
 
     def sentence(self, rng, count: int) -> str:
         """Return `count` words in clauses of four to twelve words, ended with a full stop."""
-        words = rng.choices(self.words, weights=self.counts, k=count)
+        words = rng.choices(self.words, cum_weights=self.cumulative, k=count)
         out, clause = [], rng.randint(4, 12)
         for number, word in enumerate(words, 1):
             out.append(word)
@@ -62,4 +66,4 @@ class Text:
 
     def noun(self, rng) -> str:
         """Return one noun drawn by frequency."""
-        return rng.choices(self.nouns, weights=self.noun_counts, k=1)[0]
+        return rng.choices(self.nouns, cum_weights=self.noun_cumulative, k=1)[0]
