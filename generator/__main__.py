@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -93,15 +94,19 @@ def command_catalogue(args) -> int:
 
 
 def command_diff(args) -> int:
-    """Print the change summary (Chinese Markdown) of the directory between two git revisions."""
+    """Print the change summary (Chinese Markdown) between two git revisions; exit 1 when an address would break."""
     from .git import GitError
     from .review import diff_revisions
 
     try:
-        print(diff_revisions(args.repo, args.base, args.head, args.path))
+        summary, change = diff_revisions(args.repo, args.base, args.head, args.path)
     except GitError as exc:
         print(f"无法读取 git 版本：{exc}", file=sys.stderr)
         return 2
+    print(summary)
+    if change.broken:
+        print("本次修改会让已发布的网址失效，不能合并：\n" + change.broken_message(), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -193,6 +198,29 @@ def command_import(args) -> int:
     return 1 if report.rejected else 0
 
 
+def command_check(args) -> int:
+    """Report what needs a person (overdue verification, expiring titles, drafts, websites); exit 0 whatever it finds."""
+    from .linkcheck import check_links
+    from .upkeep import findings, format_json, format_markdown, format_text, website_urls
+
+    loaded, problems = load_directory(args.directory)
+    if loaded is None:
+        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
+        print("名录目录或分类表有错误，无法检查。", file=sys.stderr)
+        return 1
+    links = None
+    if args.links:
+        urls = website_urls(loaded)
+        print(f"检查 {len(urls)} 个网站 …", file=sys.stderr, flush=True)
+        links = check_links(urls, timeout=args.timeout, progress=lambda done, total: print(f"  {done}/{total}", file=sys.stderr, flush=True))
+    items = findings(loaded, reference_date(), links)
+    if args.format == "markdown":
+        print(format_markdown(items, loaded))
+    else:
+        print(format_json(items) if args.format == "json" else format_text(items))
+    return 0
+
+
 def command_schema(args) -> int:
     """Write the JSON Schema of a record (for editor autocompletion), generated from the validator's schema."""
     taxonomy, choices, problems = load_taxonomy(args.directory)
@@ -251,6 +279,12 @@ def make_parser() -> argparse.ArgumentParser:
     imports.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写文件")
     imports.set_defaults(run=command_import)
 
+    check = commands.add_parser("check", parents=[directory], help="列出需要人工核实的记录（核实超期、称号到期、草稿、网站）")
+    check.add_argument("--links", action="store_true", help="同时检查每个网站能否访问")
+    check.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式（markdown 为核实清单议题的正文）")
+    check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10）")
+    check.set_defaults(run=command_check)
+
     schema = commands.add_parser("schema", parents=[directory], help="生成记录的 JSON Schema")
     schema.add_argument("--output", type=Path, default=SCHEMA_PATH, help=f"输出文件（默认 {SCHEMA_PATH}）")
     schema.set_defaults(run=command_schema)
@@ -259,6 +293,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `… | head` ends quietly, as other command-line tools do
     args = make_parser().parse_args(argv)
     return args.run(args)
 

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 
 from .problems import Problem
-from .schema import RECORD, normalise_name
+from .schema import RECORD, VERIFICATION_MONTHS, normalise_name
 
 
 def _problem(record, key: str, code: str, message: str, hint: str = "") -> Problem:
@@ -49,12 +49,25 @@ def check_unique_names(directory, today) -> Iterator[Problem]:
             seen[key] = record.path
 
 
+def verification_months(taxonomy: dict) -> int:
+    """Return how many months a record may go unverified: the taxonomy's verification_months, else 12."""
+    return taxonomy.get("verification_months", VERIFICATION_MONTHS)
+
+
+def verification_due(taxonomy: dict, today: datetime.date) -> datetime.date:
+    """Return the date before which a verification is overdue (today less the verification period)."""
+    months = today.year * 12 + today.month - 1 - verification_months(taxonomy)
+    year, month = divmod(months, 12)
+    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month])
+    return datetime.date(year, month + 1, day)
+
+
 def check_verified_recent(directory, today) -> Iterator[Problem]:
-    """Warn when the bureau last checked a record more than 12 months ago."""
-    limit = today - datetime.timedelta(days=365)
+    """Warn when the bureau last checked a record longer ago than the taxonomy's verification period."""
+    due, months = verification_due(directory.taxonomy, today), verification_months(directory.taxonomy)
     for record in directory.records:
-        if record.data["verified"] < limit:
-            yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 12 个月", "请重新核实后更新日期")
+        if record.data["verified"] < due:
+            yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 {months} 个月", "请重新核实后更新日期")
 
 
 def check_titles_current(directory, today) -> Iterator[Problem]:
@@ -85,6 +98,20 @@ def check_revoked_without_title(directory, today) -> Iterator[Problem]:
             yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号", "请核实称号是否已被收回，并填写 expires")
 
 
+def check_aliases(directory, today) -> Iterator[Problem]:
+    """A former id (alias) keeps an old address alive: it may not be a live id, nor another record's alias."""
+    ids = {record.id: record.path for record in directory.records}
+    seen = {}
+    for record in directory.records:
+        for alias in record.data.get("aliases", []):
+            if alias in ids:
+                yield _problem(record, "aliases", "alias-collision", f"原标识 {alias} 是现有记录 {ids[alias]} 的标识",
+                               "原标识只写已经不用的旧标识")
+            elif alias in seen:
+                yield _problem(record, "aliases", "alias-collision", f"原标识 {alias} 已写在 {seen[alias]} 中", "一个旧网址只能跳转到一条记录")
+            seen.setdefault(alias, record.path)
+
+
 CHECKS = (
     check_district_matches_folder,
     check_unique_ids,
@@ -93,6 +120,7 @@ CHECKS = (
     check_titles_current,
     check_metrics_meet_tier,
     check_revoked_without_title,
+    check_aliases,
 )
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from pypinyin import lazy_pinyin
 
-from .checks import current_titles
+from .checks import current_titles, verification_due, verification_months
 from .directory import Directory, Record
 from .feed import History
 from .schema import DEFAULT_SUFFIXES, examples, labels, words
@@ -45,6 +45,8 @@ class Model:
         self.words = words(directory.taxonomy)  # district_word (区, 县市区 …) and area_word (全市 …)
         self.examples = examples(directory.taxonomy)  # phone, id, query and credit_code shown in hints and placeholders
         self.district_suffixes = tuple(self.taxonomy.get("district_suffixes") or DEFAULT_SUFFIXES)
+        self.verification_months = verification_months(self.taxonomy)
+        self.verification_due = verification_due(self.taxonomy, today)  # verified before this day: overdue
         self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
         self.records = sorted(directory.published, key=self.sort_key)
         self.districts = directory.choices("districts")

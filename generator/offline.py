@@ -19,7 +19,7 @@ FOLDER = "directory-offline"  # everything sits in one folder, so unzipping does
 LEVEL = 6
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 STORED = {".pdf", ".png", ".jpg", ".gz", ".zip", ".xlsx", ".woff", ".woff2"}  # already compressed
-ATTRIBUTE = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
+ATTRIBUTE = re.compile(r'(\s(?:href|src|action)="|<meta http-equiv="refresh" content="0; url=)([^"]*)(")')
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 HIDE = '<style>.md-search,label.md-header__button[for="__search"],.dir-offline-link{display:none}</style></head>'
 LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web server only; their links are absolute

@@ -31,7 +31,7 @@ from .hsds import write_hsds
 from .model import Model
 from .offline import NAME as OFFLINE_ZIP
 from .offline import OfflineZip
-from .pages import render_pages, render_snippets
+from .pages import render_pages, render_redirects, render_snippets
 from .problems import format_text, has_errors, sort_problems
 from .search import SEARCH_FILES, write_search_files
 
@@ -128,6 +128,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             self.pages[page.src_uri] = page.html
         for record in self.model.records:
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record)))
+        for path, html in render_redirects(self.model):
+            files.append(File.generated(config, path, content=html))
         return files
 
     def on_env(self, env, config, files):

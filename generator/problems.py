@@ -77,6 +77,7 @@ CODES = {
     "district-folder-mismatch": _error("所在区与文件夹不一致", "改 district，或把文件移到对应的文件夹", "east/x.yml 中写 district: west"),
     "duplicate-id": _error("两条记录的标识相同", "给其中一个文件换个名字", "east/x.yml 和 west/x.yml"),
     "duplicate-name": _error("两条记录的机构名称相同", "同一机构只保留一条记录", "两个文件都写 name: 示例中心"),
+    "alias-collision": _error("原标识与现有标识冲突", "原标识只写已经不用的旧标识，每个只写在一条记录里", "aliases: [另一条记录的标识]"),
     "verification-overdue": _warning("超过 12 个月没有核实", "重新核实后更新 verified", "verified: 2024-01-01"),
     "title-expired": _warning("示范平台称号已到期", "网站显示为已过期；如已续期请更新 expires", "expires: 2019-12-31"),
     "below-tier-criteria": _warning("运营指标低于层级的认定条件", "核实指标，或调整层级", "层级要求 1000 平方米，写的是 floor_area_m2: 100"),

@@ -22,6 +22,13 @@ class Change:
     unpublished: list = field(default_factory=list)
     changed: list = field(default_factory=list)  # (record, [(field, old, new)])
     new_problems: list = field(default_factory=list)
+    broken: list = field(default_factory=list)  # records whose address /institutions/<id>/ would stop working
+
+    def broken_message(self) -> str:
+        """Return why the change is refused, in Chinese, or an empty string."""
+        return "\n".join(
+            f"{r.folder}/{r.id}.yml（{r.data['name']}）被删除或改名，旧网址 /institutions/{r.id}/ 将失效。"
+            f"改名请在新文件中写 aliases: [{r.id}]；不再公开请改为 status: revoked，不要删除文件。" for r in self.broken)
 
 
 def compare(old, new, old_problems, new_problems) -> Change:
@@ -33,6 +40,8 @@ def compare(old, new, old_problems, new_problems) -> Change:
         change.added.append(after[rid])
     for rid in sorted(before.keys() - after.keys()):
         change.removed.append(before[rid])
+    kept = {alias for r in after.values() for alias in r.data.get("aliases", [])}
+    change.broken = [r for r in change.removed if r.id not in kept] if new is not None else []
     for rid in sorted(before.keys() & after.keys()):
         a, b = before[rid], after[rid]
         if a.published != b.published:
@@ -62,7 +71,7 @@ def _is_short(key: str) -> bool:
 def format_change(change: Change, base: str, head: str) -> str:
     """Return the change summary in Chinese Markdown, for reviewers and the CI job summary."""
     lines = [f"## 名录变更摘要（{base} → {head}）", ""]
-    if not any([change.added, change.removed, change.published, change.unpublished, change.changed, change.new_problems]):
+    if not any([change.added, change.removed, change.published, change.unpublished, change.changed, change.new_problems, change.broken]):
         return "\n".join(lines + ["本次修改没有改变任何机构记录。", ""])
     counts = [("新增", change.added), ("删除", change.removed), ("恢复公开", change.published), ("停止公开", change.unpublished),
               ("修改", change.changed)]
@@ -83,6 +92,10 @@ def format_change(change: Change, base: str, head: str) -> str:
                 else:
                     lines.append(f"  - `{key}`：已修改")
         lines.append("")
+    if change.broken:
+        lines.append("### 失效的网址（必须改正）")
+        lines += [f"- {line}" for line in change.broken_message().splitlines()]
+        lines.append("")
     if change.new_problems:
         lines.append("### 本次修改引入的数据问题")
         lines += [f"- `{'/'.join(Path(p.path).parts[-2:])}` 第 {p.line} 行：{p.describe()}" for p in change.new_problems]
@@ -90,10 +103,11 @@ def format_change(change: Change, base: str, head: str) -> str:
     return "\n".join(lines)
 
 
-def diff_revisions(repo: Path, base: str, head: str, directory: str = "directory") -> str:
-    """Return the change summary between two revisions of the directory folder in a git repository."""
+def diff_revisions(repo: Path, base: str, head: str, directory: str = "directory") -> tuple[str, Change]:
+    """Return the change summary between two revisions of the directory folder in a git repository, and the change."""
     today = reference_date()
     with Blobs(repo) as blobs:
         old, old_problems = load_directory(Revision(repo, base, directory, blobs), today)
         new, new_problems = load_directory(Revision(repo, head, directory, blobs), today)
-    return format_change(compare(old, new, old_problems, new_problems), base, head)
+    change = compare(old, new, old_problems, new_problems)
+    return format_change(change, base, head), change

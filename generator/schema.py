@@ -19,7 +19,8 @@ from .problems import Problem
 MISSING = object()
 
 DISCLOSURE_KEYS = {"content": "服务内容", "process": "服务流程", "standards": "服务标准", "fees": "收费标准", "hours": "服务时间"}
-STATUSES = {"active": "在册（公开）", "suspended": "暂停（不公开）", "revoked": "撤销（不公开）"}
+STATUSES = {"active": "在册（公开）", "draft": "草稿（待补全，不公开）", "suspended": "暂停（不公开）", "revoked": "撤销（不公开）"}
+VERIFICATION_MONTHS = 12  # default of the taxonomy's verification_months
 FIXED_CHOICES = {"statuses": STATUSES, "disclosure_keys": DISCLOSURE_KEYS}
 
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -446,6 +447,7 @@ TAXONOMY = Object("分类表", fields={
     "district_suffixes": ListOf("区名后缀", item=Text("后缀"), help="导入时可省略的区名后缀，如 区、县、市、新区、自治县"),
     "historical_districts": ListOf("历史区名", item=Object("历史区名", fields={
         "name": Text("旧区名", required=True),
+        "id": Slug("旧区标识", help="旧区曾有网页时写它的标识，/districts/<旧标识>/ 会跳转到现在的区"),
         "maps_to": Choice("并入的区", required=True, choices="districts"),
         "year": Integer("撤并年份", minimum=1949, maximum=2100),
     })),
@@ -474,6 +476,8 @@ TAXONOMY = Object("分类表", fields={
         "text": Text("词语", required=True),
         "pinyin": Text("拼音（不带声调，空格分隔）", required=True),
     })),
+    "verification_months": Integer("核实周期（月）", minimum=1, maximum=120,
+                                   help=f"记录多久没有核实就提醒；默认 {VERIFICATION_MONTHS} 个月"),
     "plan": Object("规划目标", fields={
         "platforms": Integer("平台总数目标"),
         "demonstration": Integer("示范平台目标"),
@@ -537,6 +541,9 @@ RECORD = Object("服务机构记录", fields={
                      example="(statuses)"),
     "description": Text("简介", single_line=False, help="一两句话介绍机构"),
     "since": Integer("成立年份", minimum=1900, maximum=2100, example="2012"),
+    "aliases": ListOf("原标识", unique=True, item=Slug("原标识"), column=False,
+                      help="记录改过文件名（标识）时，把旧标识写在这里：旧网址会跳转到新网址，打印的二维码仍然有效",
+                      example="- <id>"),
     "pinyin": Text("名称拼音", max_length=300, help="用于排序，可选；自动注音有误时填写", example="shi li qu zhi shi chan quan"),
     "verified": Date("最近核实日期", required=True, help="主管部门最近一次核实这条记录的日期", example="2026-03-01",
                      headings=("最近核实日期", "核实日期")),

@@ -151,8 +151,10 @@ def test_diff_between_revisions(tmp_path, capsys):
         text.replace("测试检测中心", "第二检测中心").replace("Test Centre", "Second Centre"), encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "head")
-    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 0
-    out = capsys.readouterr().out
+    # Deleting a record breaks its address: the summary is printed, and the command fails with the reason.
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 1
+    out, err = capsys.readouterr()
+    assert "huangpu/test-finance.yml（测试融资服务站）被删除或改名，旧网址 /institutions/test-finance/ 将失效。" in err
     assert "## 名录变更摘要（HEAD~1 → HEAD）" in out
     assert "新增 1 家，删除 1 家，停止公开 1 家，修改 1 家。" in out
     assert "### 新增\n- 第二检测中心（`pudong/second-center.yml`）" in out

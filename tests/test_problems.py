@@ -91,6 +91,7 @@ TRIGGERS = {
     "district-folder-mismatch": _edit("district: pudong", "district: huangpu"),
     "duplicate-id": _copy_record("huangpu/test-center.yml", "测试检测中心", "另一个中心"),
     "duplicate-name": _copy_record("pudong/test-center-2.yml"),
+    "alias-collision": _edit("verified: 2026-10-01", "verified: 2026-10-01\naliases: [test-finance]"),
     "verification-overdue": _edit("verified: 2026-10-01", "verified: 2024-01-01"),
     "title-expired": _edit("expires: 2099-12-31", "expires: 2019-12-31"),
     "below-tier-criteria": _edit("floor_area_m2: 5000", "floor_area_m2: 100"),

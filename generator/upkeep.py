@@ -1,0 +1,109 @@
+"""The `check` command: what needs a person rather than a code fix, so the directory stays true over time:
+verification overdue, titles expired or expiring, drafts waiting, and (with --links) contact websites that moved or
+no longer answer. Output as text, JSON, or the Markdown body of the tracking issue (名录数据待核实清单)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import asdict, dataclass
+
+from .checks import verification_due, verification_months
+from .linkcheck import BAD, Result
+
+TITLE = "名录数据待核实清单"
+EXPIRING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Finding:
+    district: str  # the district's id
+    path: str  # the record's file, relative to the directory folder
+    name: str
+    kind: str  # verification, title-expired, title-expiring, draft, link-broken, link-moved
+    todo: str  # what to do, in Chinese
+
+
+def website_urls(directory) -> list[str]:
+    """Return the contact websites of the records the check looks at."""
+    return [r.data["contacts"]["website"] for r in _watched(directory) if r.data["contacts"].get("website")]
+
+
+def _watched(directory) -> list:
+    return [r for r in directory.records if r.data.get("status", "active") in ("active", "draft")]
+
+
+def findings(directory, today: datetime.date, links: dict[str, Result] | None = None) -> list[Finding]:
+    """Return every finding, in the taxonomy's district order, then by file."""
+    due, months = verification_due(directory.taxonomy, today), verification_months(directory.taxonomy)
+    soon = today + datetime.timedelta(days=EXPIRING_DAYS)
+    found = []
+    for record in _watched(directory):
+        data = record.data
+
+        def add(kind: str, todo: str, record=record, data=data) -> None:
+            found.append(Finding(data["district"], f"{record.folder}/{record.id}.yml", data["name"], kind, todo))
+
+        if data.get("status") == "draft":
+            add("draft", "草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开")
+        if data["verified"] < due:
+            add("verification", f"最近核实日期 {data['verified']} 已超过 {months} 个月：请向机构核实后更新 verified")
+        for title in data.get("demonstration", []):
+            expires = title.get("expires")
+            if expires is None:
+                continue
+            if expires < today:
+                add("title-expired", f"{title['year']} 年的示范平台称号已于 {expires} 到期：已续期请更新 expires，未续期可保留为历史")
+            elif expires <= soon:
+                add("title-expiring", f"{title['year']} 年的示范平台称号将于 {expires} 到期：请提醒机构办理复核")
+        website = data["contacts"].get("website")
+        result = (links or {}).get(website) if website else None
+        if result is not None and result.kind in BAD:
+            add("link-broken", f"网站 {website} {result.describe()}：请核实网址，无法访问的请删除 website")
+        elif result is not None and result.kind == "redirect":
+            add("link-moved", f"网站 {website} 已跳转到 {result.target}：请核实后把 website 改为新地址")
+    order = {district: number for number, district in enumerate(directory.choices("districts"))}
+    return sorted(found, key=lambda f: (order.get(f.district, len(order)), f.path))
+
+
+def format_text(items: list[Finding]) -> str:
+    """Return one line per finding and a count."""
+    lines = [f"{f.path}: {f.name}：{f.todo}" for f in items]
+    records = len({f.path for f in items})
+    return "\n".join(lines + [f"共 {records} 条记录需要处理。" if items else "没有需要处理的记录。"])
+
+
+def format_json(items: list[Finding]) -> str:
+    """Return the findings as a JSON list."""
+    return json.dumps([asdict(f) for f in items], ensure_ascii=False, indent=2)
+
+
+def format_markdown(items: list[Finding], directory) -> str:
+    """Return the tracking issue's body: by district, one checkbox per record with its file and what to do.
+
+    It holds no date, so the same findings give the same body and the issue is not edited for nothing.
+    """
+    if not items:
+        return ""
+    names = directory.choices("districts")
+    records = len({f.path for f in items})
+    lines = [(f"由 `python -m generator check --links` 定期生成：共 {records} 条记录需要处理。处理后提交修改，下次检查时条目会自动消失；"
+              "全部处理完后本议题会自动关闭。"), ""]
+    for district in dict.fromkeys(f.district for f in items):
+        mine = [f for f in items if f.district == district]
+        lines += [f"### {names.get(district, district)}（{len({f.path for f in mine})} 条）", ""]
+        for path in dict.fromkeys(f.path for f in mine):
+            todo = [f for f in mine if f.path == path]
+            lines.append(f"- [ ] `directory/{path}` {todo[0].name}")
+            lines += [f"  - {f.todo}" for f in todo]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def tracking_action(open_body: str | None, body: str) -> str:
+    """Return what to do with the tracking issue: create, update, close, or none (the same body: no churn)."""
+    if not body:
+        return "close" if open_body is not None else "none"
+    if open_body is None:
+        return "create"
+    return "none" if open_body.strip() == body.strip() else "update"

@@ -1,0 +1,283 @@
+"""Keeping the directory true over time: the `check` report and its tracking issue, website checks against a local
+server, redirect pages for former addresses, and `diff` refusing a change that breaks an address."""
+
+import datetime
+import http.server
+import json
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import typing
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+from generator.__main__ import main
+from generator.directory import load_directory
+from generator.linkcheck import check_links, classify_error
+from generator.model import Model
+from generator.pages import render_institution
+from generator.upkeep import TITLE, findings, format_markdown, tracking_action
+from tests.support import FIXTURES, ROOT
+
+TODAY = datetime.date(2026, 11, 1)
+
+
+@pytest.fixture
+def aging(tmp_path):
+    """The valid directory with one overdue record, one title expiring soon, one expired and one draft."""
+    root = tmp_path / "directory"
+    shutil.copytree(FIXTURES / "valid", root)
+    center = root / "pudong" / "test-center.yml"
+    text = center.read_text(encoding="utf-8")
+    center.write_text(text.replace("verified: 2026-10-01", "verified: 2025-09-30").replace("expires: 2099-12-31", "expires: 2026-12-31")
+                      .replace("  - {level: national, year: 2024, expires: 2026-12-31}",
+                               "  - {level: national, year: 2024, expires: 2026-12-31}\n  - {level: municipal, year: 2018, expires: 2021-12-31}"),
+                      encoding="utf-8")
+    draft = text.replace("测试检测中心", "草稿中心").replace("Test Centre", "Draft Centre").replace("verified: 2026-10-01", "status: draft\nverified: 2026-10-01")
+    (root / "huangpu" / "draft-center.yml").write_text(draft.replace("district: pudong", "district: huangpu"), encoding="utf-8")
+    return root
+
+
+def test_the_tracking_issue_body_groups_records_by_district_with_one_checkbox_each(aging):
+    directory, _ = load_directory(aging, TODAY)
+    body = format_markdown(findings(directory, TODAY), directory)
+    assert body == (
+        "由 `python -m generator check --links` 定期生成：共 2 条记录需要处理。处理后提交修改，下次检查时条目会自动消失；全部处理完后本议题会自动关闭。\n\n"
+        "### 黄浦区（1 条）\n\n"
+        "- [ ] `directory/huangpu/draft-center.yml` 草稿中心\n"
+        "  - 草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开\n\n"
+        "### 浦东新区（1 条）\n\n"
+        "- [ ] `directory/pudong/test-center.yml` 测试检测中心\n"
+        "  - 最近核实日期 2025-09-30 已超过 12 个月：请向机构核实后更新 verified\n"
+        "  - 2024 年的示范平台称号将于 2026-12-31 到期：请提醒机构办理复核\n"
+        "  - 2018 年的示范平台称号已于 2021-12-31 到期：已续期请更新 expires，未续期可保留为历史\n")
+    again, _ = load_directory(aging, TODAY)
+    assert format_markdown(findings(again, TODAY), again) == body  # the same state gives the same body: no churn
+
+
+def test_check_command_reports_and_exits_0_whatever_it_finds(aging, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC).timestamp())))
+    assert main(["check", "--directory", str(aging)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("共 2 条记录需要处理。")
+    assert main(["check", "--directory", str(aging), "--format", "json"]) == 0
+    assert {item["kind"] for item in json.loads(capsys.readouterr().out)} == {"draft", "verification", "title-expiring", "title-expired"}
+    with pytest.raises(SystemExit) as usage:
+        main(["check", "--format", "yaml"])
+    assert usage.value.code == 2
+
+
+@pytest.mark.parametrize(("open_body", "body", "action"), [
+    (None, "", "none"), (None, "x", "create"), ("x", "x\n", "none"), ("x", "y", "update"), ("x", "", "close")])
+def test_tracking_issue_is_created_updated_left_alone_or_closed(open_body, body, action):
+    assert tracking_action(open_body, body) == action
+
+
+class _FakeGitHub(http.server.BaseHTTPRequestHandler):
+    """Just enough of the GitHub issues API for .ci/tracking-issue."""
+
+    issues: typing.ClassVar[list] = []
+
+    def log_message(self, *args):
+        pass
+
+    def _reply(self, value, status=200):
+        data = json.dumps(value).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self._reply([i for i in self.issues if i["state"] == "open"])
+
+    def do_POST(self):
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.issues.append({"number": len(self.issues) + 1, "state": "open", **payload})
+        self._reply(self.issues[-1], 201)
+
+    def do_PATCH(self):
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        issue = self.issues[int(self.path.rsplit("/", 1)[1]) - 1]
+        issue.update(payload)
+        self._reply(issue)
+
+
+def test_the_ci_script_keeps_one_tracking_issue(tmp_path):
+    _FakeGitHub.issues = [{"number": 1, "state": "open", "title": "别的议题", "body": "…"}]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {"GITHUB_API_URL": f"http://127.0.0.1:{server.server_port}", "GITHUB_REPOSITORY": "bureau/directory", "GITHUB_TOKEN": "t",
+           "PATH": "/usr/bin:/bin"}
+    body = tmp_path / "body.md"
+
+    def run(text):
+        body.write_text(text, encoding="utf-8")
+        result = subprocess.run([sys.executable, str(ROOT / ".ci/tracking-issue"), "github", str(body)], env=env, capture_output=True,
+                                text=True, check=True)
+        return result.stdout.strip()
+
+    try:
+        assert run("- [ ] a") == "已新建核实清单议题"
+        assert run("- [ ] a\n") == "核实清单没有变化"
+        assert run("- [ ] b") == "已更新核实清单议题"
+        assert run("") == "没有待核实的记录，已关闭核实清单议题"
+    finally:
+        server.shutdown()
+    mine = [i for i in _FakeGitHub.issues if i["title"] == TITLE]
+    assert len(mine) == 1 and mine[0]["body"] == "- [ ] b" and mine[0]["state"] == "closed"
+    assert _FakeGitHub.issues[0] == {"number": 1, "state": "open", "title": "别的议题", "body": "…"}
+
+
+class _Sites(http.server.BaseHTTPRequestHandler):
+    """200, 301 → 200, 404, 410, 500, a HEAD-refusing server and a slow one."""
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, head):
+        path = self.path.split("?")[0]
+        if path == "/slow":
+            time.sleep(3)
+        if path == "/no-head" and head:
+            self.send_response(405)
+        elif path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+        else:
+            self.send_response({"/missing": 404, "/gone": 410, "/broken": 500}.get(path, 200))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self):
+        self._answer(True)
+
+    def do_GET(self):
+        self._answer(False)
+
+
+@pytest.fixture(scope="module")
+def sites():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Sites)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_each_kind_of_answer_is_classified(sites):
+    refused = f"http://127.0.0.1:{_closed_port()}/"
+    urls = [f"{sites}/ok", f"{sites}/moved", f"{sites}/missing", f"{sites}/gone", f"{sites}/broken", f"{sites}/no-head", f"{sites}/slow", refused]
+    results = check_links(urls, timeout=1)
+    assert {url.rsplit("/", 1)[-1] or "refused": results[url].kind for url in urls} == {
+        "ok": "ok", "moved": "redirect", "missing": "not-found", "gone": "gone", "broken": "server-error", "no-head": "ok",
+        "slow": "timeout", "refused": "refused"}
+    assert results[f"{sites}/moved"].target == f"{sites}/ok"
+    assert results[f"{sites}/moved"].describe() == f"已跳转到新地址：{sites}/ok"
+
+
+def test_dns_and_tls_failures_are_named():
+    import urllib.error
+
+    assert classify_error(urllib.error.URLError(socket.gaierror(-2, "Name or service not known")))[0] == "dns"
+    assert classify_error(urllib.error.URLError(ssl.SSLCertVerificationError(1, "certificate verify failed")))[0] == "tls"
+
+
+def test_a_thousand_links_to_one_slow_host_finish_in_bounded_time(sites):
+    started = time.monotonic()
+    results = check_links([f"{sites}/slow?{n}" for n in range(1000)], timeout=0.5, per_host=2, give_up_after=3)
+    assert time.monotonic() - started < 20
+    assert {r.kind for r in results.values()} == {"timeout"} and len(results) == 1000
+    assert sum("未再请求" in r.detail for r in results.values()) >= 990
+
+
+def test_broken_and_moved_websites_become_findings(aging, sites):
+    record = aging / "pudong" / "test-center.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("https://test-center.example.org/", f"{sites}/moved"), encoding="utf-8")
+    directory, _ = load_directory(aging, TODAY)
+    items = findings(directory, TODAY, check_links([f"{sites}/moved"], timeout=1))
+    assert [f.todo for f in items if f.kind == "link-moved"] == [f"网站 {sites}/moved 已跳转到 {sites}/ok：请核实后把 website 改为新地址"]
+
+
+def test_the_page_shows_when_the_record_was_last_verified_and_warns_when_overdue(aging):
+    directory, _ = load_directory(aging, TODAY)
+    model = Model(directory, TODAY)
+    record = next(r for r in directory.records if r.id == "test-center")
+    html = render_institution(model, record, "", "").html
+    assert "信息最近核实：2025-09-30<span class=\"dir-overdue\">（已超过 12 个月未核实" in html
+    fresh = render_institution(Model(directory, datetime.date(2026, 1, 1)), record, "", "").html
+    assert "信息最近核实：2025-09-30</p>" in fresh
+
+
+def test_former_addresses_redirect_and_stay_out_of_search_and_sitemap(sample_site, page, serve):
+    old = sample_site / "institutions" / "pudong-ic-testing-platform" / "index.html"
+    html = old.read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../pudong-ic-testing/">' in html
+    assert '<link rel="canonical" href="https://directory.example.org/institutions/pudong-ic-testing/">' in html
+    assert '<meta name="robots" content="noindex">' in html and 'href="../pudong-ic-testing/"' in html
+    assert (sample_site / "districts" / "zhabei" / "index.html").read_text(encoding="utf-8").count("../jingan/") == 2
+    for name in ("sitemap.xml", "search/results.json", "search/lunr-index.json"):
+        assert "pudong-ic-testing-platform" not in (sample_site / name).read_text(encoding="utf-8")
+    page.goto(serve + "/institutions/pudong-ic-testing-platform/")
+    expect(page).to_have_url(serve + "/institutions/pudong-ic-testing/")
+    page.goto(serve + "/districts/zhabei/")
+    expect(page).to_have_url(serve + "/districts/jingan/")
+
+
+def test_former_addresses_redirect_in_the_offline_copy(sample_site, page, tmp_path):
+    with zipfile.ZipFile(sample_site / "downloads" / "directory-offline.zip") as archive:
+        archive.extractall(tmp_path)
+    root = tmp_path / "directory-offline"
+    page.goto((root / "institutions" / "pudong-ic-testing-platform" / "index.html").as_uri())
+    expect(page).to_have_url((root / "institutions" / "pudong-ic-testing" / "index.html").as_uri())
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def history(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "valid", repo / "directory")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "base")
+    return repo
+
+
+def _commit(repo):
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "change")
+
+
+def test_diff_refuses_a_rename_without_alias_and_a_deletion_and_accepts_a_rename_with_alias(history, capsys):
+    folder = history / "directory" / "pudong"
+    (folder / "test-center.yml").rename(folder / "test-lab.yml")
+    _commit(history)
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(history)]) == 1
+    err = capsys.readouterr().err
+    assert "pudong/test-center.yml（测试检测中心）被删除或改名，旧网址 /institutions/test-center/ 将失效。改名请在新文件中写 aliases: [test-center]" in err
+
+    text = (folder / "test-lab.yml").read_text(encoding="utf-8")
+    (folder / "test-lab.yml").write_text(text.replace("verified:", "aliases: [test-center]\nverified:"), encoding="utf-8")
+    _commit(history)
+    assert main(["diff", "HEAD~2", "HEAD", "--repo", str(history)]) == 0
+    capsys.readouterr()
+
+    (history / "directory" / "huangpu" / "test-finance.yml").unlink()
+    _commit(history)
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(history)]) == 1
+    assert "不再公开请改为 status: revoked，不要删除文件" in capsys.readouterr().err
