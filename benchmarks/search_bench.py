@@ -14,7 +14,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -90,18 +90,21 @@ def _gzip_size(body: bytes) -> int:
     return min(len(body), len(gzip.compress(body, 6)))
 
 
-def _first_result(browser, url: str) -> tuple[int, float]:
-    """Open url; return (gzip bytes downloaded until the first result showed, milliseconds to it)."""
+def _first_result(browser, url: str, folder: Path) -> tuple[int, float]:
+    """Open url; return (gzip bytes downloaded until the first result showed, milliseconds to it).
+
+    Sizes come from the served files, not from the browser: chromium drops large response bodies from its cache.
+    """
     page = browser.new_page()
     page.add_init_script(FIRST_RESULT)
-    bodies = []
-    page.on("response", lambda response: bodies.append(response))
+    paths = []
+    page.on("response", lambda response: response.status == 200 and paths.append(urlsplit(response.url).path))
     page.goto(url)
     page.wait_for_function("window.__first !== null", timeout=120_000)
     first_ms = page.evaluate("window.__first")
-    size = sum(_gzip_size(response.body()) for response in bodies if response.status == 200)
     page.close()
-    return size, first_ms
+    files = [folder / unquote(path).lstrip("/") for path in paths]
+    return sum(_gzip_size((f / "index.html" if f.is_dir() else f).read_bytes()) for f in files), first_ms
 
 
 def _latency(browser, url: str, script: str, queries: list[str]) -> dict:
@@ -138,7 +141,7 @@ def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7) -> d
             ("ours", f"{base}/search/?q={query}", OUR_LATENCY, [rid for rid, _ in sample]),
             ("pagefind", f"{base}/pagefind-bench.html?q={query}", PAGEFIND_LATENCY, [f"/institutions/{rid}/" for rid, _ in sample]),
         ]:
-            size, first_ms = _first_result(browser, url)
+            size, first_ms = _first_result(browser, url, site)
             timing = _latency(browser, url, script, names)
             median, p95 = _summary(timing["times"])
             out[label] = {"first_result_kb": round(size / 1024), "first_result_ms": round(first_ms), "query_median_ms": median,
