@@ -26,6 +26,11 @@ def _validate(directory: Path, output_format: str = "text") -> tuple[object, boo
     report = FORMATS[output_format](sort_problems(problems))
     if report:
         print(report, file=sys.stderr if output_format == "text" else sys.stdout)
+    drafts = [r for r in loaded.records if r.data.get("status") == "draft"] if loaded else []
+    if drafts and output_format == "text":
+        names = loaded.choices("districts")
+        counts = {names[d]: sum(r.folder == d for r in drafts) for d in names if any(r.folder == d for r in drafts)}
+        print(f"草稿 {len(drafts)} 条（待补全，不公开）：" + "、".join(f"{name} {n}" for name, n in counts.items()), file=sys.stderr)
     return loaded, loaded is not None and not has_errors(problems)
 
 
@@ -148,7 +153,7 @@ def command_new(args) -> int:
     if args.id is not None and not is_id(args.id):
         print(f"机构标识 {args.id} 不合法：{ID_HINT}", file=sys.stderr)
         return 2
-    record_id = args.id or slug_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")})
+    record_id = args.id or slug_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")}, model.pinyin_overrides)
     folder = data.get("district", "")
     if folder not in model.districts:
         print(f"所在区不在分类表中；可选：{'、'.join(model.districts)}", file=sys.stderr)
@@ -169,10 +174,11 @@ def command_new(args) -> int:
 
 
 def command_import(args) -> int:
-    """Import an .xlsx or .csv of institutions into the directory, reporting every row that cannot be imported."""
-    from .importer import format_report, import_rows, read_rows
+    """Import a bureau's list (spreadsheet, CSV or Word tables): new records, drafts and updates, every row reported."""
+    from .importer import ImportFailed, format_report, import_file
     from .load import load_yaml_file
     from .model import Model
+    from .sheets import SheetError
 
     loaded, _ = load_directory(args.directory)
     if loaded is None:
@@ -186,16 +192,32 @@ def command_import(args) -> int:
             return 2
         mapping = {key: value.value for key, (_, value) in node.items.items() if hasattr(value, "value")}
     try:
-        rows = read_rows(args.file)
-    except (OSError, ValueError) as exc:
-        print(f"无法读取 {args.file}：{exc}", file=sys.stderr)
-        return 2
-    if not rows:
-        print(f"{args.file} 是空的", file=sys.stderr)
+        report = import_file(Model(loaded, reference_date()), args.file, args.directory, mapping, args.sheet, args.dry_run, args.overwrite)
+    except (SheetError, ImportFailed) as exc:
+        print(f"没有导入任何记录：{exc}", file=sys.stderr)
         return 1
-    report = import_rows(Model(loaded, reference_date()), rows, args.directory, mapping, reference_date(), args.dry_run)
+    except OSError as exc:
+        print(f"无法写入名录目录，没有修改任何文件：{exc}", file=sys.stderr)
+        return 1
     print(format_report(report, args.dry_run))
-    return 1 if report.rejected else 0
+    if report.written or report.drafts or report.updated:
+        return 0
+    print(f"没有导入任何记录：{args.file.name} 中没有可以新增或更新的行（原因见上）", file=sys.stderr)
+    return 1
+
+
+def command_drafts(args) -> int:
+    """Write the fill-in workbook: one sheet per district, one row per draft, missing cells highlighted."""
+    from .fillin import write_fillin
+
+    loaded, problems = load_directory(args.directory)
+    if loaded is None or has_errors(problems):
+        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
+        print("名录数据有错误，请先改正再生成补全表。", file=sys.stderr)
+        return 1
+    count = write_fillin(loaded, args.output)
+    print(f"已写入 {args.output}：{count} 条草稿待补全" if count else "没有草稿，不需要补全表。", file=sys.stderr)
+    return 0
 
 
 def command_check(args) -> int:
@@ -273,11 +295,17 @@ def make_parser() -> argparse.ArgumentParser:
         new.add_argument("--" + path.split(".")[-1], help=prompt)
     new.set_defaults(run=command_new)
 
-    imports = commands.add_parser("import", parents=[directory], help="从 Excel（.xlsx）或 CSV 导入机构")
-    imports.add_argument("file", type=Path, help=".xlsx 或 .csv 文件（CSV 可为 UTF-8 或 GB18030）")
+    imports = commands.add_parser("import", parents=[directory], help="从表格（.xlsx .xls .ods .csv .txt）或 Word（.docx）导入机构")
+    imports.add_argument("file", type=Path, help="名单文件；每个工作表或表格都会读取")
     imports.add_argument("--mapping", type=Path, help="列标题与字段的对应表（YAML：列标题: 字段）")
+    imports.add_argument("--sheet", help="只导入这个工作表（或 Word 中的“表格 N”）")
+    imports.add_argument("--overwrite", action="store_true", help="与现有记录不同的内容按表格覆盖（默认列出、不修改）")
     imports.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写文件")
     imports.set_defaults(run=command_import)
+
+    drafts = commands.add_parser("drafts", parents=[directory], help="生成草稿补全表（Excel），发给机构填写后再导入")
+    drafts.add_argument("--output", type=Path, required=True, help="输出的 .xlsx 文件")
+    drafts.set_defaults(run=command_drafts)
 
     check = commands.add_parser("check", parents=[directory], help="列出需要人工核实的记录（核实超期、称号到期、草稿、网站）")
     check.add_argument("--links", action="store_true", help="同时检查每个网站能否访问")

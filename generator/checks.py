@@ -14,9 +14,17 @@ def _problem(record, key: str, code: str, message: str, hint: str = "") -> Probl
     return Problem(code, record.path, line, column, key, message, hint=hint)
 
 
-def current_titles(record, today: datetime.date) -> list[dict]:
+def title_expiry(title: dict, taxonomy: dict) -> datetime.date | None:
+    """Return when a title expires: its own `expires`, else the end of the year its level's validity ends, else never."""
+    if "expires" in title:
+        return title["expires"]
+    years = next((level.get("validity_years") for level in taxonomy.get("demonstration_levels", []) if level["id"] == title["level"]), None)
+    return datetime.date(title["year"] + years, 12, 31) if years else None
+
+
+def current_titles(record, today: datetime.date, taxonomy: dict) -> list[dict]:
     """Return the demonstration titles that have not expired on the given day."""
-    return [t for t in record.data.get("demonstration", []) if "expires" not in t or t["expires"] >= today]
+    return [t for t in record.data.get("demonstration", []) if (title_expiry(t, taxonomy) or today) >= today]
 
 
 def check_district_matches_folder(directory, today) -> Iterator[Problem]:
@@ -66,7 +74,7 @@ def check_verified_recent(directory, today) -> Iterator[Problem]:
     """Warn when the bureau last checked a record longer ago than the taxonomy's verification period."""
     due, months = verification_due(directory.taxonomy, today), verification_months(directory.taxonomy)
     for record in directory.records:
-        if record.data["verified"] < due:
+        if record.data.get("verified", due) < due:
             yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 {months} 个月", "请重新核实后更新日期")
 
 
@@ -74,8 +82,9 @@ def check_titles_current(directory, today) -> Iterator[Problem]:
     """Warn about demonstration titles past their expiry date (they are shown as expired)."""
     for record in directory.records:
         for title in record.data.get("demonstration", []):
-            if "expires" in title and title["expires"] < today:
-                yield _problem(record, "demonstration", "title-expired", f"{title['year']} 年的示范平台称号已于 {title['expires']} 到期，网站显示为已过期")
+            expires = title_expiry(title, directory.taxonomy)
+            if expires and expires < today:
+                yield _problem(record, "demonstration", "title-expired", f"{title['year']} 年的示范平台称号已于 {expires} 到期，网站显示为已过期")
 
 
 def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
@@ -84,7 +93,7 @@ def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
     labels = {key: spec.label for key, spec in RECORD.fields["metrics"].fields.items()}
     for record in directory.records:
         metrics = record.data.get("metrics", {})
-        criteria = tiers[record.data["tier"]].get("criteria", {})
+        criteria = tiers[record.data["tier"]].get("criteria", {}) if "tier" in record.data else {}
         for key in criteria:
             if key in metrics and metrics[key] < criteria[key]:
                 yield _problem(record, "metrics", "below-tier-criteria",
@@ -94,7 +103,7 @@ def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
 def check_revoked_without_title(directory, today) -> Iterator[Problem]:
     """Warn when a revoked record still holds a current demonstration title."""
     for record in directory.records:
-        if record.data.get("status") == "revoked" and current_titles(record, today):
+        if record.data.get("status") == "revoked" and current_titles(record, today, directory.taxonomy):
             yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号", "请核实称号是否已被收回，并填写 expires")
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import check_directory
-from .load import Mapping, decode, parse_yaml, read_head
+from .load import Mapping, Scalar, Sequence, decode, parse_yaml, read_head
 from .problems import Problem, has_errors
 from .schema import FIXED_CHOICES, ID_HINT, MISSING, RECORD, TAXONOMY, Context, choice_tables, is_id, leaf_fields
 
 TAXONOMY_FILE = "taxonomy.yml"
+DRAFT_GAPS = ("missing-field", "placeholder-value")  # what a draft may still lack
+DRAFT_NEEDS = ("name", "district")  # what even a draft must have
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Record:
     folder: str
     data: dict
     node: Mapping
+    gaps: list[str] = field(default_factory=list)  # a draft's fields still to fill in (dotted paths)
 
     @property
     def published(self) -> bool:
@@ -104,14 +107,36 @@ def record_from_text(text: str, shown: str, folder: str, record_id: str, choices
         return None, problems
     if node is None:
         return None, [Problem("empty-file", shown, 1, 1, "", "文件是空的", hint="删除这个文件，或填写记录内容")]
+    return record_from_node(node, shown, folder, record_id, choices)
+
+
+def node_from_data(value, line: int = 1):
+    """Return the node tree YAML text of a record's data would parse to (strings quoted, other values plain),
+    so that data made in memory (an imported row) is checked exactly as its file will be, without writing it."""
+    if isinstance(value, dict):
+        return Mapping(line, 1, {str(k): (Scalar(str(k), line, 1, True), node_from_data(v, line)) for k, v in value.items()})
+    if isinstance(value, list):
+        return Sequence(line, 1, [node_from_data(v, line) for v in value])
+    if isinstance(value, str):
+        return Scalar(value, line, 1, False)
+    text = value.isoformat() if hasattr(value, "isoformat") else ("true" if value is True else "false" if value is False else str(value))
+    return Scalar(text, line, 1, True)
+
+
+def record_from_node(node, shown: str, folder: str, record_id: str, choices: dict) -> tuple[Record | None, list[Problem]]:
+    """Convert a record's node tree (from text, or from data) into a Record; return (record or None, problems)."""
     ctx = Context(shown, choices)
     data = RECORD.convert(node, "", ctx)
-    problems = ctx.problems
+    problems, gaps = ctx.problems, []
+    if data is not MISSING and data.get("status") == "draft":
+        # A draft's gaps are a summary, not errors, except for what every record needs to have a place at all.
+        gaps = [p for p in problems if p.code in DRAFT_GAPS and p.field not in DRAFT_NEEDS]
+        problems = [p for p in problems if p not in gaps]
     if not is_id(record_id):
         problems.append(Problem("bad-id", shown, 1, 1, "", f"文件名 {record_id}.yml 不是合法的机构标识", hint=ID_HINT))
     if data is MISSING:
         return None, problems
-    return Record(record_id, shown, folder, data, node), problems
+    return Record(record_id, shown, folder, data, node, [p.field for p in gaps]), problems
 
 
 def _head(source, name: str):

@@ -11,6 +11,7 @@ import re
 import uuid
 from pathlib import Path
 
+from .checks import title_expiry
 from .model import Model
 
 SPEC = Path(__file__).parent / "data" / "hsds-3.0.0" / "datapackage.json"
@@ -103,7 +104,7 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
                                            "amount": 0, "amount_description": model.labels["free_services"]})
         links = [("functions", f, "") for f in data["functions"]] + [("industries", i, "") for i in data.get("industries", [])]
         links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
-        links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{t['expires']}" if "expires" in t else ""))
+        links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{expiry}" if (expiry := title_expiry(t, model.taxonomy)) else ""))
                   for t in model.titles(record)["current"]]
         for number, (key, item_id, value) in enumerate(links, 1):
             tables["attributes"].append({"id": ids("attribute", rid, number), "link_id": service, "link_entity": "service",

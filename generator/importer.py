@@ -1,62 +1,58 @@
-"""Spreadsheet import: one YAML record per row of a bureau's .xlsx or .csv, every rejected row reported with its reason."""
+"""Import what bureaus have: any sheet or table of a spreadsheet, CSV or Word file, its heading row found wherever
+it is; Chinese choices and the taxonomy's aliases in, ids out; titles and grades as entries; rows lacking what a
+published record needs become drafts; rows matching an existing record update it (annual lists, returned fill-in
+workbooks). Every row is reported in the spreadsheet's own words, and the directory is written all at once or not."""
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pypinyin import lazy_pinyin
 
-from .directory import record_from_text
-from .schema import is_id, normalise_name
-from .table import Column, columns, from_text, short_names
+from .directory import Record, node_from_data, record_from_node, record_from_text
+from .model import Model, spell
+from .schema import ID_MAX, is_id, normalise_name
+from .sheets import Table, excel_date, read_tables
+from .table import Column, columns, from_text, part_columns, short_names
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter writes the same text, several times faster
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/institution.schema.json\n"
+HEADING_SCAN = 30  # rows searched for the heading row
+NOTE_ROW = re.compile(r"^\s*(注|说明|备注|填表说明|填报说明)\s*[0-9一二三四五六七八九十]*\s*[：:.、]")
+TOTAL_ROW = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计)")
+YEAR = re.compile(r"((?:19|20)[0-9]{2})")
+BRACKETS = re.compile(r"[()（）\[\]【】〔〕《》<>「」]")
+PHONES = re.compile(r"\s*(?:[、,，;；/]|或|\s{2,})\s*")
+ALL_OF_IT = "全部"  # the sheet of our own workbook export that holds every record
+
+
+class ImportFailed(Exception):
+    """Nothing can be imported; the message says why in Chinese."""
 
 
 @dataclass
-class ImportReport:
-    written: list[Path] = field(default_factory=list)
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-    remapped: list[tuple[int, str, str]] = field(default_factory=list)
+class Report:
+    lines: list[str] = field(default_factory=list)  # what happened to each row, in spreadsheet words
+    written: int = 0
+    drafts: int = 0
+    updated: int = 0
+    activated: int = 0
+    rejected: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+
+    def say(self, where: str, text: str) -> None:
+        self.lines.append(f"{where}：{text}")
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    """Read a spreadsheet as rows of text: .xlsx (the 全部 sheet or the first) or .csv in UTF-8 or GB18030."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book["全部"] if "全部" in book.sheetnames else book.worksheets[0]
-        return [["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in row]
-                for row in sheet.iter_rows(values_only=True)]
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(f"{path} 既不是 UTF-8 也不是 GB18030 编码")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def slug_for(name: str, taken: set[str]) -> str:
-    """Return an id made from a name's pinyin, unique among taken ids."""
-    words = [re.sub(r"[^a-z0-9]+", "", w.lower()) for w in lazy_pinyin(name)]
-    base = "-".join(w for w in words if w)[:60].strip("-") or "institution"
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    taken.add(slug)
-    return slug
+def record_text(data: dict) -> str:
+    """Return a record as the YAML file bureau staff edit (with the schema line for editors)."""
+    return SCHEMA_LINE + yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def set_field(data: dict, path: str, value) -> None:
@@ -67,76 +63,22 @@ def set_field(data: dict, path: str, value) -> None:
     data[last] = value
 
 
-def _neutralised(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
-
-
-def record_text(data: dict) -> str:
-    """Return a record as the YAML file bureau staff edit (with the schema line for editors)."""
-    return SCHEMA_LINE + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-
-
-def headings(taxonomy: dict) -> dict[str, Column]:
-    """Return every heading the importer reads → its column: the exports' headings and each field's other headings."""
-    table = [c for c in columns(taxonomy) if c.path]
-    return {alias: c for c in table for alias in c.aliases} | {c.heading: c for c in table}
-
-
-def import_rows(model, rows: list[list[str]], root: Path, mapping: dict[str, str], today, dry_run: bool = False) -> ImportReport:
-    """Turn rows (the first one headings) into record files under root; return what was written and rejected."""
-    report = ImportReport()
-    by_path = {c.path: c for c in columns(model.taxonomy) if c.path}
-    fields = {h: c.path for h, c in headings(model.taxonomy).items()} | mapping
-    titles = [h.strip() for h in rows[0]]
-    used = {i: fields[h] for i, h in enumerate(titles) if h in fields}
-    derived = {c.heading for c in columns(model.taxonomy) if not c.path}
-    report.ignored_columns = [h for i, h in enumerate(titles) if i not in used and h and h not in derived]
-    historical = {h["name"]: h["maps_to"] for h in model.taxonomy.get("historical_districts", [])}
-    historical = {short: target for name, target in historical.items() for short in short_names(name, model.district_suffixes)}
-    taken = {p.stem for p in root.glob("*/*.yml")}
-    names = {normalise_name(r.data["name"]): r.path for r in model.directory.records}
-    choices = model.directory.choice_tables
-    for number, row in enumerate(rows[1:], 2):
-        if number % 500 == 0:
-            print(f"  已处理 {number - 1}/{len(rows) - 1} 行", file=sys.stderr, flush=True)
-        cells = {path: _neutralised(row[i].strip()) for i, path in used.items() if i < len(row) and row[i].strip()}
-        if not cells:
-            continue
-        district = cells.get("district", "")
-        if district in historical:
-            report.remapped.append((number, district, model.districts[historical[district]]))
-            cells["district"] = model.districts[historical[district]]
-        data = {}
-        for path, text in cells.items():
-            if path != "id":
-                set_field(data, path, from_text(model, by_path.get(path, Column(path, path, "text")), text))
-        data.setdefault("verified", today)
-        name = str(data.get("name", ""))
-        wanted = cells.get("id", "")
-        record_id = wanted if is_id(wanted) and wanted not in taken else slug_for(name, taken)
-        taken.add(record_id)
-        folder = data.get("district", "")
-        if folder not in model.districts:
-            report.rejected.append((number, f"所在区“{district or '（空）'}”不在分类表中"))
-            continue
-        target = root / folder / f"{record_id}.yml"
-        text = record_text(data)
-        problem = check_record_text(text, target, folder, choices)
-        if problem:
-            report.rejected.append((number, problem))
-            continue
-        if target.exists():
-            report.rejected.append((number, f"{target} 已存在，不覆盖"))
-            continue
-        if normalise_name(name) in names:
-            report.rejected.append((number, f"机构名称与 {names[normalise_name(name)]} 相同"))
-            continue
-        names[normalise_name(name)] = f"第 {number} 行"
-        if not dry_run:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        report.written.append(target)
-    return report
+def slug_for(name: str, taken: set[str], overrides: dict[str, str] | None = None) -> str:
+    """Return an id from a name's pinyin (with the taxonomy's corrections), cut at a syllable, at most 48 characters,
+    unique among taken ids (which it joins)."""
+    limit = min(48, ID_MAX)
+    base = ""
+    for syllable in (re.sub(r"[^a-z0-9]+", "", s.lower()) for s in spell(name, overrides or {}).split()):
+        if syllable and len(base) + len(syllable) + 1 <= limit - 3:  # room for a -N suffix
+            base = f"{base}-{syllable}" if base else syllable
+        elif syllable:
+            break
+    base = base or "institution"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    taken.add(slug)
+    return slug
 
 
 def check_record_text(text: str, target: Path, folder: str, choices: dict) -> str:
@@ -145,13 +87,372 @@ def check_record_text(text: str, target: Path, folder: str, choices: dict) -> st
     return "；".join(p.describe() for p in problems)
 
 
-def format_report(report: ImportReport, dry_run: bool) -> str:
+def _name_key(name: str) -> str:
+    return BRACKETS.sub("", normalise_name(name))
+
+
+class _Importer:
+    def __init__(self, model: Model, root: Path, mapping: dict[str, str], overwrite: bool):
+        self.model, self.root, self.overwrite = model, root, overwrite
+        taxonomy = model.taxonomy
+        table = [c for c in columns(taxonomy) if c.path] + part_columns(taxonomy)
+        self.by_path = {c.path: c for c in table}
+        self.headings = {alias: c for c in table for alias in c.aliases} | {c.heading: c for c in table}
+        for heading, path in mapping.items():
+            self.headings[heading] = self.by_path.get(path, Column(heading, path, "text"))
+        self.derived = {c.heading for c in columns(taxonomy) if not c.path}
+        self.labels = {c.path: c.heading for c in table}
+        self.historical = {short: h["maps_to"] for h in taxonomy.get("historical_districts", [])
+                           for short in short_names(h["name"], model.district_suffixes)}
+        self.placeholders = set(model.directory.choice_tables["placeholders"])
+        phone = model.examples["phone"]
+        self.area_code = taxonomy["site"].get("area_code") or (phone.split("-")[0] if phone.startswith("0") and "-" in phone else "")
+        records = model.directory.records
+        self.by_id = {r.id: r for r in records}
+        self.by_code = {r.data["credit_code"]: r for r in records if r.data.get("credit_code")}
+        self.by_name = {_name_key(r.data["name"]): r for r in records}
+        self.taken = {p.stem for p in root.glob("*/*.yml")} | set(self.by_id)
+        self.writes: dict[Path, str] = {}
+        self.report = Report()
+
+    def heading_row(self, table: Table) -> int | None:
+        """Return the index of the row that holds the most known headings (at least two), among the first rows."""
+        best, found = 1, None
+        for number, row in enumerate(table.rows[:HEADING_SCAN]):
+            score = len({cell for cell in row if cell in self.headings})
+            if score > best:
+                best, found = score, number
+        return found
+
+    def run(self, tables: list[Table]) -> Report:
+        used = 0
+        for table in tables:
+            where = f"工作表“{table.name}”" if len(tables) > 1 else ""
+            start = self.heading_row(table)
+            if start is None:
+                if len(tables) == 1 or any(any(row) for row in table.rows[:HEADING_SCAN]):
+                    self.report.say(where or "表格", self._no_heading(table))
+                continue
+            used += 1
+            titles = [cell.strip() for cell in table.rows[start]]
+            self.report.say(where or "表格", f"第 {start + 1} 行是列标题" + (f"，上面的 {start} 行（标题、空行）已跳过" if start else ""))
+            columns_ = {i: self.headings[t] for i, t in enumerate(titles) if t in self.headings}
+            self.report.ignored_columns += [t for i, t in enumerate(titles) if t and i not in columns_ and t not in self.derived
+                                            and t not in self.report.ignored_columns]
+            for number, row in enumerate(table.rows[start + 1:], start + 2):
+                if len(self.report.lines) % 500 == 0 and number % 500 == 0:
+                    print(f"  已处理 {number} 行", file=sys.stderr, flush=True)
+                self.row(f"{where}第 {number} 行", row, columns_)
+        if not used:
+            raise ImportFailed("\n".join(self.report.lines))
+        return self.report
+
+    def _no_heading(self, table: Table) -> str:
+        first = next(((i, " ".join(c for c in row if c)) for i, row in enumerate(table.rows[:HEADING_SCAN]) if any(row)), None)
+        known = "、".join(list(dict.fromkeys(c.heading for c in self.headings.values()))[:8])
+        if first is None:
+            return "是空的"
+        return (f"没有找到列标题行：第 {first[0] + 1} 行“{first[1][:40]}”看起来是标题，而不是列标题。"
+                f"列标题行至少要有两个认识的列名（如 {known}）；其他列名可以用 --mapping 映射文件指定，"
+                "只导入某个工作表请用 --sheet")
+
+    def row(self, where: str, row: list[str], columns_: dict[int, Column]) -> None:
+        texts = [c for c in row if c.strip()]
+        if not texts:
+            return
+        if NOTE_ROW.match(texts[0]):
+            self.report.say(where, "注释行，已跳过")
+            return
+        if any(TOTAL_ROW.match(c) for c in texts[:2]):
+            self.report.say(where, "合计行，已跳过")
+            return
+        cells, notes = {}, []
+        for index, column in columns_.items():
+            text = row[index].strip() if index < len(row) else ""
+            text = text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text  # our exports' neutralising
+            if not text:
+                continue
+            if text in self.placeholders:
+                notes.append(f"“{column.heading}”写的是“{text}”，算作待补全")
+                continue
+            cells[column.path] = (column, text)
+        if not cells:
+            return
+        data, record_id = self.data(where, cells, notes)
+        if data is None:
+            return
+        existing = self.match(record_id, data)
+        if existing is not None:
+            self.update(where, existing, data, notes)
+        else:
+            self.create(where, record_id, data, notes)
+
+    def data(self, where: str, cells: dict, notes: list[str]) -> tuple[dict | None, str]:
+        data, parts = {}, {}
+        for path, (column, text) in cells.items():
+            if path == "id":
+                continue
+            if path in ("contacts.phone", "contacts.hotline"):
+                self.phones(path, text, data, notes)
+            elif path.count(".") == 1 and path.split(".")[0] in ("demonstration", "evaluations"):
+                parts.setdefault(path.split(".")[0], {})[path.split(".")[1]] = (column, text)
+            else:
+                set_field(data, path, from_text(self.model, column, self.tidy(column, text)))
+        for key, entry in parts.items():
+            item = self.entry(key, entry)
+            if item:
+                data.setdefault(key, []).append(item)
+        district = cells.get("district", (None, ""))[1]
+        if district in self.historical:
+            new = self.historical[district]
+            data["district"] = new
+            notes.append(f"旧名称“{district}”已按“{self.model.districts[new]}”导入")
+        if data.get("district") not in self.model.districts:
+            options = "、".join(self.model.districts.values())
+            self.reject(where, f"“{self.labels['district']}”写的是“{district or '（空）'}”，不在分类表中（可选：{options}）")
+            return None, ""
+        if not data.get("name"):
+            self.reject(where, f"没有“{self.labels['name']}”")
+            return None, ""
+        return data, cells.get("id", (None, ""))[1]
+
+    def tidy(self, column: Column, text: str) -> str:
+        if column.kind == "date":
+            text = excel_date(text)
+            match = re.fullmatch(r"((?:19|20)[0-9]{2})\s*[年./-]\s*([0-9]{1,2})\s*[月./-]\s*([0-9]{1,2})\s*日?", text)
+            return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else text
+        if column.kind == "number":
+            return text.removesuffix("年").strip()
+        return text
+
+    def phones(self, path: str, text: str, data: dict, notes: list[str]) -> None:
+        numbers = [n for n in PHONES.split(text) if n]
+        for number, target in zip(numbers, (path, "contacts.hotline" if path == "contacts.phone" else path)):
+            if number.isdigit() and self.area_code and not number.startswith("0") and number.startswith(self.area_code.lstrip("0")) \
+                    and len(number) == len(self.area_code) - 1 + 8:
+                fixed = f"{self.area_code}-{number[len(self.area_code) - 1:]}"
+                notes.append(f"电话 {number} 缺了开头的 0，已补为 {fixed}")
+                number = fixed
+            if not data.get("contacts", {}).get(target.split(".")[1]):
+                set_field(data, target, number)
+        if len(numbers) > 2:
+            notes.append(f"“{text}”中第三个以后的电话没有导入")
+
+    def entry(self, key: str, parts: dict) -> dict | None:
+        """Return a title (level, year, expiry) or an evaluation (year, grade) from its columns; one cell may hold both
+        level and year: 市级 2017, 国家级（2017）, 2017年."""
+        item = {}
+        for part, (column, text) in parts.items():
+            year = YEAR.search(text)
+            if part in ("level", "grade"):
+                rest = BRACKETS.sub(" ", YEAR.sub(" ", text)).replace("年", " ").replace("示范平台", " ").split()
+                if rest:
+                    item[part] = from_text(self.model, column, rest[0])
+                if year and "year" not in parts:
+                    item["year"] = int(year[1])
+            elif part == "year":
+                item["year"] = int(year[1]) if year else from_text(self.model, column, text)
+            else:
+                item[part] = from_text(self.model, column, self.tidy(column, text))
+        return item or None
+
+    def match(self, record_id: str, data: dict) -> Record | None:
+        if record_id and record_id in self.by_id:
+            return self.by_id[record_id]
+        if data.get("credit_code") and data["credit_code"] in self.by_code:
+            return self.by_code[data["credit_code"]]
+        return self.by_name.get(_name_key(data["name"]))
+
+    def convert(self, where: str, data: dict, folder: str, record_id: str, notes: list[str]) -> Record | None:
+        """Check the record as a draft; drop each value that is wrong (saying why), then decide draft or active."""
+        for _ in range(5):
+            record, problems = record_from_node(node_from_data(dict(data, status="draft")), where, folder, record_id,
+                                                self.model.directory.choice_tables)
+            wrong = [p for p in problems if p.field and p.field.split("[")[0].split(".")[0] not in ("name", "district")]
+            if record is not None and not problems:
+                return record
+            if not wrong:
+                self.reject(where, "；".join(self.words(p) for p in problems))
+                return None
+            # Later list items first, so dropping one does not move the others.
+            for problem in sorted(wrong, key=lambda p: (p.field.split("[")[0], int(p.field.split("[")[1][:-1]) if "[" in p.field else 0),
+                                  reverse=True):
+                note = f"{self.words(problem)}，已留空"
+                if note not in notes:
+                    notes.append(note)
+                self.drop(data, problem.field)
+        self.reject(where, "；".join(self.words(p) for p in problems))
+        return None
+
+    def drop(self, data: dict, path: str) -> None:
+        base, _, index = path.partition("[")
+        *parents, last = base.split(".")
+        holder = data
+        for part in parents:
+            holder = holder.get(part, {})
+        if index and isinstance(holder.get(last), list):
+            position = int(index.split("]")[0]) - 1
+            if position < len(holder[last]):
+                del holder[last][position]
+            if not holder[last]:
+                del holder[last]
+        else:
+            holder.pop(last, None)
+
+    def words(self, problem) -> str:
+        """Return a problem in spreadsheet words: the column's heading, the Chinese choices, no YAML."""
+        path = problem.field.split("[")[0]
+        heading = self.labels.get(path) or self.model.labels.get(path) or path
+        if problem.code == "unknown-choice":
+            column = self.by_path.get(path) or self.by_path.get(path.rsplit(".", 1)[0])
+            table = (column.kind.split(":")[1] if column and ":" in column.kind else "")
+            options = "、".join(self.model.directory.choices(table).values()) if table else ""
+            value = problem.message.split(" ")[0]
+            return f"“{heading}”中的“{value}”不在分类表中（可选：{options}；其他说法可加到分类表该项的 aliases）"
+        if problem.code == "missing-field":
+            return f"缺少“{heading}”"
+        return f"“{heading}”：{problem.message}"
+
+    def gaps(self, record: Record) -> list[str]:
+        return list(dict.fromkeys(self.labels.get(g.split("[")[0]) or self.model.labels.get(g.split("[")[0], g) for g in record.gaps))
+
+    def create(self, where: str, wanted: str, data: dict, notes: list[str]) -> None:
+        record_id = wanted if is_id(wanted) and wanted not in self.taken else slug_for(data["name"], self.taken, self.model.pinyin_overrides)
+        self.taken.add(record_id)
+        folder = data["district"]
+        record = self.convert(where, data, folder, record_id, notes)
+        if record is None:
+            return
+        gaps = self.gaps(record)
+        final = dict(record.data, status="draft") if gaps else {k: v for k, v in record.data.items() if k != "status"}
+        path = self.root / folder / f"{record_id}.yml"
+        self.writes[path] = record_text(final)
+        record.data = final
+        self.by_id[record_id] = record
+        self.by_name[_name_key(final["name"])] = record
+        if final.get("credit_code"):
+            self.by_code[final["credit_code"]] = record
+        self.report.paths.append(path)
+        if gaps:
+            self.report.drafts += 1
+            self.report.say(where, f"新增草稿 {folder}/{record_id}.yml（待补全：{'、'.join(gaps)}）" + self.joined(notes))
+        else:
+            self.report.written += 1
+            self.report.say(where, f"新增 {folder}/{record_id}.yml" + self.joined(notes))
+
+    def update(self, where: str, existing: Record, data: dict, notes: list[str]) -> None:
+        merged, changes, conflicts = dict(existing.data), [], []
+        for key, value in data.items():
+            if key in ("demonstration", "evaluations"):
+                old = merged.get(key, [])
+                same = (lambda a, b: a["year"] == b.get("year")) if key == "evaluations" else (
+                    lambda a, b: (a["level"], a["year"]) == (b.get("level"), b.get("year")))
+                new = [item for item in value if not any(same(o, item) for o in old)]
+                if new:
+                    merged[key] = old + new
+                    changes.append(f"添加{self.model.labels[key]} {len(new)} 项")
+            elif isinstance(value, dict):
+                inner = dict(merged.get(key, {}))
+                for sub, item in value.items():
+                    self.merge(inner, sub, item, f"{key}.{sub}", changes, conflicts)
+                merged[key] = inner
+            else:
+                self.merge(merged, key, value, key, changes, conflicts)
+        record = self.convert(where, merged, existing.folder, existing.id, notes)
+        if record is None:
+            return
+        gaps = self.gaps(record)
+        was_draft = existing.data.get("status") == "draft"
+        final = dict(record.data)
+        if was_draft and not gaps:
+            final.pop("status", None)
+        elif was_draft:
+            final["status"] = "draft"
+        if final == existing.data:
+            differs = "；以下内容与表格不同，未修改（要覆盖请加 --overwrite）：" + "；".join(conflicts) if conflicts else ""
+            self.report.say(where, f"与现有记录 {existing.folder}/{existing.id}.yml 相同，无需修改" + differs)
+            return
+        path = self.root / existing.folder / f"{existing.id}.yml"
+        self.writes[path] = record_text(final)
+        existing.data = final
+        self.report.updated += 1
+        self.report.paths.append(path)
+        text = f"更新现有记录 {existing.folder}/{existing.id}.yml" + (f"：{'；'.join(changes)}" if changes else "")
+        if was_draft and not gaps:
+            self.report.activated += 1
+            text += "；草稿已补全，改为公开（status: active）"
+        elif was_draft:
+            text += f"；仍是草稿（待补全：{'、'.join(gaps)}）"
+        if conflicts:
+            text += "；以下内容与现有记录不同，" + ("已按表格覆盖：" if self.overwrite else "未修改（要覆盖请加 --overwrite）：") + "；".join(conflicts)
+        self.report.say(where, text + self.joined(notes))
+
+    def merge(self, holder: dict, key: str, value, path: str, changes: list[str], conflicts: list[str]) -> None:
+        old = holder.get(key)
+        if old in (None, "", []):
+            holder[key] = value
+            changes.append(f"补充“{self.labels.get(path) or self.model.labels.get(path, path)}”")
+        elif old != value:
+            conflicts.append(f"“{self.labels.get(path) or self.model.labels.get(path, path)}”现为“{_short(old)}”，表格为“{_short(value)}”")
+            if self.overwrite:
+                holder[key] = value
+
+    def reject(self, where: str, reason: str) -> None:
+        self.report.rejected += 1
+        self.report.say(where, f"未导入：{reason}")
+
+    @staticmethod
+    def joined(notes: list[str]) -> str:
+        return "（" + "；".join(notes) + "）" if notes else ""
+
+
+def _short(value) -> str:
+    text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def write_all(writes: dict[Path, str]) -> None:
+    """Write every file or none: each goes to a temporary file beside its target first, then all are moved in."""
+    staged = []
+    try:
+        for path, text in writes.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            staged.append((Path(temporary), path))
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, path in staged:
+        os.chmod(temporary, 0o644)
+        temporary.replace(path)
+
+
+def import_file(model: Model, path: Path, root: Path, mapping: dict[str, str] | None = None, sheet: str | None = None,
+                dry_run: bool = False, overwrite: bool = False) -> Report:
+    """Import a file into the directory at root; raise SheetError or ImportFailed when nothing can be imported."""
+    tables = read_tables(path)
+    if sheet is not None:
+        tables = [t for t in tables if t.name == sheet]
+        if not tables:
+            raise ImportFailed(f"{Path(path).name} 中没有名为“{sheet}”的工作表或表格")
+    elif any(t.name == ALL_OF_IT for t in tables):
+        tables = [t for t in tables if t.name == ALL_OF_IT]  # our own workbook: the other sheets repeat it by district
+    importer = _Importer(model, Path(root), mapping or {}, overwrite)
+    report = importer.run(tables)
+    if not dry_run:
+        write_all(importer.writes)
+    return report
+
+
+def format_report(report: Report, dry_run: bool) -> str:
     """Return the import report in Chinese."""
-    verb = "将写入" if dry_run else "已写入"
-    lines = [f"{verb} {len(report.written)} 条记录，{len(report.rejected)} 行未能导入。"]
-    lines += [f"  {path}" for path in report.written] if dry_run else []
-    lines += [f"第 {row} 行：历史区名 {old} 已按 {new} 导入" for row, old, new in report.remapped]
-    lines += [f"第 {row} 行未导入：{reason}" for row, reason in report.rejected]
+    verb = "将" if dry_run else "已"
+    lines = [f"{verb}新增 {report.written} 条记录、{report.drafts} 条草稿，{verb}更新 {report.updated} 条"
+             + (f"（其中 {report.activated} 条草稿补全后公开）" if report.activated else "") + f"；{report.rejected} 行未能导入。"]
+    lines += report.lines
     if report.ignored_columns:
-        lines.append("未使用的列：" + "、".join(report.ignored_columns) + "（可在映射文件中指定对应字段）")
+        lines.append("未使用的列：" + "、".join(report.ignored_columns) + "（可在映射文件中指定对应字段，如“单位全称: name”）")
     return "\n".join(lines)

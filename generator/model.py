@@ -45,6 +45,9 @@ class Model:
         self.words = words(directory.taxonomy)  # district_word (区, 县市区 …) and area_word (全市 …)
         self.examples = examples(directory.taxonomy)  # phone, id, query and credit_code shown in hints and placeholders
         self.district_suffixes = tuple(self.taxonomy.get("district_suffixes") or DEFAULT_SUFFIXES)
+        # The words a city uses for a choice besides its name (人才培训 for 人员培训), taught to the importer in the taxonomy.
+        self.choice_aliases = {key: {alias: item["id"] for item in items for alias in item.get("aliases", [])}
+                               for key, items in self.taxonomy.items() if isinstance(items, list) and items and isinstance(items[0], dict)}
         self.verification_months = verification_months(self.taxonomy)
         self.verification_due = verification_due(self.taxonomy, today)  # verified before this day: overdue
         self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
@@ -73,7 +76,7 @@ class Model:
     def titles(self, record: Record) -> dict:
         """Return a record's demonstration titles split into current (highest level first) and expired."""
         order = list(self.levels)
-        current = current_titles(record, self.today)
+        current = current_titles(record, self.today, self.taxonomy)
         expired = [t for t in record.data.get("demonstration", []) if t not in current]
         return {"current": sorted(current, key=lambda t: (order.index(t["level"]), -t["year"])), "expired": expired}
 

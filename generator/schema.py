@@ -33,6 +33,7 @@ CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 DEFAULT_WORDS = {"district_word": "区", "area_word": "全市"}
 DEFAULT_SUFFIXES = ("自治县", "新区", "区", "县", "市")
+PLACEHOLDERS = ("待补充", "待填写", "暂无", "无", "略", "空", "详见附件", "见附件", "-", "—", "/", "N/A", "n/a", "NA", "TBD", "…", "...")
 TYPE_NAMES = {"int": "数字", "float": "数字", "bool": "是/否（布尔值）", "null": "空值", "timestamp": "日期时间", "str": "文字"}
 
 
@@ -123,6 +124,9 @@ class Text(Field):
     def convert(self, node, name, ctx):
         value = self.scalar(node, name, ctx)
         if value is MISSING:
+            return MISSING
+        if value in ctx.choices.get("placeholders", ()):
+            ctx.report("placeholder-value", node, name, f"“{value}”是占位文字，不是内容", "请填写实际内容；暂时没有的，删除这一行")
             return MISSING
         if self.single_line and "\n" in value:
             ctx.report("multiline-value", node, name, "应为一行文字，不能换行")
@@ -422,7 +426,8 @@ class Object(Field):
 
 def _named(label: str, extra: dict[str, Field] | None = None) -> Object:
     """An object with an id and a Chinese name: the shape of every taxonomy list entry."""
-    fields = {"id": Slug("标识", required=True), "name": Text("中文名称", required=True)}
+    fields = {"id": Slug("标识", required=True), "name": Text("中文名称", required=True),
+              "aliases": ListOf("别称", item=Text("别称"), help="导入表格时也认作这一项的说法，如 人才培训")}
     return Object(label, fields=fields | (extra or {}))
 
 
@@ -437,6 +442,7 @@ TAXONOMY = Object("分类表", fields={
         "region": Text("所在省市", help="用于开放数据和结构化数据中的地址"),
         "description": Text("简介", single_line=False, help="网页的描述（搜索引擎摘要）和首页开头的一段话"),
         "notice": Text("提示", single_line=False, help="显示在首页、关于页和每页页脚，如“示例数据”"),
+        "area_code": Text("电话区号", help="导入时补回表格丢掉的区号开头的 0，如 021"),
         "district_word": Text("对区的称呼", help=f"如 区、区县、县市区；默认 {DEFAULT_WORDS['district_word']}"),
         "area_word": Text("对全域的称呼", help=f"如 全市、全省；默认 {DEFAULT_WORDS['area_word']}"),
         "examples": Object("示例", help="输入提示中的示例", fields={
@@ -465,7 +471,10 @@ TAXONOMY = Object("分类表", fields={
             "satisfaction": Fraction("满意度下限"),
         }),
     })),
-    "demonstration_levels": _taxonomy_list("示范平台级别", _named("示范平台级别")),
+    "demonstration_levels": _taxonomy_list("示范平台级别", _named("示范平台级别", {
+        "validity_years": Integer("有效年数", minimum=1, maximum=50,
+                                  help="称号没写有效期时，认定年份加上这个年数的年底到期（如 2016 年认定、3 年有效，2019-12-31 到期）"),
+    })),
     "evaluation_grades": _taxonomy_list("评价等级", _named("评价等级")),
     "industries": _taxonomy_list("服务产业", _named("服务产业", {"strategic": Flag("战略性新兴或高技术产业")})),
     "disclosures": ListOf("服务五公开", required=True, min_items=5, unique_key="key", item=Object("公开项", fields={
@@ -476,6 +485,7 @@ TAXONOMY = Object("分类表", fields={
         "text": Text("词语", required=True),
         "pinyin": Text("拼音（不带声调，空格分隔）", required=True),
     })),
+    "placeholders": ListOf("占位文字", item=Text("占位文字"), help=f"不算数据的填写，如 {'、'.join(PLACEHOLDERS[:5])}；不写时用默认的列表"),
     "verification_months": Integer("核实周期（月）", minimum=1, maximum=120,
                                    help=f"记录多久没有核实就提醒；默认 {VERIFICATION_MONTHS} 个月"),
     "plan": Object("规划目标", fields={
@@ -521,15 +531,15 @@ RECORD = Object("服务机构记录", fields={
                             example="政策咨询", headings=("免费基础服务", "免费服务")),
     "demonstration": ListOf("示范平台称号", help="每项写明级别和认定年份，可加有效期和证书编号；过期的称号显示为已过期",
                             example="- {level: (demonstration_levels), year: 2024}", item=Object("示范平台称号", fields={
-        "level": Choice("级别", required=True, choices="demonstration_levels"),
-        "year": Integer("认定年份", required=True, minimum=1990, maximum=2100),
-        "expires": Date("有效期至"),
+        "level": Choice("级别", required=True, choices="demonstration_levels", headings=("示范级别", "示范平台级别", "认定级别", "级别")),
+        "year": Integer("认定年份", required=True, minimum=1990, maximum=2100, headings=("认定年份", "认定年度", "认定时间")),
+        "expires": Date("有效期至", headings=("有效期至", "有效期", "称号有效期")),
         "certificate": Text("证书或文件编号", max_length=200),
     })),
     "evaluations": ListOf("年度评价", unique_key="year", help="每年一项：年份和等级", example="- {year: 2025, grade: (evaluation_grades)}",
                           item=Object("年度评价", fields={
-        "year": Integer("年份", required=True, minimum=1990, maximum=2100),
-        "grade": Choice("等级", required=True, choices="evaluation_grades"),
+        "year": Integer("年份", required=True, minimum=1990, maximum=2100, headings=("评价年度", "考核年度", "评价年份")),
+        "grade": Choice("等级", required=True, choices="evaluation_grades", headings=("评价等级", "考核等级", "考核结果", "年度评价结果")),
     })),
     "metrics": Object("运营指标", help="与层级的认定条件比较，低于条件时给出警告", fields={
         "year": Integer("统计年份", required=True, minimum=1990, maximum=2100, example="2025", headings=("指标年份",)),
@@ -541,7 +551,7 @@ RECORD = Object("服务机构记录", fields={
                      example="(statuses)"),
     "description": Text("简介", single_line=False, help="一两句话介绍机构"),
     "since": Integer("成立年份", minimum=1900, maximum=2100, example="2012"),
-    "aliases": ListOf("原标识", unique=True, item=Slug("原标识"), column=False,
+    "aliases": ListOf("原标识", unique=True, item=Slug("原标识"),
                       help="记录改过文件名（标识）时，把旧标识写在这里：旧网址会跳转到新网址，打印的二维码仍然有效",
                       example="- <id>"),
     "pinyin": Text("名称拼音", max_length=300, help="用于排序，可选；自动注音有误时填写", example="shi li qu zhi shi chan quan"),
@@ -603,9 +613,11 @@ def examples(taxonomy: dict) -> dict[str, str]:
 
 
 def choice_tables(taxonomy: dict) -> dict[str, dict[str, str]]:
-    """Return every id → Chinese name table a field may choose from: the taxonomy's lists and the fixed ones."""
+    """Return every id → Chinese name table a field may choose from (the taxonomy's lists and the fixed ones), and
+    under `placeholders` the words a text field may not hold."""
     tables = {key: {item["id"]: item["name"] for item in taxonomy.get(key, [])}
               for key, spec in TAXONOMY.fields.items() if isinstance(spec, ListOf) and spec.unique_key == "id"}
+    tables["placeholders"] = dict.fromkeys(taxonomy.get("placeholders") or PLACEHOLDERS, "")  # text that is not data
     return tables | FIXED_CHOICES
 
 

@@ -48,6 +48,18 @@ def columns(taxonomy: dict) -> list[Column]:
     return table + [Column("现有示范平台称号", "", "derived"), Column("网页", "", "url")]
 
 
+def part_columns(taxonomy: dict) -> list[Column]:
+    """Return the import-only columns that each give one part of a list entry (a title's level, year and expiry,
+    an evaluation's year and grade): path `demonstration.level` and so on, from the field table's headings."""
+    found = []
+    for path, spec in leaf_fields():
+        if isinstance(spec, ListOf) and isinstance(spec.item, Object):
+            for key, child in spec.item.fields.items():
+                if child.headings:
+                    found.append(Column(child.headings[0], f"{path}.{key}", _kind(child), child.headings[1:]))
+    return found
+
+
 def _get(data: dict, path: str):
     for part in path.split("."):
         data = data.get(part) if isinstance(data, dict) else None
@@ -93,6 +105,8 @@ def _choice(model, key: str, text: str) -> str:
     text = text.strip()
     if text in names:
         return text
+    if text in model.choice_aliases.get(key, {}):
+        return model.choice_aliases[key][text]
     suffixes = model.district_suffixes if key == "districts" else ()
     for option, name in names.items():
         if text in short_names(name, suffixes) | {name + "平台", name + "示范平台"} or text.removesuffix("平台") == name:

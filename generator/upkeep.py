@@ -8,7 +8,7 @@ import datetime
 import json
 from dataclasses import asdict, dataclass
 
-from .checks import verification_due, verification_months
+from .checks import title_expiry, verification_due, verification_months
 from .linkcheck import BAD, Result
 
 TITLE = "名录数据待核实清单"
@@ -26,7 +26,7 @@ class Finding:
 
 def website_urls(directory) -> list[str]:
     """Return the contact websites of the records the check looks at."""
-    return [r.data["contacts"]["website"] for r in _watched(directory) if r.data["contacts"].get("website")]
+    return [r.data["contacts"]["website"] for r in _watched(directory) if r.data.get("contacts", {}).get("website")]
 
 
 def _watched(directory) -> list:
@@ -46,17 +46,17 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
 
         if data.get("status") == "draft":
             add("draft", "草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开")
-        if data["verified"] < due:
+        if data.get("verified", due) < due:
             add("verification", f"最近核实日期 {data['verified']} 已超过 {months} 个月：请向机构核实后更新 verified")
         for title in data.get("demonstration", []):
-            expires = title.get("expires")
+            expires = title_expiry(title, directory.taxonomy)
             if expires is None:
                 continue
             if expires < today:
                 add("title-expired", f"{title['year']} 年的示范平台称号已于 {expires} 到期：已续期请更新 expires，未续期可保留为历史")
             elif expires <= soon:
                 add("title-expiring", f"{title['year']} 年的示范平台称号将于 {expires} 到期：请提醒机构办理复核")
-        website = data["contacts"].get("website")
+        website = data.get("contacts", {}).get("website")
         result = (links or {}).get(website) if website else None
         if result is not None and result.kind in BAD:
             add("link-broken", f"网站 {website} {result.describe()}：请核实网址，无法访问的请删除 website")

@@ -43,15 +43,16 @@ def target(tmp_path):
 
 
 def check_report(out: str, root: Path):
-    assert "已写入 4 条记录，3 行未能导入。" in out
-    assert "第 3 行：历史区名 南汇区 已按 浦东新区 导入" in out
-    assert "第 5 行未导入：所在区“火星区”不在分类表中" in out
-    assert "第 6 行未导入：字段 disclosures.fees：缺少必填字段（收费标准）（请添加一行 fees: …）" in out
-    assert "第 7 行未导入：机构名称与 第 2 行 相同" in out
+    # No 核实日期 column: importing is not verifying, so every row becomes a draft to complete.
+    assert "已新增 0 条记录、5 条草稿，已更新 0 条；1 行未能导入。" in out
+    assert "第 3 行：新增草稿 pudong/shi-li-rong-zi-fu-wu-zhan.yml（待补全：最近核实日期）（旧名称“南汇区”已按“浦东新区”导入）" in out
+    assert "第 5 行：未导入：“所在区”写的是“火星区”，不在分类表中" in out
+    assert "第 6 行：新增草稿 pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml（待补全：收费标准、最近核实日期）" in out
+    assert "第 7 行：与现有记录 pudong/shi-li-jian-ce-zhong-xin.yml 相同，无需修改；以下内容与表格不同" in out
     assert "未使用的列：备注" in out
     written = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.yml"))
     assert written == ["huangpu/shi-li-jian-ce-zhong-xin-zhan.yml", "pudong/gong-shi-kai-tou-de-zhong-xin.yml",
-                       "pudong/shi-li-jian-ce-zhong-xin.yml", "pudong/shi-li-rong-zi-fu-wu-zhan.yml"]
+                       "pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml", "pudong/shi-li-jian-ce-zhong-xin.yml", "pudong/shi-li-rong-zi-fu-wu-zhan.yml"]
     directory, problems = load_directory(root)
     assert [p for p in problems if p.severity == "error"] == []
     record = next(r for r in directory.records if r.id == "shi-li-jian-ce-zhong-xin")
@@ -67,7 +68,7 @@ def test_import_xlsx_with_good_bad_and_historical_rows(target, tmp_path, capsys)
     for row in rows():
         book.active.append(row)
     book.save(tmp_path / "机构.xlsx")
-    assert main(["import", str(tmp_path / "机构.xlsx"), "--directory", str(target)]) == 1
+    assert main(["import", str(tmp_path / "机构.xlsx"), "--directory", str(target)]) == 0
     check_report(capsys.readouterr().out, target)
 
 
@@ -75,7 +76,7 @@ def test_import_gb18030_csv(target, tmp_path, capsys):
     path = tmp_path / "机构.csv"
     with path.open("w", encoding="gb18030", newline="") as handle:
         csv.writer(handle).writerows(rows())
-    assert main(["import", str(path), "--directory", str(target)]) == 1
+    assert main(["import", str(path), "--directory", str(target)]) == 0
     check_report(capsys.readouterr().out, target)
 
 
@@ -84,7 +85,7 @@ def test_import_dry_run_writes_nothing(target, tmp_path, capsys):
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows(rows()[:2])
     assert main(["import", str(path), "--directory", str(target), "--dry-run"]) == 0
-    assert "将写入 1 条记录，0 行未能导入。" in capsys.readouterr().out
+    assert "将新增 0 条记录、1 条草稿，将更新 0 条；0 行未能导入。" in capsys.readouterr().out
     assert list(target.glob("*/*.yml")) == []
 
 

@@ -77,6 +77,7 @@ TRIGGERS = {
     "multiline-value": _edit("name: 测试检测中心", 'name: "测试\\n检测中心"'),
     "too-long": _edit("name: 测试检测中心", "name: " + "长" * 101),
     "invisible-character": _edit("name: 测试检测中心", "name: 测试\u200b检测中心"),
+    "placeholder-value": _edit("  fees: 按目录收费，咨询免费", "  fees: 待补充"),
     "unknown-choice": _edit("tier: city", "tier: 市级"),
     "bad-url": _edit("https://test-center.example.org/", "www.example.org"),
     "bad-email": _edit("service@test-center.example.org", "service.example.org"),

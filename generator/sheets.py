@@ -1,0 +1,196 @@
+"""Reading what bureaus have: .xlsx, .xls, .ods (python-calamine), .csv/.txt in UTF-8, GB18030 or UTF-16, comma- or
+tab-separated, and the tables of a .docx (python-docx). Every sheet or table comes back as rows of text.
+
+These files are untrusted: a corrupt or hostile file ends in SheetError with one Chinese line naming the file,
+within bounded time and memory (size and row limits). A formula is read as its text, never evaluated."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import ParseError as ElementTreeError
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+MAX_BLANK = 1000  # consecutive empty rows after which a sheet is taken to end
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+TEXTS = (".csv", ".txt", ".tsv")
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+class SheetError(Exception):
+    """The file cannot be read; the message names it and says why, in Chinese."""
+
+
+@dataclass
+class Table:
+    name: str  # the sheet's name, or 表格 N in a Word file
+    rows: list[list[str]]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def _has_formula(archive: zipfile.ZipFile, member: str) -> bool:
+    """Return True when a sheet's XML holds a formula element (scanned in chunks: most lists have none)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            if FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _formulas(path: Path) -> dict[str, dict[int, dict[int, str]]]:
+    """Return the formulas of an .xlsx as text, by sheet name, row and column (from 0), from its XML (never evaluated)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    found = {}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return found
+        targets = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))}
+        for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{main}sheet"):
+            target = targets.get(sheet.get(relation), "")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if member not in names:
+                continue
+            cells = {}
+            if not _has_formula(archive, member):
+                continue
+            with archive.open(member) as stream:
+                for _, element in ElementTree.iterparse(stream):
+                    if element.tag == f"{main}c":
+                        formula = element.find(f"{main}f")
+                        if formula is not None and formula.text:
+                            reference = element.get("r", "")
+                            letters = "".join(c for c in reference if c.isalpha())
+                            column = 0
+                            for letter in letters:
+                                column = column * 26 + ord(letter.upper()) - 64
+                            cells.setdefault(int(reference[len(letters):]) - 1, {})[column - 1] = "=" + formula.text
+                        element.clear()
+            if cells:
+                found[sheet.get("name")] = cells
+    return found
+
+
+def _spreadsheet(path: Path) -> list[Table]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's own errors: not a zip, broken XML, wrong format, password
+        raise SheetError(f"{path.name} 不是能读取的表格文件（{type(exc).__name__}），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
+    tables = []
+    hidden = {m.name for m in book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
+    try:
+        formulas = _formulas(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    except (zipfile.BadZipFile, ElementTreeError, KeyError, ValueError) as exc:
+        raise SheetError(f"{path.name} 的内容无法读取（{type(exc).__name__}），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
+    for name in book.sheet_names:
+        if name in hidden:  # lists behind drop-downs and other helpers, not data
+            continue
+        try:
+            sheet = book.get_sheet_by_name(name)
+            rows, blank = [], 0
+            for row in sheet.iter_rows():
+                cells = [_cell(v) for v in row[:MAX_COLUMNS]]
+                blank = 0 if any(cells) else blank + 1
+                if blank > MAX_BLANK:  # a sheet whose size claims more than its cells hold: the rest is empty
+                    break
+                rows.append(cells)
+                for column, text in formulas.get(name, {}).get(len(rows) - 1 + sheet.start[0], {}).items():  # a formula as its text
+                    if 0 <= column - sheet.start[1] < len(cells):
+                        cells[column - sheet.start[1]] = text
+                if len(rows) > MAX_ROWS:
+                    raise SheetError(f"{path.name} 的工作表“{name}”超过 {MAX_ROWS} 行，请分成几个文件导入")
+        except SheetError:
+            raise
+        except Exception as exc:
+            raise SheetError(f"{path.name} 的工作表“{name}”无法读取（{type(exc).__name__}）") from exc
+        tables.append(Table(name, rows))
+    return tables
+
+
+def _text(path: Path, data: bytes) -> list[Table]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SheetError(f"{path.name} 既不是 UTF-8，也不是 GB18030 或 UTF-16 编码，请另存为“CSV UTF-8”再导入")
+    start = text[:20000]  # the first lines, titles included: the separator is whichever of tab and comma is commoner
+    delimiter = "\t" if start.count("\t") > start.count(",") else ","
+    rows = [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    if len(rows) > MAX_ROWS:
+        raise SheetError(f"{path.name} 超过 {MAX_ROWS} 行，请分成几个文件导入")
+    return [Table(path.stem, rows)]
+
+
+def _word(path: Path) -> list[Table]:
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+        return [Table(f"表格 {number}", [[cell.text.strip() for cell in row.cells[:MAX_COLUMNS]] for row in table.rows])
+                for number, table in enumerate(document.tables, 1)]
+    except Exception as exc:
+        raise SheetError(f"{path.name} 不是能读取的 Word 文件（{type(exc).__name__}），请用 Word 或 WPS 打开后另存为 .docx 再导入") from exc
+
+
+def read_tables(path: Path) -> list[Table]:
+    """Return every sheet or table of a file as rows of text; raise SheetError for a file that cannot be read."""
+    path = Path(path)
+    if not path.is_file():
+        raise SheetError(f"找不到文件 {path}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise SheetError(f"{path.name} 有 {size // 1024 // 1024} MB，超过 {MAX_BYTES // 1024 // 1024} MB 的上限，请分成几个文件导入")
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEETS:
+        return _spreadsheet(path)
+    if suffix == ".docx":
+        return _word(path)
+    if suffix in TEXTS:
+        return _text(path, path.read_bytes())
+    if zipfile.is_zipfile(path):
+        raise SheetError(f"{path.name} 的扩展名不认识，请改成 .xlsx、.ods 或 .docx")
+    raise SheetError(f"{path.name} 的格式不认识：可导入 .xlsx、.xls、.ods、.csv、.txt 和 .docx")
+
+
+def excel_date(text: str) -> str:
+    """Return an Excel date serial number (as text, e.g. 45292) as an ISO date, or the text unchanged."""
+    if text.isdigit() and 20000 <= int(text) <= 80000:
+        return (EXCEL_EPOCH + datetime.timedelta(days=int(text))).isoformat()
+    return text

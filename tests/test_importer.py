@@ -1,0 +1,307 @@
+"""Importing what bureaus have: published lists with title rows, drafts, the fill-in workbook and annual updates,
+in every format, reported in spreadsheet words; hostile files refused in one line; all written or nothing."""
+
+import csv
+import datetime
+import io
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from generator.__main__ import main
+from generator.directory import load_directory
+from generator.importer import slug_for, write_all
+from generator.model import Model
+from tests.support import ROOT
+
+HEADINGS = ["序号", "平台名称", "运营单位", "所在区", "服务类别", "示范级别", "认定年份", "联系电话"]
+LIST = [
+    ["2017 年中小企业公共服务示范平台名单"],
+    [],
+    HEADINGS,
+    ["1", "示例知识产权服务中心", "示例科技有限公司", "浦东新区", "人才培训、技术创新", "市级", "2017", "2101010002"],
+    ["2", "示例检测平台", "示例检测有限公司", "闸北", "检验检测", "国家级（2016）", "", "021-0000-1111、400-000-0000 转 801"],
+    ["3", "示例火星站", "示例公司", "火星区", "综合服务", "市级", "2017", ""],
+    ["注：本名单按区排列"],
+    ["合计", "3 家"],
+]
+
+
+@pytest.fixture
+def target(tmp_path):
+    root = tmp_path / "directory"
+    root.mkdir()
+    shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
+    return root
+
+
+def records(root):
+    directory, problems = load_directory(root, datetime.date(2026, 11, 1))
+    assert [p for p in problems if p.severity == "error"] == []
+    return {r.id: r for r in directory.records}
+
+
+def write_xlsx(path, rows, title="名单"):
+    book = Workbook()
+    book.active.title = title
+    for row in rows:
+        book.active.append(row)
+    if len(rows[0]) == 1:
+        book.active.merge_cells("A1:H1")  # a title merged across the columns, as published lists have
+    book.save(path)
+
+
+def write_xls(path, rows):
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("名单")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.save(str(path))
+
+
+def write_ods(path, rows):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="名单")
+    for row in rows:
+        line = TableRow()
+        for value in row:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            line.addElement(cell)
+        table.addElement(line)
+    document.spreadsheet.addElement(table)
+    document.save(str(path))
+
+
+def write_docx(path, rows):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("关于公布 2017 年示范平台名单的通知")
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=0, cols=width)
+    for row in rows:
+        cells = table.add_row().cells
+        for index, value in enumerate(row):
+            cells[index].text = value
+    document.save(str(path))
+
+
+def write_csv(encoding, delimiter):
+    def write(path, rows):
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=delimiter).writerows(rows)
+        path.write_bytes(buffer.getvalue().encode(encoding))
+    return write
+
+
+FORMATS = {"名单.xlsx": write_xlsx, "名单.xls": write_xls, "名单.ods": write_ods, "通知.docx": write_docx,
+           "utf8.csv": write_csv("utf-8", ","), "bom.csv": write_csv("utf-8-sig", ","), "wps.csv": write_csv("gb18030", ","),
+           "unicode.txt": write_csv("utf-16", "\t")}
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_a_published_list_imports_as_drafts_from_every_format(name, target, tmp_path, capsys):
+    path = tmp_path / name
+    FORMATS[name](path, LIST)
+    assert main(["import", str(path), "--directory", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "已新增 0 条记录、2 条草稿，已更新 0 条；1 行未能导入。" in out
+    assert "第 3 行是列标题，上面的 2 行（标题、空行）已跳过" in out
+    assert "第 6 行：未导入：“所在区”写的是“火星区”，不在分类表中（可选：黄浦区、徐汇区" in out
+    assert "第 7 行：注释行，已跳过" in out and "第 8 行：合计行，已跳过" in out
+    assert "电话 2101010002 缺了开头的 0，已补为 021-01010002" in out
+    assert "旧名称“闸北”已按“静安区”导入" in out
+    assert "未使用的列：序号" in out
+    found = records(target)
+    center = found["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"].data
+    assert center["status"] == "draft" and "verified" not in center  # the import is not a verification
+    assert center["functions"] == ["training", "innovation"]  # 人才培训 is taught by the taxonomy's aliases
+    assert center["demonstration"] == [{"level": "municipal", "year": 2017}]
+    assert center["contacts"] == {"phone": "021-01010002"}
+    station = found["shi-li-jian-ce-ping-tai"].data
+    assert station["district"] == "jingan" and station["functions"] == ["quality"]
+    assert station["demonstration"] == [{"level": "national", "year": 2016}]
+    assert station["contacts"] == {"phone": "021-0000-1111", "hotline": "400-000-0000 转 801"}
+
+
+def test_a_file_whose_heading_row_cannot_be_found_says_which_row_looks_like_a_title(target, tmp_path, capsys):
+    path = tmp_path / "名单.xlsx"
+    write_xlsx(path, [["2017 年示范平台名单"], [], ["甲", "乙"], ["1", "2"]])
+    assert main(["import", str(path), "--directory", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "第 1 行“2017 年示范平台名单”看起来是标题，而不是列标题" in err and "--mapping" in err and "--sheet" in err
+    assert list(target.glob("*/*.yml")) == []
+
+
+def test_unknown_words_are_named_with_the_chinese_choices(target, tmp_path, capsys):
+    path = tmp_path / "名单.csv"
+    write_csv("utf-8", ",")(path, [["机构名称", "区", "服务功能"], ["示例站", "浦东", "知识产权、区块链"]])
+    assert main(["import", str(path), "--directory", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "“服务功能”中的“区块链”不在分类表中（可选：综合服务、信息服务、技术创新" in out and "aliases" in out
+    assert records(target)["shi-li-zhan"].data["functions"] == ["innovation"]
+
+
+def test_title_and_grade_columns_become_entries_and_a_title_without_expiry_takes_the_level_validity(target, tmp_path, capsys):
+    path = tmp_path / "名单.csv"
+    write_csv("utf-8", ",")(path, [["名称", "所在区", "示范级别", "评价年度", "评价等级"],
+                                   ["年份在级别里的站", "浦东新区", "国家级 2017年", "2025", "优秀"]])
+    assert main(["import", str(path), "--directory", str(target)]) == 0
+    record = records(target)["nian-fen-zai-ji-bie-li-de-zhan"]
+    assert record.data["demonstration"] == [{"level": "national", "year": 2017}]
+    assert record.data["evaluations"] == [{"year": 2025, "grade": "excellent"}]
+    directory, _ = load_directory(target)
+    model = Model(directory, datetime.date(2026, 11, 1))
+    assert model.titles(record) == {"current": [], "expired": [{"level": "national", "year": 2017}]}  # 2017 + 3 years: ended 2020-12-31
+
+
+def test_drafts_appear_nowhere_a_reader_sees_and_validate_counts_them(target, tmp_path, capsys):
+    path = tmp_path / "名单.xlsx"
+    write_xlsx(path, LIST)
+    main(["import", str(path), "--directory", str(target)])
+    capsys.readouterr()
+    assert main(["validate", "--directory", str(target)]) == 0
+    assert "草稿 2 条（待补全，不公开）：静安区 1、浦东新区 1" in capsys.readouterr().err
+    directory, _ = load_directory(target)
+    assert Model(directory, datetime.date(2026, 11, 1)).records == []
+
+
+def test_the_fill_in_workbook_goes_out_and_comes_back_completing_a_draft(target, tmp_path, capsys):
+    write_xlsx(tmp_path / "名单.xlsx", LIST)
+    main(["import", str(tmp_path / "名单.xlsx"), "--directory", str(target)])
+    out = tmp_path / "补全表.xlsx"
+    assert main(["drafts", "--directory", str(target), "--output", str(out)]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["选项", "静安区", "浦东新区"] and book["选项"].sheet_state == "hidden"
+    sheet = book["浦东新区"]
+    headings = [c.value for c in sheet[1]]
+    assert headings[:3] == ["标识", "名称", "英文名称"] and "最近核实日期" in headings
+    row = {h: c for h, c in zip(headings, sheet[2])}
+    assert row["标识"].value == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"
+    assert row["层级"].fill.fgColor.rgb == "00FFF2CC" and row["名称"].fill.fgColor.rgb != "00FFF2CC"
+    tier = next(v for v in sheet.data_validations.dataValidation if headings.index("层级") + 1 == next(iter(v.sqref.ranges)).min_col)
+    assert tier.formula1.startswith("选项!") or tier.formula1.startswith("=选项!")
+    answers = {"层级": "市级", "地址": "示例路 1 号", "服务内容": "知识产权咨询", "服务流程": "预约", "服务标准": "五日内答复",
+               "收费标准": "免费", "服务时间": "工作日 9:00-17:00", "最近核实日期": "2026-11-20", "名称": "=HYPERLINK(\"x\")"}
+    for heading, value in answers.items():
+        row[heading].value = value
+    book.save(tmp_path / "已填.xlsx")
+    capsys.readouterr()
+    assert main(["import", str(tmp_path / "已填.xlsx"), "--directory", str(target)]) == 0
+    out_text = capsys.readouterr().out
+    assert "更新现有记录 pudong/shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin.yml" in out_text
+    assert "草稿已补全，改为公开（status: active）" in out_text
+    assert "“名称”现为“示例知识产权服务中心”，表格为“=HYPERLINK(\"x\")”" in out_text  # a formula is text, and a conflict
+    record = records(target)["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"]
+    assert record.published and record.data["verified"] == datetime.date(2026, 11, 20)
+    assert record.data["name"] == "示例知识产权服务中心"
+    assert "status: draft" in (target / "jingan" / "shi-li-jian-ce-ping-tai.yml").read_text(encoding="utf-8")
+
+
+def test_an_annual_list_adds_titles_to_existing_records_and_lists_conflicts(target, tmp_path, capsys):
+    write_xlsx(tmp_path / "2017.xlsx", LIST)
+    main(["import", str(tmp_path / "2017.xlsx"), "--directory", str(target)])
+    capsys.readouterr()
+    later = [["名称", "所在区", "运营单位", "示范级别", "认定年份"], ["示例（知识产权）服务中心", "浦东新区", "另一家公司", "国家级", "2024"]]
+    write_xlsx(tmp_path / "2024.xlsx", later)
+    assert main(["import", str(tmp_path / "2024.xlsx"), "--directory", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "更新现有记录 pudong/shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin.yml：添加示范平台称号 1 项" in out
+    assert "“运营机构”现为“示例科技有限公司”，表格为“另一家公司”" in out and "--overwrite" in out
+    assert len(list(target.glob("*/*.yml"))) == 2  # never a second file for one institution
+    data = records(target)["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"].data
+    assert data["demonstration"] == [{"level": "municipal", "year": 2017}, {"level": "national", "year": 2024}]
+    assert data["operator"] == "示例科技有限公司"
+    assert main(["import", str(tmp_path / "2024.xlsx"), "--directory", str(target), "--overwrite"]) == 0
+    assert records(target)["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"].data["operator"] == "另一家公司"
+
+
+def test_placeholders_count_as_missing_and_excel_serial_dates_are_read(target, tmp_path, capsys):
+    path = tmp_path / "名单.xlsx"
+    headings = ["名称", "所在区", "层级", "服务功能", "运营机构", "地址", "电话", "服务内容", "服务流程", "服务标准", "收费标准", "服务时间", "核实日期"]
+    write_xlsx(path, [headings, ["占位站", "浦东新区", "市级", "综合服务", "某公司", "示例路", "021-0000-0001", "咨询", "预约", "当日", "待补充",
+                                 "工作日", "46000"]])
+    assert main(["import", str(path), "--directory", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "“收费标准”写的是“待补充”，算作待补全" in out and "待补全：服务五公开" in out or "待补全：收费标准" in out
+    record = records(target)["zhan-wei-zhan"]
+    assert record.data["status"] == "draft" and record.data["verified"] == datetime.date(2025, 12, 9)
+
+
+def test_ids_follow_the_taxonomy_pinyin_and_stop_at_a_syllable():
+    taken = set()
+    assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin"
+    long = slug_for("上海市长宁区中小企业公共服务平台知识产权与技术转移综合服务中心", taken, {"长宁": "chang ning"})
+    assert len(long) <= 48 and not long.endswith("-") and long.split("-")[-1] in "shang hai shi chang ning qu zhong xiao qi ye gong fu wu ping tai zhi shi chan quan yu ji zhu zhuan yi zong he xin".split()
+    assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin-2"
+
+
+def _hostile(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["名称", "所在区"])
+    book.active.append(["x", "浦东新区"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    entities = "".join(f'<!ENTITY e{i} "{("&e" + str(i - 1) + ";") * 10 if i else "lol"}">' for i in range(10))
+
+    def rewrite(name, change):
+        with zipfile.ZipFile(tmp_path / name, "w") as out:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                out.writestr(info.filename, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+
+    rewrite("bomb.xlsx", lambda d: (f'<?xml version="1.0"?><!DOCTYPE b [{entities}]>' + d.decode()).replace("<t>x</t>", "<t>&e9;</t>").encode())
+    rewrite("claim.xlsx", lambda d: d.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>')
+            .replace(b'<row r="2">', b'<row r="1048576">').replace(b'r="A2"', b'r="A1048576"').replace(b'r="B2"', b'r="B1048576"'))
+    (tmp_path / "notzip.xlsx").write_bytes(b"not a zip " * 100)
+    (tmp_path / "broken.xlsx").write_bytes(buffer.getvalue()[:2000])
+    with (tmp_path / "huge.csv").open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)
+    return ["bomb.xlsx", "claim.xlsx", "notzip.xlsx", "broken.xlsx", "huge.csv"]
+
+
+def test_corrupt_or_hostile_files_get_one_chinese_line_and_change_nothing(target, tmp_path):
+    (target / "pudong").mkdir()
+    before = sorted(p.name for p in target.rglob("*"))
+    for name in _hostile(tmp_path):
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / name), "--directory", str(target)],
+                                cwd=ROOT, capture_output=True, text=True, check=False)
+        assert time.monotonic() - started < 10, name
+        assert result.returncode == 1, (name, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1 and name in result.stderr, result.stderr
+        assert sorted(p.name for p in target.rglob("*")) == before
+
+
+def test_writing_is_all_or_nothing(tmp_path, monkeypatch):
+    import os
+
+    calls = []
+    real = os.fdopen
+
+    def fail_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", fail_on_second)
+    with pytest.raises(OSError):
+        write_all({tmp_path / "a" / "one.yml": "a", tmp_path / "b" / "two.yml": "b"})
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
