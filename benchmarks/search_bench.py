@@ -22,7 +22,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 FIRST_RESULT = """
 window.__first = null;
 new MutationObserver((changes, observer) => {
-  const hit = document.querySelector(".dir-search__results li, #pf-results li");
+  // The first answer: a result, or the status line or marker saying there is none (a query can find nothing).
+  const status = document.querySelector(".dir-search__status");
+  const hit = document.querySelector(".dir-search__results li, #pf-results li, #pf-results[data-done]") || (status && status.textContent.trim());
   if (hit && window.__first === null) { window.__first = performance.now(); observer.disconnect(); }
 }).observe(document, {childList: true, subtree: true});
 """
@@ -34,6 +36,7 @@ const q = new URLSearchParams(location.search).get("q");
 const search = await pagefind.search(q);
 const first = search.results.length ? await search.results[0].data() : null;
 if (first) { const li = document.createElement("li"); li.textContent = first.url; document.getElementById("pf-results").append(li); }
+document.getElementById("pf-results").dataset.done = "1";
 </script>"""
 OUR_LATENCY = """async ([queries]) => {
   const box = document.querySelector(".dir-search");
