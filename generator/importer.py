@@ -87,6 +87,13 @@ def check_record_text(text: str, target: Path, folder: str, choices: dict) -> st
     return "；".join(p.describe() for p in problems)
 
 
+def headings(taxonomy: dict) -> dict[str, Column]:
+    """Return every heading the importer reads → its column: the exports' headings, each field's other headings,
+    and the columns that give one part of a title or an evaluation."""
+    table = [c for c in columns(taxonomy) if c.path] + part_columns(taxonomy)
+    return {alias: c for c in table for alias in c.aliases} | {c.heading: c for c in table}
+
+
 def _name_key(name: str) -> str:
     return BRACKETS.sub("", normalise_name(name))
 
@@ -95,9 +102,9 @@ class _Importer:
     def __init__(self, model: Model, root: Path, mapping: dict[str, str], overwrite: bool):
         self.model, self.root, self.overwrite = model, root, overwrite
         taxonomy = model.taxonomy
-        table = [c for c in columns(taxonomy) if c.path] + part_columns(taxonomy)
+        self.headings = headings(taxonomy)
+        table = list(self.headings.values())
         self.by_path = {c.path: c for c in table}
-        self.headings = {alias: c for c in table for alias in c.aliases} | {c.heading: c for c in table}
         for heading, path in mapping.items():
             self.headings[heading] = self.by_path.get(path, Column(heading, path, "text"))
         self.derived = {c.heading for c in columns(taxonomy) if not c.path}
