@@ -243,6 +243,40 @@ def command_check(args) -> int:
     return 0
 
 
+def command_hours(args) -> int:
+    """Suggest opening_hours from each record's 服务时间 text (and with --write, add the unambiguous ones to the files)."""
+    from .hours import from_chinese
+    from .schema import RECORD
+
+    loaded, problems = load_directory(args.directory)
+    if loaded is None:
+        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
+        return 1
+    later = list(RECORD.fields)[list(RECORD.fields).index("opening_hours") + 1:]
+    written = suggested = unclear = 0
+    for record in loaded.records:
+        text = record.data.get("disclosures", {}).get("hours")
+        if record.data.get("opening_hours") or not text:
+            continue
+        suggestion = from_chinese(text)
+        if suggestion is None:
+            unclear += 1
+            print(f"{record.path}: “{text}” 无法自动识别，请手工填写 opening_hours")
+            continue
+        print(f"{record.path}: “{text}” → opening_hours: {suggestion}")
+        suggested += 1
+        if args.write:
+            path = Path(record.path)
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            at = next((i for i, line in enumerate(lines) if line.split(":")[0] in later and not line.startswith(" ")), len(lines))
+            lines.insert(at, f"opening_hours: {json.dumps(suggestion, ensure_ascii=False)}\n")
+            path.write_text("".join(lines), encoding="utf-8")
+            written += 1
+    done = f"已写入 {written} 条" if args.write else f"共 {suggested} 条建议（加 --write 写入记录文件）"
+    print(f"{done}；{unclear} 条无法自动识别。", file=sys.stderr)
+    return 0
+
+
 def command_schema(args) -> int:
     """Write the JSON Schema of a record (for editor autocompletion), generated from the validator's schema."""
     taxonomy, choices, problems = load_taxonomy(args.directory)
@@ -312,6 +346,11 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式（markdown 为核实清单议题的正文）")
     check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10）")
     check.set_defaults(run=command_check)
+
+    hours = commands.add_parser("hours", parents=[directory], help="从“服务时间”原文建议结构化的营业时间（opening_hours）")
+    hours.add_argument("--suggest", action="store_true", required=True, help="列出建议（没有 --write 时不改文件）")
+    hours.add_argument("--write", action="store_true", help="把能确定的建议写进记录文件")
+    hours.set_defaults(run=command_hours)
 
     schema = commands.add_parser("schema", parents=[directory], help="生成记录的 JSON Schema")
     schema.add_argument("--output", type=Path, default=SCHEMA_PATH, help=f"输出文件（默认 {SCHEMA_PATH}）")

@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import background
+from .hours import weekly_rows
 from .model import Model
 from .pages import templates
 
@@ -86,8 +87,9 @@ def district_html(model: Model, district: str, paper: str) -> str:
     """Return one district's chunk: its institutions by primary function, each entry with a QR code of its page."""
     records = [r for r in model.records if r.data["district"] == district]
     groups = [(f, [r for r in records if r.data["functions"][0] == f]) for f in model.functions]
+    hours = {r.id: weekly_rows(s["weekly"]) if (s := model.schedule(r)) else [] for r in records}
     return _page(model, "catalogue-district.html", paper, district=district, groups=[g for g in groups if g[1]],
-                 qr={r.id: _qr_png(model.page_url(r)) for r in records})
+                 qr={r.id: _qr_png(model.page_url(r)) for r in records}, hours=hours)
 
 
 def _index_entries(model: Model) -> list[tuple[str, list]]:

@@ -96,12 +96,26 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
                                          "type": "voice", "description": model.labels[f"contacts.{kind}"]})
         if contacts.get("person"):
             tables["contacts"].append({"id": ids("contact", rid), "service_id": service, "name": contacts["person"], "email": contacts.get("email", "")})
-        tables["schedules"].append({"id": ids("schedule", rid), "service_id": service, "description": disclosures["hours"]})
+        hours = model.schedule(record)
+        weekly = [(day, opens, closes) for day, spans in enumerate(hours["weekly"]) for opens, closes in spans] if hours else []
+        for number, (day, opens, closes) in enumerate(weekly, 1):
+            tables["schedules"].append({"id": ids("schedule", rid, number), "service_id": service, "freq": "WEEKLY", "wkst": "MO",
+                                        "byday": ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day], "opens_at": opens,
+                                        "closes_at": "23:59" if closes == "24:00" else closes, "description": disclosures["hours"],
+                                        "notes": "法定节假日休息" if hours["holidays"] == "off" else ""})
+        if not weekly:
+            tables["schedules"].append({"id": ids("schedule", rid), "service_id": service, "description": disclosures["hours"]})
         tables["service_areas"].append({"id": ids("service_area", rid), "service_id": service, "name": district,
                                         "description": f"{region}{district}" if region else district})
         for number, text in enumerate(data.get("free_services", []), 1):
             tables["cost_options"].append({"id": ids("cost_option", rid, number), "service_id": service, "option": text, "currency": "CNY",
                                            "amount": 0, "amount_description": model.labels["free_services"]})
+        for number, fee in enumerate(data.get("fee_items", []), 1):
+            amount = 0 if fee.get("free") else fee.get("amount", "")
+            described = "、".join(filter(None, [f"最高 {fee['amount_max']} 元" if "amount_max" in fee else "",
+                                               f"每{fee['unit']}" if fee.get("unit") else "", fee.get("note", "")]))
+            tables["cost_options"].append({"id": ids("fee", rid, number), "service_id": service, "option": fee["item"], "currency": "CNY",
+                                           "amount": amount, "amount_description": described or ("免费" if fee.get("free") else "")})
         links = [("functions", f, "") for f in data["functions"]] + [("industries", i, "") for i in data.get("industries", [])]
         links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
         links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{expiry}" if (expiry := title_expiry(t, model.taxonomy)) else ""))

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .directory import Record, node_from_data, record_from_node, record_from_text
+from .hours import from_chinese
 from .model import Model, spell
 from .schema import ID_MAX, is_id, normalise_name
 from .sheets import Table, excel_date, read_tables
@@ -209,6 +210,11 @@ class _Importer:
             item = self.entry(key, entry)
             if item:
                 data.setdefault(key, []).append(item)
+        if data.get("disclosures", {}).get("hours") and "opening_hours" not in data:
+            hours = from_chinese(data["disclosures"]["hours"])
+            if hours:
+                data["opening_hours"] = hours
+                notes.append(f"营业时间已按“{data['disclosures']['hours']}”写为 {hours}")
         district = cells.get("district", (None, ""))[1]
         if district in self.historical:
             new = self.historical[district]

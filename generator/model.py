@@ -13,6 +13,7 @@ from pypinyin import lazy_pinyin
 from .checks import current_titles, verification_due, verification_months
 from .directory import Directory, Record
 from .feed import History
+from .hours import schedule, workday_hours
 from .schema import DEFAULT_SUFFIXES, examples, labels, words
 from .stats import compute_stats
 
@@ -48,6 +49,7 @@ class Model:
         # The words a city uses for a choice besides its name (人才培训 for 人员培训), taught to the importer in the taxonomy.
         self.choice_aliases = {key: {alias: item["id"] for item in items for alias in item.get("aliases", [])}
                                for key, items in self.taxonomy.items() if isinstance(items, list) and items and isinstance(items[0], dict)}
+        self.timezone = self.taxonomy["site"].get("timezone", "Asia/Shanghai")
         self.verification_months = verification_months(self.taxonomy)
         self.verification_due = verification_due(self.taxonomy, today)  # verified before this day: overdue
         self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
@@ -94,6 +96,18 @@ class Model:
     def district_files(self) -> dict[str, str]:
         """Return the file name of each district's catalogue → the district's name."""
         return {f"catalogue-{d}.pdf": name for d, name in self.districts.items()}
+
+    def schedule(self, record: Record) -> dict | None:
+        """Return the opening hours the page's script needs (weekly table, dated exceptions, holiday rule), or None."""
+        text = record.data.get("opening_hours")
+        if not text:
+            return None
+        data = schedule(text, self.today)
+        return data | {"workday": workday_hours(data["weekly"]), "tz": self.timezone}
+
+    def free(self, record: Record) -> bool:
+        """Return True when the record offers free basic services or a free fee item."""
+        return bool(record.data.get("free_services")) or any(item.get("free") for item in record.data.get("fee_items", []))
 
     def record_data(self, record: Record) -> dict:
         """Return a published record with its derived fields (page URL, current demonstration level)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .feed import MAX_EVENTS, summary
+from .hours import specification, weekly_rows
 from .model import Model
 from .problems import CODES, HELP_PAGE, SEVERITY_LABELS
 from .schema import ListOf, Object, example, fields
@@ -63,8 +64,9 @@ def render_function(model: Model, function_id: str) -> Page:
     return Page(src, function["name"], html)
 
 
-def structured_data(model: Model, record) -> str:
-    """Return schema.org JSON-LD of a record, safe to place inside a <script> element."""
+def structured_data(model: Model, record, hours: dict | None = None) -> str:
+    """Return schema.org JSON-LD of a record, safe to place inside a <script> element; with opening hours, the weekly
+    specification and the special days (statutory holidays, make-up working days) the calendar data covers."""
     data, contacts = record.data, record.data["contacts"]
     district, region = model.districts[data["district"]], model.taxonomy["site"].get("region")
     item = {
@@ -81,6 +83,11 @@ def structured_data(model: Model, record) -> str:
                 "email": contacts.get("email"), "sameAs": contacts.get("website"), "taxID": data.get("credit_code"),
                 "description": data.get("description")}
     item |= {key: value for key, value in optional.items() if value}
+    if hours:
+        regular, special = specification(hours["weekly"], model.today, hours)
+        item["openingHoursSpecification"] = regular
+        if special:
+            item["specialOpeningHoursSpecification"] = special
     text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -89,9 +96,11 @@ def render_institution(model: Model, record, edit_url: str, report_url: str) -> 
     """Return one institution's page with its five disclosures in the taxonomy's order."""
     evaluations = sorted(record.data.get("evaluations", []), key=lambda e: e["year"])
     src = f"institutions/{record.id}.md"
+    hours = model.schedule(record)
     html = _render(model, "institution.html", src, r=record, d=record.data, titles=model.titles(record),
                    latest=evaluations[-1] if evaluations else None, edit_url=edit_url, report_url=report_url,
-                   structured_data=structured_data(model, record))
+                   structured_data=structured_data(model, record, hours), schedule=hours,
+                   weekly=weekly_rows(hours["weekly"]) if hours else [])
     return Page(src, record.data["name"], html, in_nav=False)
 
 

@@ -27,6 +27,7 @@ from .chrome import TOKENS, Chrome, fits
 from .directory import load_directory, reference_date
 from .exports import Exports
 from .feed import read_history, render_feed
+from .hours import calendar_script
 from .hsds import write_hsds
 from .model import Model
 from .offline import NAME as OFFLINE_ZIP
@@ -247,3 +248,5 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         files.append(File.generated(config, "feed.xml", content=feed))
         for name, source in SEARCH_ASSETS.items():
             files.append(File.generated(config, f"assets/dirsearch/{name}", abs_src_path=str(source)))
+        files.append(File.generated(config, "assets/dirhours/calendar.js", content=calendar_script(model.today)))
+        files.append(File.generated(config, "assets/dirhours/hours.js", abs_src_path=str(ASSETS / "hours.js")))

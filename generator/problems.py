@@ -68,6 +68,7 @@ CODES = {
     "bad-credit-code": _error("统一社会信用代码不对", "对照营业执照重新抄写 18 位代码", "credit_code: 91310000MA1K00000X"),
     "out-of-range": _error("数字超出范围", "按字段说明的范围填写", "satisfaction: 95（应为 0.95）"),
     "bad-postal-code": _error("不是 6 位数字的邮政编码", "写 6 位数字", "postal_code: 12345"),
+    "bad-opening-hours": _error("营业时间写法读不懂", "按 OpenStreetMap opening_hours 写法，如 Mo-Fr 08:30-17:30; PH off", "opening_hours: Mo-Fr 9-17点"),
     "bad-date": _error("不是有效日期", "格式为 年-月-日", "verified: 2026-02-30"),
     "duplicate-item": _error("列表中有重复项", "删除重复的一项", "functions: [innovation, innovation]"),
     "too-few-items": _error("列表项太少", "至少填写所需的项数", "functions: []"),

@@ -266,6 +266,44 @@ class PostalCode(Text):
 
 
 @dataclass
+class OpeningHours(Text):
+    expects: str = "OpenStreetMap opening_hours 写法的营业时间"
+
+    def check(self, value, node, name, ctx):
+        from .hours import syntax_error
+
+        error = syntax_error(value)
+        if error is None:
+            return value
+        offset, part = error
+        column = node.column + offset + (0 if node.plain else 1) if "\n" not in value else node.column
+        ctx.problems.append(Problem("bad-opening-hours", ctx.path, node.line, column, name, f"读不懂“{part}”",
+                                    hint="写法如 Mo-Fr 08:30-17:30; Sa 09:00-12:00; PH off（周一至周五、周六上午，法定节假日休息）"))
+        return MISSING
+
+
+@dataclass
+class Amount(Text):
+    expects: str = "金额（元）"
+
+    def accepts_plain(self, kind):
+        return kind in ("int", "float")
+
+    def check(self, value, node, name, ctx):
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 10**8:
+            ctx.report("out-of-range", node, name, f"应为不小于 0 的金额（元），这里写的是 {value}", "只写数字，如 500")
+            return MISSING
+        return int(number) if number.is_integer() else number
+
+    def json_schema(self, choices):
+        return self._describe({"type": "number", "minimum": 0})
+
+
+@dataclass
 class Integer(Text):
     minimum: int = 0
     maximum: int = 10**9
@@ -442,6 +480,7 @@ TAXONOMY = Object("分类表", fields={
         "region": Text("所在省市", help="用于开放数据和结构化数据中的地址"),
         "description": Text("简介", single_line=False, help="网页的描述（搜索引擎摘要）和首页开头的一段话"),
         "notice": Text("提示", single_line=False, help="显示在首页、关于页和每页页脚，如“示例数据”"),
+        "timezone": Text("时区", help="网页判断“现在开放”时按这个时区的时间，默认 Asia/Shanghai"),
         "area_code": Text("电话区号", help="导入时补回表格丢掉的区号开头的 0，如 021"),
         "district_word": Text("对区的称呼", help=f"如 区、区县、县市区；默认 {DEFAULT_WORDS['district_word']}"),
         "area_word": Text("对全域的称呼", help=f"如 全市、全省；默认 {DEFAULT_WORDS['area_word']}"),
@@ -527,6 +566,19 @@ RECORD = Object("服务机构记录", fields={
                                                                    "按示例行业服务规范执行", "基础咨询免费，检索按次收费",
                                                                    '"周一至周五 9:00-17:00"'))
     }),
+    "opening_hours": OpeningHours("营业时间（结构化）", max_length=500, help=(
+        "OpenStreetMap opening_hours 写法，网页据此显示“现在开放/现在休息”：Mo–Su 是周一到周日，PH off 表示法定节假日休息；"
+        "调休上班日按工作日时间开放，不调休的在其中写上 \"不调休\"。服务时间（五公开）仍照机构原文填写"),
+        example="Mo-Fr 08:30-17:30; Sa 09:00-12:00; PH off", headings=("营业时间（结构化）", "opening_hours")),
+    "fee_items": ListOf("收费项目", help="逐项列出收费：项目、是否免费、金额（元）、最高金额、单位、说明；收费标准（五公开）仍照机构原文填写",
+                        example="- {item: 政策咨询, free: true}", headings=("收费项目",), item=Object("收费项目", fields={
+        "item": Text("项目", required=True, max_length=200),
+        "free": Flag("免费"),
+        "amount": Amount("金额（元）"),
+        "amount_max": Amount("最高金额（元）"),
+        "unit": Text("单位", max_length=20),
+        "note": Text("说明", max_length=300),
+    })),
     "free_services": ListOf("免费基础服务", item=Text("免费基础服务", max_length=300), help="向中小企业免费提供的服务，每项一行",
                             example="政策咨询", headings=("免费基础服务", "免费服务")),
     "demonstration": ListOf("示范平台称号", help="每项写明级别和认定年份，可加有效期和证书编号；过期的称号显示为已过期",

@@ -123,7 +123,7 @@ def build_result_list(model: Model) -> dict:
             [positions["level"][badge["level"]], badge["year"]] if badge else None,
             [positions["industry"][i] for i in data.get("industries", [])],
             contacts.get("phone") or contacts.get("hotline") or "",
-            1 if data.get("free_services") else 0,
+            1 if model.free(record) else 0,
             data["disclosures"]["content"][:SNIPPET_CHARS],
         ])
     return {"facets": facets, "docs": docs}

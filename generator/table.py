@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .schema import Choice, Date, Fraction, Integer, ListOf, Object, labels, leaf_fields
+from .schema import Amount, Choice, Date, Flag, Fraction, Integer, ListOf, Object, labels, leaf_fields
 
 SEPARATORS = re.compile(r"[、,，;；/／\n]+")
 ITEMS = re.compile(r"[；;\n]+")
@@ -29,8 +29,10 @@ def _kind(spec) -> str:
         if isinstance(spec.item, Choice):
             return f"choices:{spec.item.choices}"
         return "items" if isinstance(spec.item, Object) else "list"
-    if isinstance(spec, Integer | Fraction):
+    if isinstance(spec, Integer | Fraction | Amount):
         return "number"
+    if isinstance(spec, Flag):
+        return "flag"
     return "date" if isinstance(spec, Date) else "text"
 
 
@@ -77,6 +79,8 @@ def _cell(model, value, kind: str) -> str:
         return "；".join(value)
     if kind == "number":
         return f"{value:g}" if isinstance(value, float) else str(value)
+    if kind == "flag":
+        return "是" if value else "否"
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
@@ -134,6 +138,8 @@ def _value(model, kind: str, text: str, item_kinds=()):
         return items
     if kind == "number":
         return _number(text)
+    if kind == "flag":
+        return {"是": True, "否": False, "免费": True, "收费": False}.get(text, text.lower() in ("true", "yes", "y", "1"))
     if kind == "date":
         return _date(text)
     return text

@@ -52,7 +52,7 @@ def test_facets_combine_with_the_query_and_the_back_button_restores_state(page, 
 def test_facets_alone_list_everything_that_matches(page, serve):
     page.goto(serve + "/search/?function=financing&free=1")
     expect(facet(page, "function")).to_have_value("financing")
-    expect(page.get_by_label("提供免费基础服务")).to_be_checked()
+    expect(page.get_by_label("提供免费服务")).to_be_checked()
     expect(page.locator(".dir-search__status")).to_have_text("找到 11 家服务机构")
     metas = page.locator(".dir-entry__meta").all_inner_texts()
     assert len(metas) == 11 and all("融资服务" in meta for meta in metas)
