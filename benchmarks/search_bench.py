@@ -24,7 +24,8 @@ window.__first = null;
 new MutationObserver((changes, observer) => {
   // The first answer: a result, or the status line or marker saying there is none (a query can find nothing).
   const status = document.querySelector(".dir-search__status");
-  const hit = document.querySelector(".dir-search__results li, #pf-results li, #pf-results[data-done]") || (status && status.textContent.trim());
+  const hit = document.querySelector(".dir-search__results li, #pf-results li, #pf-results[data-done]") ||
+              (status && /^(找到|没有找到)/.test(status.textContent));
   if (hit && window.__first === null) { window.__first = performance.now(); observer.disconnect(); }
 }).observe(document, {childList: true, subtree: true});
 """
@@ -103,7 +104,7 @@ def _first_result(browser, url: str, folder: Path) -> tuple[int, float]:
     paths = []
     page.on("response", lambda response: response.status == 200 and paths.append(urlsplit(response.url).path))
     page.goto(url)
-    page.wait_for_function("window.__first !== null", timeout=120_000)
+    page.wait_for_function("window.__first !== null", timeout=600_000)
     first_ms = page.evaluate("window.__first")
     page.close()
     files = [folder / unquote(path).lstrip("/") for path in paths]
