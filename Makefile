@@ -3,8 +3,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-SITE_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
-TEST_PACKAGES := $(SITE_PACKAGES) chromium poppler-utils nodejs
+SITE_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 nodejs
+TEST_PACKAGES := $(SITE_PACKAGES) chromium poppler-utils
 
 .PHONY: site test serve lint clean system-site system-test bench
 
@@ -15,21 +15,22 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 system-site:
-	@.ci/system-packages $(SITE_PACKAGES) || echo "（没有这些软件包时网站照常生成，但印刷版目录无法生成。）"
+	@.ci/system-packages $(SITE_PACKAGES) || echo "（缺少这些软件包时：没有中文字体无法生成印刷版；没有 node/npm 无法加入网页编辑表单。）"
+	@command -v npm >/dev/null || .ci/system-packages npm || true
 
 system-test:
 	@.ci/system-packages $(TEST_PACKAGES)
 	@command -v npm >/dev/null || .ci/system-packages npm
 
-# test-only JavaScript (axe-core), pinned by package-lock.json
+# JavaScript from npm, pinned by package-lock.json: the form editor (decap-cms, js-yaml) and, for tests, axe-core
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-site: system-site $(VENV)/.installed
+site: system-site $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m generator build
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/mkdocs serve
 
 lint: $(VENV)/.installed

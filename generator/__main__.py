@@ -130,7 +130,8 @@ def new_fields(taxonomy: dict | None = None) -> list[tuple[str, str, object]]:
 
 def command_new(args) -> int:
     """Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
-    from .importer import check_record_text, record_text, set_field, slug_for
+    from .canonical import record_text
+    from .importer import check_record_text, set_field, slug_for
     from .model import Model
     from .table import columns, from_text
 
@@ -277,6 +278,36 @@ def command_hours(args) -> int:
     return 0
 
 
+def command_fmt(args) -> int:
+    """Write every record in the canonical form the form editor saves (with --check, only list those that differ)."""
+    from .canonical import record_text
+
+    loaded, problems = load_directory(args.directory)
+    if loaded is None:
+        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
+        return 1
+    broken = {p.path for p in problems if p.severity == "error"}
+    differ = []
+    for record in loaded.records:
+        if record.path in broken:
+            continue
+        path = Path(record.path)
+        text = record_text(record.data)
+        if path.read_text(encoding="utf-8") != text:
+            differ.append(record.path)
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+    for path in sorted(broken):
+        print(f"{path}：有错误，没有整理（先运行 validate 改正）", file=sys.stderr)
+    if args.check:
+        for path in differ:
+            print(f"{path}：格式不是标准形式，请运行 python -m generator fmt", file=sys.stderr)
+        print(f"{len(differ)} 个文件需要整理。" if differ else "全部记录都是标准格式。", file=sys.stderr)
+        return 1 if differ or broken else 0
+    print(f"已整理 {len(differ)} 个文件。", file=sys.stderr)
+    return 1 if broken else 0
+
+
 def command_schema(args) -> int:
     """Write the JSON Schema of a record (for editor autocompletion), generated from the validator's schema."""
     taxonomy, choices, problems = load_taxonomy(args.directory)
@@ -346,6 +377,10 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式（markdown 为核实清单议题的正文）")
     check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10）")
     check.set_defaults(run=command_check)
+
+    fmt = commands.add_parser("fmt", parents=[directory], help="把记录整理成标准格式（与网页表单保存的格式相同）")
+    fmt.add_argument("--check", action="store_true", help="只检查，不修改；有需要整理的文件时退出码为 1")
+    fmt.set_defaults(run=command_fmt)
 
     hours = commands.add_parser("hours", parents=[directory], help="从“服务时间”原文建议结构化的营业时间（opening_hours）")
     hours.add_argument("--suggest", action="store_true", required=True, help="列出建议（没有 --write 时不改文件）")

@@ -100,8 +100,8 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
         weekly = [(day, opens, closes) for day, spans in enumerate(hours["weekly"]) for opens, closes in spans] if hours else []
         for number, (day, opens, closes) in enumerate(weekly, 1):
             tables["schedules"].append({"id": ids("schedule", rid, number), "service_id": service, "freq": "WEEKLY", "wkst": "MO",
-                                        "byday": ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day], "opens_at": opens,
-                                        "closes_at": "23:59" if closes == "24:00" else closes, "description": disclosures["hours"],
+                                        "byday": ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day], "opens_at": f"{opens}:00",
+                                        "closes_at": "23:59:59" if closes == "24:00" else f"{closes}:00", "description": disclosures["hours"],
                                         "notes": "法定节假日休息" if hours["holidays"] == "off" else ""})
         if not weekly:
             tables["schedules"].append({"id": ids("schedule", rid), "service_id": service, "description": disclosures["hours"]})

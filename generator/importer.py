@@ -12,8 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .canonical import record_text
 from .directory import Record, node_from_data, record_from_node, record_from_text
 from .hours import from_chinese
 from .model import Model, spell
@@ -21,8 +20,6 @@ from .schema import ID_MAX, is_id, normalise_name
 from .sheets import Table, excel_date, read_tables
 from .table import Column, columns, from_text, part_columns, short_names
 
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter writes the same text, several times faster
-SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/institution.schema.json\n"
 HEADING_SCAN = 30  # rows searched for the heading row
 NOTE_ROW = re.compile(r"^\s*(注|说明|备注|填表说明|填报说明)\s*[0-9一二三四五六七八九十]*\s*[：:.、]")
 TOTAL_ROW = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计)")
@@ -49,11 +46,6 @@ class Report:
 
     def say(self, where: str, text: str) -> None:
         self.lines.append(f"{where}：{text}")
-
-
-def record_text(data: dict) -> str:
-    """Return a record as the YAML file bureau staff edit (with the schema line for editors)."""
-    return SCHEMA_LINE + yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def set_field(data: dict, path: str, value) -> None:

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from . import background
 from .catalogue import CACHE, PAPER_SIZES, write_catalogues
 from .chrome import TOKENS, Chrome, fits
+from .cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
 from .directory import load_directory, reference_date
 from .exports import Exports
 from .feed import read_history, render_feed
@@ -57,6 +58,16 @@ class DirectoryConfig(Config):
     """The catalogue's paper size."""
     cache_dir = config_options.Type(str, default=str(CACHE))
     """Where laid-out catalogue districts are kept by content, relative to mkdocs.yml; empty for no cache."""
+    cms = config_options.Type(bool, default=True)
+    """Add the form editor at /admin/ (Decap CMS from node_modules, pinned in package.json; `make site` installs it)."""
+    cms_branch = config_options.Type(str, default="main")
+    """The branch the editor's pull requests go to."""
+    cms_app_id = config_options.Type(str, default="")
+    """GitLab: the OAuth application's id (PKCE, no server of ours); see docs/editing.md."""
+    cms_auth_url = config_options.Type(str, default="")
+    """GitHub: the base URL of the small OAuth proxy Decap documents; see docs/editing.md."""
+    cms_test_backend = config_options.Type(bool, default=False)
+    """Tests only: Decap's in-browser test-repo backend instead of the code host."""
     shared_chrome = config_options.Type(bool, default=True)
     """Render the theme's chrome of institution pages once and fill in each page (same bytes, a fraction of the time)."""
 
@@ -131,7 +142,27 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record)))
         for path, html in render_redirects(self.model):
             files.append(File.generated(config, path, content=html))
+        if self.config.cms:
+            self._add_editor(config, files)
         return files
+
+    def _add_editor(self, config, files) -> None:
+        """Add /admin/: Decap CMS and js-yaml from node_modules, our format, and config.yml from the field table."""
+        modules = Path(config.config_file_path).parent / "node_modules"
+        decap, jsyaml = modules / "decap-cms" / "dist", modules / "js-yaml" / "dist" / "js-yaml.min.js"
+        if not (decap / "decap-cms.js").is_file() or not jsyaml.is_file():
+            raise PluginError("编辑表单（/admin/）需要 node_modules 中的 decap-cms 和 js-yaml：请运行 make site（会执行 npm ci），"
+                              "或在 mkdocs.yml 的 directory 插件中写 cms: false")
+        for path in sorted(decap.iterdir()):
+            if path.name.endswith((".decap-cms.js", ".wasm")) or path.name == "decap-cms.js":
+                files.append(File.generated(config, f"admin/{path.name}", abs_src_path=str(path)))
+        files.append(File.generated(config, "admin/js-yaml.min.js", abs_src_path=str(jsyaml)))
+        files.append(File.generated(config, "admin/cms-format.js", abs_src_path=str(ASSETS / "cms-format.js")))
+        files.append(File.generated(config, "admin/format.js", content=format_settings()))
+        files.append(File.generated(config, "admin/index.html", content=ADMIN_PAGE))
+        settings = admin_config(self.model, config.repo_url or "", self.config.cms_branch, self.config.cms_app_id, self.config.cms_auth_url,
+                                self.config.cms_test_backend)
+        files.append(File.generated(config, "admin/config.yml", content=admin_yaml(settings)))
 
     def on_env(self, env, config, files):
         """Start the offline copy's writer, which takes each page as it is rendered; prepare the shared chrome."""

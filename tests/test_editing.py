@@ -45,9 +45,10 @@ def target(tmp_path):
 def check_report(out: str, root: Path):
     # No 核实日期 column: importing is not verifying, so every row becomes a draft to complete.
     assert "已新增 0 条记录、5 条草稿，已更新 0 条；1 行未能导入。" in out
-    assert "第 3 行：新增草稿 pudong/shi-li-rong-zi-fu-wu-zhan.yml（待补全：最近核实日期）（旧名称“南汇区”已按“浦东新区”导入）" in out
+    assert ("第 3 行：新增草稿 pudong/shi-li-rong-zi-fu-wu-zhan.yml（待补全：最近核实日期）"
+            "（营业时间已按“工作日 9:00-17:00”写为 Mo-Fr 09:00-17:00; PH off；旧名称“南汇区”已按“浦东新区”导入）") in out
     assert "第 5 行：未导入：“所在区”写的是“火星区”，不在分类表中" in out
-    assert "第 6 行：新增草稿 pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml（待补全：收费标准、最近核实日期）" in out
+    assert "第 6 行：新增草稿 pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml（待补全：收费标准、最近核实日期）（营业时间已按" in out
     assert "第 7 行：与现有记录 pudong/shi-li-jian-ce-zhong-xin.yml 相同，无需修改；以下内容与表格不同" in out
     assert "未使用的列：备注" in out
     written = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.yml"))

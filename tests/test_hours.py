@@ -119,7 +119,7 @@ def test_hsds_schedules_and_cost_options_come_from_the_structured_fields(sample_
     folder = sample_site / "downloads" / "hsds"
     with (folder / "schedules.csv").open(encoding="utf-8", newline="") as handle:
         schedules = list(csv.DictReader(handle))
-    friday = [s for s in schedules if s["byday"] == "FR" and s["opens_at"] == "09:00" and s["closes_at"] == "17:00"]
+    friday = [s for s in schedules if s["byday"] == "FR" and s["opens_at"] == "09:00:00" and s["closes_at"] == "17:00:00"]
     assert friday and all(s["freq"] == "WEEKLY" for s in friday)
     with (folder / "cost_options.csv").open(encoding="utf-8", newline="") as handle:
         costs = list(csv.DictReader(handle))

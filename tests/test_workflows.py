@@ -93,6 +93,7 @@ def test_a_clerk_gets_validation_and_the_change_summary_first_without_a_browser(
     jobs = _load(ROOT / ".github" / "workflows" / "pull-request.yml")["jobs"]
     first = " ".join(s.get("run", "") for s in jobs["validate"]["steps"])
     assert "validate --format github" in first and "generator diff" in first and "GITHUB_STEP_SUMMARY" in first
+    assert "generator fmt --check" in first
     assert "make test" not in first and "system-test" not in first and "chromium" not in first and "make site" not in first
     assert any(s.get("uses", "").startswith("actions/cache@") for s in jobs["validate"]["steps"])
     assert jobs["test"]["needs"] == "validate" and jobs["properdocs"]["needs"] == "validate"

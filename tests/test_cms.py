@@ -1,0 +1,160 @@
+"""The form editor at /admin/: Decap CMS served from the site (nothing from other hosts), its config generated from
+the field table and the taxonomy, and what it saves: valid records in the canonical form `fmt` writes."""
+
+import datetime
+import difflib
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from generator.build import build_site
+from generator.canonical import record_text
+from generator.cms import admin_config, backend
+from generator.directory import load_directory
+from generator.model import Model
+from tests.support import EPOCH, FIXTURES, ROOT, SAMPLE, serving
+
+EXISTING = "pudong-ic-testing"
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    """The sample built with the editor's in-browser test backend (a switch only tests use), served locally."""
+    out = tmp_path_factory.mktemp("cms") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build_site(ROOT / "directory", out, ROOT / "mkdocs.yml", None, {"catalogue": False, "cms_test_backend": True})
+    with serving(out) as url:
+        yield url
+
+
+def open_editor(page, url, files=None):
+    outside = []
+    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
+    page.on("dialog", lambda dialog: dialog.accept())
+    if files:
+        page.add_init_script(f"window.repoFiles = {__import__('json').dumps(files, ensure_ascii=False)};")
+    page.goto(url + "/admin/")
+    page.get_by_role("button", name="登录").click()
+    return outside
+
+
+def field(page, name):
+    return page.locator(f"[id^={name}-field-]").first
+
+
+def choose(page, name, text):
+    field(page, name).click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def publish(page):
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("内容已保存").wait_for()
+    page.get_by_text("状态: 草稿").click()
+    page.get_by_text("就绪", exact=True).click()
+    page.get_by_text("发布", exact=True).click()
+    page.get_by_text("立即发布").click()
+    page.wait_for_function("window.repoFiles && window.repoFiles.directory && Object.keys(window.repoFiles.directory.pudong || {}).length")
+
+
+def saved(page):
+    return {name: item["content"] for name, item in page.evaluate("window.repoFiles.directory.pudong").items()}
+
+
+def validate(tmp_path, name, text):
+    root = tmp_path / "directory"
+    (root / "pudong").mkdir(parents=True)
+    shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
+    (root / "pudong" / name).write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator", "validate", "--directory", str(root)], check=False, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    directory, _ = load_directory(root)
+    return directory.records[0]
+
+
+def test_admin_loads_with_no_request_leaving_this_host(page, editor):
+    outside = open_editor(page, editor)
+    page.goto(editor + "/admin/#/collections/pudong/new")
+    field(page, "name").wait_for()
+    assert outside == []
+    assert page.errors == [] or all("favicon" in e or "Failed to load resource" in e for e in page.errors)
+
+
+def test_a_record_made_in_the_form_validates_and_is_what_fmt_writes(page, editor, tmp_path):
+    open_editor(page, editor)
+    page.goto(editor + "/admin/#/collections/pudong/new")
+    field(page, "name").fill("浦东示例表单中心")
+    choose(page, "district", "浦东新区")
+    choose(page, "tier", "市级")
+    choose(page, "functions", "技术创新")
+    choose(page, "functions", "质量技术")
+    field(page, "operator").fill("示例运营有限公司")
+    field(page, "address").fill("浦东新区示例路 8 号")
+    field(page, "phone").fill("021-0000-0088")
+    for name, text in [("content", "检测：电子元器件"), ("process", "预约 → 受理 → 检测"), ("standards", "五个工作日内出报告"),
+                       ("fees", "按目录收费"), ("hours", "9:00")]:
+        field(page, name).fill(text)
+    field(page, "verified").fill("2026-11-20")
+    publish(page)
+    [(name, text)] = saved(page).items()
+    record = validate(tmp_path, name, text)
+    assert record.data["functions"] == ["innovation", "quality"] and record.data["disclosures"]["hours"] == "9:00"
+    assert text == record_text(record.data)
+
+
+def test_a_one_field_edit_changes_one_line(page, editor):
+    original = record_text(next(r for r in SAMPLE.records if r.id == EXISTING).data)
+    open_editor(page, editor, {"directory": {"pudong": {f"{EXISTING}.yml": {"content": original}}}})
+    page.goto(editor + f"/admin/#/collections/pudong/entries/{EXISTING}")
+    field(page, "fees").fill("全部免费（示例）")
+    publish(page)
+    changed = [line for line in difflib.unified_diff(original.splitlines(), saved(page)[f"{EXISTING}.yml"].splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == [next(f"-{line}" for line in original.splitlines() if line.startswith("  fees:")), "+  fees: 全部免费（示例）"]
+
+
+def test_the_config_offers_each_city_its_own_districts_and_choices():
+    directory, _ = load_directory(FIXTURES / "city")
+    config = admin_config(Model(directory, datetime.date(2026, 11, 1)), "https://gitlab.example.org/bureau/names")
+    assert [c["label"] for c in config["collections"]] == ["云东区", "云西区", "青石区", "柳塘县", "白沙县", "梅溪自治县", "桐岭市"]
+    fields = {f["name"]: f for f in config["collections"][3]["fields"]}
+    assert fields["district"]["options"] == [{"label": "柳塘县", "value": "liutang"}] and fields["district"]["label"] == "所在县市区"
+    assert [o["label"] for o in fields["tier"]["options"]] == ["枢纽平台", "服务窗口"]
+    assert len(fields["functions"]["options"]) == 10 and fields["functions"]["multiple"] is True
+    assert [f["label"] for f in fields["disclosures"]["fields"]][-1] == "办理时限"
+    assert fields["contacts"]["fields"][1]["pattern"][0].startswith("^[+0-9(]")
+    assert config["publish_mode"] == "editorial_workflow" and config["locale"] == "zh_Hans"
+    assert config["backend"] == {"name": "gitlab", "repo": "bureau/names", "branch": "main", "auth_type": "pkce",
+                                 "app_id": "请在 mkdocs.yml 中填写 cms_app_id", "base_url": "https://gitlab.example.org",
+                                 "api_root": "https://gitlab.example.org/api/v4", "auth_endpoint": "oauth/authorize"}
+
+
+def test_backends_follow_repo_url():
+    assert backend("https://github.com/bureau/names", "main", auth_url="https://auth.example.org") == {
+        "name": "github", "repo": "bureau/names", "branch": "main", "base_url": "https://auth.example.org"}
+    assert backend("https://gitlab.com/bureau/names.git", "main", app_id="abc")["repo"] == "bureau/names"
+    assert "base_url" not in backend("https://gitlab.com/bureau/names", "main")
+
+
+def test_the_config_is_written_by_a_serializer_so_taxonomy_text_stays_inert(tmp_path):
+    from generator.cms import admin_yaml
+
+    root = tmp_path / "directory"
+    shutil.copytree(FIXTURES / "valid", root)
+    taxonomy = root / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("name: 市级\n", "name: 'a: b # c\" {x}'\n", 1), encoding="utf-8")
+    directory, problems = load_directory(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    config = yaml.safe_load(admin_yaml(admin_config(Model(directory, datetime.date(2026, 11, 1)), "https://github.com/a/b")))
+    tiers = next(f for f in config["collections"][0]["fields"] if f["name"] == "tier")
+    assert tiers["options"][0]["label"] == 'a: b # c" {x}'
+
+
+def test_the_sample_is_in_canonical_form():
+    result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check"], check=False, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
