@@ -111,7 +111,7 @@ def admin_config(model: Model, repo_url: str, branch: str = "main", app_id: str 
                  for f in record_fields]
         collections.append({"name": district, "label": name, "label_singular": "服务机构", "folder": f"directory/{district}",
                             "create": True, "extension": "yml", "format": FORMAT, "slug": ID_SLUG, "identifier_field": "name",
-                            "summary": "{{name}}", "fields": fixed})
+                            "summary": "{{name}}", "editor": {"preview": False}, "fields": fixed})
     return {"backend": backend(repo_url, branch, app_id, auth_url, test), "publish_mode": "editorial_workflow", "locale": "zh_Hans",
             "media_folder": "docs/assets/uploads", "site_url": model.site_url or None, "collections": collections}
 
