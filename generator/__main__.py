@@ -34,6 +34,14 @@ def _validate(directory: Path, output_format: str = "text") -> tuple[object, boo
     return loaded, loaded is not None and not has_errors(problems)
 
 
+def _load(directory: Path):
+    """Load a directory for a command that needs it; print every problem when it cannot be loaded."""
+    loaded, problems = load_directory(directory)
+    if loaded is None:
+        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
+    return loaded, problems
+
+
 def command_validate(args) -> int:
     """Check every record and print every problem."""
     _, ok = _validate(args.directory, args.format)
@@ -226,9 +234,8 @@ def command_check(args) -> int:
     from .linkcheck import check_links
     from .upkeep import findings, format_json, format_markdown, format_text, website_urls
 
-    loaded, problems = load_directory(args.directory)
+    loaded, _ = _load(args.directory)
     if loaded is None:
-        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
         print("名录目录或分类表有错误，无法检查。", file=sys.stderr)
         return 1
     links = None
@@ -249,9 +256,8 @@ def command_hours(args) -> int:
     from .hours import from_chinese
     from .schema import RECORD
 
-    loaded, problems = load_directory(args.directory)
+    loaded, _ = _load(args.directory)
     if loaded is None:
-        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
         return 1
     later = list(RECORD.fields)[list(RECORD.fields).index("opening_hours") + 1:]
     written = suggested = unclear = 0
@@ -282,9 +288,8 @@ def command_fmt(args) -> int:
     """Write every record in the canonical form the form editor saves (with --check, only list those that differ)."""
     from .canonical import record_text
 
-    loaded, problems = load_directory(args.directory)
+    loaded, problems = _load(args.directory)
     if loaded is None:
-        print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
         return 1
     broken = {p.path for p in problems if p.severity == "error"}
     differ = []

@@ -11,24 +11,7 @@ import yaml
 
 from .canonical import PLAIN, SCHEMA_LINE
 from .model import Model
-from .schema import (
-    RECORD,
-    Amount,
-    Choice,
-    CreditCode,
-    Date,
-    Email,
-    Flag,
-    Fraction,
-    Integer,
-    ListOf,
-    Object,
-    Phone,
-    Slug,
-    Text,
-    Url,
-    fields,
-)
+from .schema import RECORD, Choice, CreditCode, Date, Email, Flag, Integer, ListOf, Number, Object, Phone, Slug, Text, Url, fields
 
 FORMAT = "minglu-yml"  # our canonical YAML, registered by assets/cms-format.js
 ID_SLUG = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"  # a new record's file name: a valid id, renamed at will later
@@ -72,8 +55,8 @@ def _widget(spec, label: str, tables: dict, given: dict) -> dict:
         return out | {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
     if isinstance(spec, Integer):
         return out | {"widget": "number", "value_type": "int", "min": spec.minimum, "max": spec.maximum}
-    if isinstance(spec, Fraction | Amount):
-        return out | {"widget": "number", "value_type": "float", "min": 0} | ({"max": 1} if isinstance(spec, Fraction) else {})
+    if isinstance(spec, Number):
+        return out | {"widget": "number", "value_type": "float", "min": spec.minimum, "max": spec.maximum}
     if isinstance(spec, Flag):
         return out | {"widget": "boolean"}
     patterns = {Phone: ("^[+0-9(][0-9() -]{3,}[0-9]( ?(转|ext\\.?|#) ?[0-9]{1,6})?$", "电话格式如 021-0000-1234，可带“转”分机号"),

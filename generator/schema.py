@@ -283,27 +283,6 @@ class OpeningHours(Text):
 
 
 @dataclass
-class Amount(Text):
-    expects: str = "金额（元）"
-
-    def accepts_plain(self, kind):
-        return kind in ("int", "float")
-
-    def check(self, value, node, name, ctx):
-        try:
-            number = float(value)
-        except ValueError:
-            number = -1.0
-        if not 0 <= number <= 10**8:
-            ctx.report("out-of-range", node, name, f"应为不小于 0 的金额（元），这里写的是 {value}", "只写数字，如 500")
-            return MISSING
-        return int(number) if number.is_integer() else number
-
-    def json_schema(self, choices):
-        return self._describe({"type": "number", "minimum": 0})
-
-
-@dataclass
 class Integer(Text):
     minimum: int = 0
     maximum: int = 10**9
@@ -327,25 +306,50 @@ class Integer(Text):
 
 
 @dataclass
-class Fraction(Text):
+class Number(Text):
+    """A number between minimum and maximum, written plain or in quotes."""
+
+    minimum: float = 0
+    maximum: float = 1
     expects: str = "0 到 1 之间的小数"
 
     def accepts_plain(self, kind):
         return kind in ("int", "float")
+
+    def hint(self, number: float | None) -> str:
+        return "只写数字"
 
     def check(self, value, node, name, ctx):
         try:
             number = float(value)
         except ValueError:
             number = None
-        if number is None or not 0 <= number <= 1:
-            hint = f"百分比请写成小数，如 {number / 100:g}" if number is not None and 1 < number <= 100 else "写成 0 到 1 之间的小数，如 0.95"
-            ctx.report("out-of-range", node, name, f"应为 0 到 1 之间的小数，这里写的是 {value}", hint)
+        if number is None or not self.minimum <= number <= self.maximum:
+            ctx.report("out-of-range", node, name, f"应为{self.expects}，这里写的是 {value}", self.hint(number))
             return MISSING
         return number
 
     def json_schema(self, choices):
-        return self._describe({"type": "number", "minimum": 0, "maximum": 1})
+        return self._describe({"type": "number", "minimum": self.minimum, "maximum": self.maximum})
+
+
+@dataclass
+class Fraction(Number):
+    def hint(self, number):
+        return f"百分比请写成小数，如 {number / 100:g}" if number is not None and 1 < number <= 100 else "写成 0 到 1 之间的小数，如 0.95"
+
+
+@dataclass
+class Amount(Number):
+    maximum: float = 10**8
+    expects: str = "不小于 0 的金额（元）"
+
+    def hint(self, number):
+        return "只写数字，如 500"
+
+    def check(self, value, node, name, ctx):
+        number = super().check(value, node, name, ctx)
+        return number if number is MISSING or not number.is_integer() else int(number)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .schema import Amount, Choice, Date, Flag, Fraction, Integer, ListOf, Object, labels, leaf_fields
+from .schema import Choice, Date, Flag, Integer, ListOf, Number, Object, labels, leaf_fields
 
 SEPARATORS = re.compile(r"[、,，;；/／\n]+")
 ITEMS = re.compile(r"[；;\n]+")
@@ -29,7 +29,7 @@ def _kind(spec) -> str:
         if isinstance(spec.item, Choice):
             return f"choices:{spec.item.choices}"
         return "items" if isinstance(spec.item, Object) else "list"
-    if isinstance(spec, Integer | Fraction | Amount):
+    if isinstance(spec, Integer | Number):
         return "number"
     if isinstance(spec, Flag):
         return "flag"
