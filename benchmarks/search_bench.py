@@ -104,7 +104,7 @@ def _first_result(browser, url: str, folder: Path) -> tuple[int, float]:
     paths = []
     page.on("response", lambda response: response.status == 200 and paths.append(urlsplit(response.url).path))
     page.goto(url)
-    page.wait_for_function("window.__first !== null", timeout=600_000)
+    page.wait_for_function("window.__first !== null", timeout=180_000)
     first_ms = page.evaluate("window.__first")
     page.close()
     files = [folder / unquote(path).lstrip("/") for path in paths]
