@@ -94,7 +94,7 @@ def render_floor(directory: Path, out: Path) -> None:
     for page in render_pages(model, [], lambda r: "", lambda r: ""):
         target = out / page.src_uri.removesuffix(".md")
         target.mkdir(parents=True, exist_ok=True)
-        (target / "index.html").write_text(shell.render(title=page.title, body=page.html), encoding="utf-8")
+        (target / "index.html").write_text(shell.render(title=page.title, body=page.body()), encoding="utf-8")
 
 
 def folder_mb(path: Path) -> float:

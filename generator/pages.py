@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -20,12 +22,17 @@ templates = Environment(loader=PackageLoader("generator", "templates"), autoesca
 
 @dataclass
 class Page:
-    """A generated page: where it lives, its title, and its HTML body."""
+    """A generated page: where it lives, its title, and its HTML body (or how to render it when it is needed)."""
 
     src_uri: str
     title: str
-    html: str
+    html: str = ""
     in_nav: bool = True
+    later: Callable[[], str] | None = None  # for a family of thousands of pages: rendered one at a time, never all held
+
+    def body(self) -> str:
+        """Return the page's HTML."""
+        return self.later() if self.later else self.html
 
 
 def _render(model: Model, template: str, src_uri: str, **values) -> str:
@@ -202,5 +209,7 @@ def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, repor
     pages += [render_function(model, f) for f in model.functions]
     pages += [render_search(model), render_demonstration(model), render_stats(model), render_changes(model)]
     pages += [render_field_help(model), render_check_help(model)]
-    pages += [render_institution(model, r, edit_url(r), report_url(r)) for r in model.records]
+    pages += [Page(f"institutions/{r.id}.md", r.data["name"], in_nav=False,
+                   later=partial(lambda r, e, p: render_institution(model, r, e, p).html, r, edit_url(r), report_url(r)))
+              for r in model.records]
     return pages

@@ -137,7 +137,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                 files.remove(existing)
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=_front_matter(page.title), inclusion=inclusion))
-            self.pages[page.src_uri] = page.html
+            self.pages[page.src_uri] = page
         for record in self.model.records:
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record)))
         for path, html in render_redirects(self.model):
@@ -186,7 +186,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_page_content(self, html, page, config, files):
         """Replace a generated page's body with the HTML pages.py rendered."""
         generated = self.pages.get(page.file.src_uri)
-        return html if generated is None else generated
+        return html if generated is None else generated.body()
 
     def on_page_context(self, context, page, config, nav):
         """Give a record's page the edit link of its YAML file; fill the shared chrome, or render it once with tokens."""
@@ -205,13 +205,13 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _in_family(self, page) -> bool:
         """Institution pages share their chrome (same depth, out of the navigation) unless a value would change it."""
         return (self.config.shared_chrome and page.file.src_uri.startswith("institutions/") and not page.meta.get("description")
-                and fits(page.meta["title"], self.pages[page.file.src_uri]))
+                and fits(page.meta["title"]))
 
     def _family_page(self, page, context) -> str:
         """Return the page: the shared chrome filled in, or the theme's own render (the first time, checked against it)."""
         values = {"title": page.title, "canonical_url": page.canonical_url or "", "edit_url": page.edit_url or "", "content": page.content}
         shape = (page.canonical_url is None, page.edit_url is None)
-        if self.chrome is not None and shape == self.chrome_shape:
+        if self.chrome is not None and shape == self.chrome_shape and "<h1" in page.content:
             return self.chrome.fill(values)
         html = self.env.get_template("main.html").render(context)
         if not self.chrome_tried:
