@@ -325,7 +325,8 @@ class Number(Text):
         except ValueError:
             number = None
         if number is None or not self.minimum <= number <= self.maximum:
-            ctx.report("out-of-range", node, name, f"应为{self.expects}，这里写的是 {value}", self.hint(number))
+            space = " " if self.expects[:1].isdigit() else ""  # a space between Chinese and a number, as elsewhere
+            ctx.report("out-of-range", node, name, f"应为{space}{self.expects}，这里写的是 {value}", self.hint(number))
             return MISSING
         return number
 
