@@ -14,6 +14,15 @@ def valid_dir(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture
+def target(tmp_path) -> Path:
+    """An empty directory with the sample's taxonomy: where imports and `new` write."""
+    root = tmp_path / "directory"
+    root.mkdir()
+    shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
+    return root
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The sample directory built once, with a fixed SOURCE_DATE_EPOCH (2026-01-01)."""

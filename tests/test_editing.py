@@ -34,14 +34,6 @@ def rows():
     return [BUREAU_HEADINGS, GOOD, historical, same_pinyin, unknown, missing, duplicate, quoted]
 
 
-@pytest.fixture
-def target(tmp_path):
-    root = tmp_path / "directory"
-    root.mkdir()
-    shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
-    return root
-
-
 def check_report(out: str, root: Path):
     # No 核实日期 column: importing is not verifying, so every row becomes a draft to complete.
     assert "已新增 0 条记录、5 条草稿，已更新 0 条；1 行未能导入。" in out

@@ -4,7 +4,6 @@ in every format, reported in spreadsheet words; hostile files refused in one lin
 import csv
 import datetime
 import io
-import shutil
 import subprocess
 import sys
 import time
@@ -30,14 +29,6 @@ LIST = [
     ["注：本名单按区排列"],
     ["合计", "3 家"],
 ]
-
-
-@pytest.fixture
-def target(tmp_path):
-    root = tmp_path / "directory"
-    root.mkdir()
-    shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
-    return root
 
 
 def records(root):
