@@ -53,7 +53,7 @@ def record(rng: random.Random, number: int, district: str, name: str, text: Text
         "functions: [" + ", ".join(functions) + "]",
         "industries: [" + ", ".join(rng.sample(INDUSTRIES, rng.randint(0, 3))) + "]",
         f"operator: 上海{rng.choice(BRANDS)}{rng.choice(FIELDS)}服务有限公司（虚构）",
-        f"credit_code: {credit_code(rng)}",
+        f'credit_code: "{credit_code(rng)}"',
         f"address: 上海市示例路 {rng.randint(1, 2000)} 号 {rng.randint(1, 30)} 楼",
         "contacts:",
         f'  phone: "021-0{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"',
