@@ -140,7 +140,7 @@ class _Importer:
             self.report.ignored_columns += [t for i, t in enumerate(titles) if t and i not in columns_ and t not in self.derived
                                             and t not in self.report.ignored_columns]
             for number, row in enumerate(table.rows[start + 1:], start + 2):
-                if number % 1000 == 0:  # progress on long lists
+                if number % 1000 == 0 and any(row):  # progress on long lists
                     print(f"  已处理 {number} 行", file=sys.stderr, flush=True)
                 self.row(f"{where}第 {number} 行", row, columns_)
         if not used:
