@@ -1,12 +1,14 @@
 """The offline copy: the built site as one zip that works when opened from file:// without a network.
 
-Links that name a folder get `index.html` (a browser shows a folder listing for file:///…/), the search data is
-also written as scripts (file:// pages may not fetch), and the theme's own search box, which needs a worker, is hidden.
+Links that name a folder get `index.html` (a browser shows a folder listing for file:///…/), the split search index
+is bundled into one script, search/bundle.js (file:// pages may not fetch), and the theme's own search box, which needs
+a worker, is hidden.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 import zipfile
@@ -23,7 +25,7 @@ ATTRIBUTE = re.compile(r'(\s(?:href|src|action)="|<meta http-equiv="refresh" con
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 HIDE = '<style>.md-search,label.md-header__button[for="__search"],.dir-offline-link{display:none}</style></head>'
 LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web server only; their links are absolute
-SEARCH_DATA = {"search/lunr-index.json": "index", "search/results.json": "results"}
+SEARCH_INDEX = re.compile(r"search/(manifest\.json|[tcflrv]/.+\.json)")  # the files of generator/search.py
 README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
 离线版不需要网络，包括搜索；数据截至生成之日，最新内容请访问网站。
 """
@@ -101,6 +103,7 @@ def _writer(partial: Path, items, date_time) -> None:
             archive.writestr(info, data, compresslevel=LEVEL)
 
         add("../使用说明.txt", README.format(folder=FOLDER).encode())
+        bundle = []
         while (item := items.get()) is not None:
             kind, name, value = item
             if kind == "page" or name.endswith(".html"):
@@ -108,7 +111,8 @@ def _writer(partial: Path, items, date_time) -> None:
                 add(name, offline_html(html).encode("utf-8"))
                 continue
             data = Path(value).read_bytes()
+            if match := SEARCH_INDEX.fullmatch(name):
+                bundle.append(json.dumps(match.group(1)).encode() + b":" + data)
+                continue
             add(name, data, stored=Path(name).suffix in STORED)
-            if name in SEARCH_DATA:
-                script = b"window.DirectorySearchData=window.DirectorySearchData||{};DirectorySearchData." + SEARCH_DATA[name].encode()
-                add(name[:-len(".json")] + ".js", script + b"=" + data + b";\n")
+        add("search/bundle.js", b"window.DirectorySearchFiles={" + b",\n".join(bundle) + b"};\n")

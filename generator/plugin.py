@@ -13,7 +13,6 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-import mkdocs
 from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -35,14 +34,13 @@ from .offline import NAME as OFFLINE_ZIP
 from .offline import OfflineZip
 from .pages import render_pages, render_redirects, render_snippets
 from .problems import format_text, has_errors, sort_problems
-from .search import SEARCH_FILES, write_search_files
+from .search import write_search_files
 
 log = logging.getLogger("mkdocs.plugins.directory")
 ASSETS = Path(__file__).parent / "assets"
 # lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
-LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
-SEARCH_ASSETS = {"lunr.js": LUNR_JS, **{name: ASSETS / name for name in ("search-core.js", "search-worker.js", "search-page.js")}}
+SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-worker.js", "search-page.js")}
 
 
 class DirectoryConfig(Config):
@@ -129,8 +127,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         except BaseException:
             search.cancel()
             raise
-        for name in SEARCH_FILES:
-            files.append(File.generated(config, f"search/{name}", abs_src_path=str(self.downloads_dir / "search" / name)))
+        folder = self.downloads_dir / "search"
+        for path in sorted(folder.rglob("*.json")):
+            files.append(File.generated(config, f"search/{path.relative_to(folder).as_posix()}", abs_src_path=str(path)))
         for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:

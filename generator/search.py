@@ -1,15 +1,30 @@
-"""The search index: built by lunr.py over tokens from the tokenizer the browser shares (assets/search-core.js).
+"""The search index: lunr.py's BM25 weights over tokens from the tokenizer the browser shares (assets/search-core.js),
+split into small files so that a query fetches only what it needs.
 
 Chinese text becomes overlapping character bigrams (a lone character stays itself), Latin letters and digits
-become words. The lunr index is shipped in a compact form (terms with delta-coded postings and field lengths)
-that search-core.js expands back into lunr's own serialization, recomputing the same BM25 field vectors.
+become words. Every weight is the one lunr.py's builder gives (k1 1.2, b 0.75, field boosts, rounded to 3 places),
+stored in thousandths and summed over the fields, so the browser ranks by adding integers. The files, in `search/`:
+
+- `manifest.json`: counts, file sizes in documents, facet labels (all that loads before typing);
+- `t/<n>.json`: the terms whose hash (FNV-1a of the term, of its first two letters for Latin words) is n, each with
+  its postings `[doc, weight, doc gap, weight, …]`; a term in more than COMMON documents only names its list
+  `{"c": id, "n": documents}`, and a full name (`=` + name) lists the institutions called exactly that;
+- `c/<id>.json`: the postings of one common term (fetched when no rarer word narrows the query);
+- `f/<k>.json`: for FORWARD documents each, their common terms and weights `[id gap, weight, …]`, so a query with a
+  rare word checks its few candidates without fetching the common terms' long lists;
+- `r/<k>.json`: what a result shows, RESULTS documents per file, fetched for the results on screen;
+- `v/<facet>/<n>.json`, `v/free.json`: the documents of one facet value, as gaps.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 import unicodedata
+from array import array
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +35,14 @@ from .model import Model
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(f"[{CJK}]+|[a-z0-9]+")
 FIELDS = (("name", 10), ("body", 1))
+K1, B = 1.2, 0.75  # lunr's BM25 parameters
 SNIPPET_CHARS = 80
+COMMON = 256  # a term in more documents than this is kept out of the shards
+SHARD_SIZE = 1200  # postings and terms per shard file, on average (about 4 KB gzip)
+FORWARD = 8  # documents per forward file
+RESULTS = 16  # documents per result file
+LENGTHS = 512  # documents per field-length file
+FACETS = ("district", "function", "tier", "level", "industry")
 
 
 def tokenize(text: str) -> list[str]:
@@ -32,6 +54,24 @@ def tokenize(text: str) -> list[str]:
         else:
             tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
     return tokens
+
+
+def compact_name(text: str) -> str:
+    """Return a name as the exact-name lookup compares it (the browser's compactName)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def shard_key(term: str) -> str:
+    """Return what decides a term's shard: Latin words by their first two letters (so prefixes find them)."""
+    return term[:2] if term.isascii() else term
+
+
+def fnv1a(text: str) -> int:
+    """FNV-1a over the text's UTF-16 code units, as search-core.js computes it."""
+    value = 0x811C9DC5
+    for unit in memoryview(text.encode("utf-16-le")).cast("H"):
+        value = ((value ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return value
 
 
 def _document_texts(model: Model, record) -> dict[str, str]:
@@ -49,19 +89,15 @@ def _document_texts(model: Model, record) -> dict[str, str]:
     return {"name": " ".join([data["name"], data.get("name_en", "")]), "body": " ".join(body)}
 
 
-def _encode_postings(postings: list[tuple[int, int]]) -> list[int]:
-    """Delta-code (document, term frequency) pairs; a frequency above 1 follows its document as a negative number."""
-    encoded, previous = [], 0
-    for document, frequency in postings:
-        encoded.append(document - previous)
-        previous = document
-        if frequency > 1:
-            encoded.append(-frequency)
-    return encoded
+def _field_tokens(model: Model):
+    """Yield each published record's tokens, one list per field."""
+    for record in model.records:
+        texts = _document_texts(model, record)
+        yield [tokenize(texts[name]) for name, _ in FIELDS]
 
 
-def _lunr_builder(model: Model):
-    """Add every published record to a lunr.py builder (no stemming: the tokens are final)."""
+def build_lunr_index(model: Model):
+    """Return lunr.py's complete index of the published records: the reference the shipped weights are tested against."""
     builder = get_default_builder()
     builder.pipeline.reset()
     builder.search_pipeline.reset()
@@ -69,64 +105,204 @@ def _lunr_builder(model: Model):
     builder.ref("r")
     for name, boost in FIELDS:
         builder.field(name, boost=boost)
+    for number, tokens in enumerate(_field_tokens(model)):
+        builder.add({"r": format(number, "x"), **{name: field for (name, _), field in zip(FIELDS, tokens)}})
+    return builder.build()
+
+
+def _thousandths(score: float) -> int:
+    """Return round(score, 3) × 1000 as an integer, exactly as Python's decimal rounding gives it, quickly."""
+    scaled = score * 1000
+    if abs(scaled - math.floor(scaled) - 0.5) > 1e-6:
+        return round(scaled)
+    return round(round(score, 3) * 1000)
+
+
+class Postings:
+    """Every term's postings as one flat array (doc, code, doc, code, …) in document order, where code is
+    1000 × the term frequency in the name + the frequency in the body, with each document's field lengths, each
+    term's lunr document frequency (one per field it occurs in) and, for each Chinese character, (doc, weight) pairs
+    summed over every term containing it: a lone character in a query matches all of them (lunr's *字* wildcard) and
+    its clause scores their sum. Two passes over the tokens keep memory to the postings."""
+
+    def __init__(self, model: Model):
+        count = len(model.records)
+        self.count, self.lengths = count, array("l")
+        self.frequency = Counter()
+        for fields in _field_tokens(model):
+            self.lengths.extend(len(tokens) for tokens in fields)
+            for tokens in fields:
+                self.frequency.update(set(tokens))
+        self.totals = [sum(self.lengths[f :: len(FIELDS)]) for f in range(len(FIELDS))]
+        self.average = [total / count if count else 0.0 for total in self.totals]
+        self._idf: dict[int, float] = {}
+        self.terms: dict[str, array] = {}
+        self.lone: dict[str, array] = {}
+        terms, lone, weight = self.terms, self.lone, self.weight
+        for number, (name, body) in enumerate(_field_tokens(model)):
+            codes = Counter(body)  # a term's code: 1000 × its count in the name + its count in the body (at most 999)
+            if len(body) > 999:
+                codes = Counter({term: min(tf, 999) for term, tf in codes.items()})
+            for term in name:
+                codes[term] += 1000
+            norms = self.norms(number)
+            characters: dict[str, int] = {}
+            for term, code in codes.items():
+                values = terms.get(term)
+                if values is None:
+                    values = terms[term] = array("l")
+                values.append(number)
+                values.append(code)
+                if term[0] > "\x7f":
+                    w = weight(term, code, norms)
+                    characters[term[0]] = characters.get(term[0], 0) + w
+                    if len(term) == 2 and term[1] != term[0]:
+                        characters[term[1]] = characters.get(term[1], 0) + w
+            for character, w in characters.items():
+                values = lone.get(character)
+                if values is None:
+                    values = lone[character] = array("l")
+                values.append(number)
+                values.append(w)
+
+    def norms(self, document: int) -> tuple[float, float]:
+        """Return the document's BM25 length terms per field, k1 × (1 − b + b × length / average), as lunr.py computes them."""
+        return tuple(K1 * (1 - B + B * (self.lengths[document * 2 + f] / self.average[f])) for f in range(len(FIELDS)))
+
+    def weight(self, term: str, code: int, norms: tuple[float, float]) -> int:
+        """Return a document's weight for the term: lunr.py's field-vector values of both fields, summed, in thousandths."""
+        n = self.frequency[term]
+        idf = self._idf.get(n)
+        if idf is None:
+            idf = self._idf[n] = math.log(1 + abs((self.count - n + 0.5) / (n + 0.5)))
+        name, body = divmod(code, 1000)
+        total = 0
+        if name:
+            total += _thousandths(idf * ((K1 + 1) * name) / (norms[0] + name) * FIELDS[0][1])
+        if body:
+            total += _thousandths(idf * ((K1 + 1) * body) / (norms[1] + body) * FIELDS[1][1])
+        return total
+
+
+def _coded(values) -> list[int]:
+    """Return (doc, code) pairs as document gaps, each followed by -code unless the code is 1 (once in the body)."""
+    out, previous = [], 0
+    for i in range(0, len(values), 2):
+        out.append(values[i] - previous)
+        previous = values[i]
+        if values[i + 1] != 1:
+            out.append(-values[i + 1])
+    return out
+
+
+def _gaps(values, step: int = 2) -> list[int]:
+    """Delta-code the document numbers of a flat list (every step-th value is a document)."""
+    out, previous = list(values), 0
+    for i in range(0, len(out), step):
+        out[i], previous = out[i] - previous, out[i]
+    return out
+
+
+def result_row(model: Model, record, positions: dict) -> list:
+    """Return what the search page shows for one result."""
+    data, badge = record.data, model.badges[record.id]
+    contacts = data["contacts"]
+    return [
+        record.id,
+        data["name"],
+        positions["district"][data["district"]],
+        [positions["function"][f] for f in data["functions"]],
+        positions["tier"][data["tier"]],
+        [positions["level"][badge["level"]], badge["year"]] if badge else None,
+        [positions["industry"][i] for i in data.get("industries", [])],
+        contacts.get("phone") or contacts.get("hotline") or "",
+        1 if model.free(record) else 0,
+        data["disclosures"]["content"][:SNIPPET_CHARS],
+    ]
+
+
+def facet_options(model: Model) -> dict[str, list]:
+    return {"district": list(model.districts.items()), "function": list(model.functions.items()),
+            "tier": list(model.tiers.items()), "level": list(model.levels.items()),
+            "industry": list(model.industries.items())}
+
+
+def build_search_files(model: Model, common_over: int = COMMON, shard_size: int = SHARD_SIZE) -> dict[str, str]:
+    """Return every search file: its path under search/ and its JSON text (the sizes are parameters for the tests)."""
+    count = len(model.records)
+    postings = Postings(model)
+    entries: dict[str, object] = {}
+    common: list[str] = []
+    forward: list[list[int]] = [[] for _ in range(count)]
+
+    def add(key: str, values: array, lone: bool) -> None:
+        documents = len(values) // 2
+        if documents <= common_over:
+            entries[key] = _gaps(values) if lone else _coded(values)
+            return
+        entries[key] = {"c": len(common), "d": documents} | ({} if lone else {"n": postings.frequency[key]})
+        common.append(dump_json(_gaps(values) if lone else _coded(values)))
+        if not lone:
+            for i in range(0, len(values), 2):
+                forward[values[i]] += (len(common) - 1, values[i + 1])
+
+    for term in sorted(postings.terms):
+        if term.isascii() or len(term) > 1:  # a lone character is only ever looked up merged
+            add(term, postings.terms[term], False)
+    lone = postings.lone
+    for character in sorted(lone):
+        add(character, lone[character], True)
+    names: dict[str, list[int]] = {}
     for number, record in enumerate(model.records):
-        texts = _document_texts(model, record)
-        builder.add({"r": format(number, "x"), **{name: tokenize(texts[name]) for name, _ in FIELDS}})
-    return builder
-
-
-def build_lunr_index(model: Model):
-    """Return lunr.py's complete index of the published records (the browser rebuilds exactly this one)."""
-    return _lunr_builder(model).build()
-
-
-def compact_index(builder, count: int) -> dict:
-    """Return the built index as terms with delta-coded postings and the field lengths that BM25 needs."""
-    lengths = [[builder.field_lengths[f"{name}/{number:x}"] for number in range(count)] for name, _ in FIELDS]
-    postings = {}
-    for field_number, (name, _) in enumerate(FIELDS):
-        for number in range(count):
-            for term, frequency in builder.field_term_frequencies[f"{name}/{number:x}"].items():
-                postings.setdefault(term, [[] for _ in FIELDS])[field_number].append((number, frequency))
-    terms = [[term, *(_encode_postings(lists) for lists in postings[term])] for term in sorted(postings)]
-    return {"fields": [list(field) for field in FIELDS], "count": count, "lengths": lengths, "terms": terms}
-
-
-def build_search_index(model: Model) -> dict:
-    """Return the index in its compact shipped form, from the postings lunr.py's builder collected.
-
-    lunr.py's vector step is skipped here: the browser computes the same vectors (tests compare the two)."""
-    return compact_index(_lunr_builder(model), len(model.records))
-
-
-def build_result_list(model: Model) -> dict:
-    """Return what the search page shows per result and the facet options, in the index's document order."""
-    facets = {
-        "district": list(model.districts.items()),
-        "function": list(model.functions.items()),
-        "tier": list(model.tiers.items()),
-        "level": list(model.levels.items()),
-        "industry": list(model.industries.items()),
-    }
-    positions = {key: {option: n for n, (option, _) in enumerate(options)} for key, options in facets.items()}
-    docs = []
-    for record in model.records:
-        data = record.data
-        badge = model.badges[record.id]
-        contacts = data["contacts"]
-        docs.append([
-            record.id,
-            data["name"],
-            positions["district"][data["district"]],
-            [positions["function"][f] for f in data["functions"]],
-            positions["tier"][data["tier"]],
-            [positions["level"][badge["level"]], badge["year"]] if badge else None,
-            [positions["industry"][i] for i in data.get("industries", [])],
-            contacts.get("phone") or contacts.get("hotline") or "",
-            1 if model.free(record) else 0,
-            data["disclosures"]["content"][:SNIPPET_CHARS],
-        ])
-    return {"facets": facets, "docs": docs}
+        tokens = tokenize(record.data["name"])
+        if tokens:
+            names.setdefault(shard_key(tokens[0]) + "=" + compact_name(record.data["name"]), []).append(number)
+    shards = max(1, math.ceil(sum(len(v) + 2 if isinstance(v, list) else 3 for v in entries.values()) / shard_size))
+    grouped: dict[int, dict] = {}
+    for key in sorted(entries):
+        grouped.setdefault(fnv1a(shard_key(key)) % shards, {})[key] = entries[key]
+    for key, documents in names.items():
+        first, _, name = key.partition("=")
+        grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
+    files = {f"t/{n}.json": dump_json(grouped.get(n, {})) for n in range(shards)}
+    files |= {f"c/{n}.json": text for n, text in enumerate(common)}
+    for start in range(0, count, FORWARD):
+        files[f"f/{start // FORWARD}.json"] = dump_json([_coded(row) for row in forward[start : start + FORWARD]])
+    width = len(FIELDS)
+    for start in range(0, count, LENGTHS):
+        files[f"l/{start // LENGTHS}.json"] = dump_json(list(postings.lengths[start * width : (start + LENGTHS) * width]))
+    options = facet_options(model)
+    positions = {key: {option: n for n, (option, _) in enumerate(values)} for key, values in options.items()}
+    rows = [result_row(model, record, positions) for record in model.records]
+    for start in range(0, count, RESULTS):
+        files[f"r/{start // RESULTS}.json"] = dump_json(rows[start : start + RESULTS])
+    members = {(key, n): [] for key, values in options.items() for n in range(len(values))}
+    free = []
+    for number, row in enumerate(rows):
+        for key, value in (("district", row[2]), ("tier", row[4]), ("level", row[5][0] if row[5] else None)):
+            if value is not None:
+                members[key, value].append(number)
+        for key, values in (("function", row[3]), ("industry", row[6])):
+            for value in values:
+                members[key, value].append(number)
+        if row[8]:
+            free.append(number)
+    for (key, n), documents in members.items():
+        files[f"v/{key}/{n}.json"] = dump_json(_gaps(documents, 1))
+    files["v/free.json"] = dump_json(_gaps(free, 1))
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + files[path].encode())
+    forward_chars = sum(len(v) for k, v in files.items() if k.startswith("f/"))
+    common_chars = sum(len(text) for text in common)
+    common_postings = sum(v["d"] for v in entries.values() if isinstance(v, dict))
+    files["manifest.json"] = dump_json({
+        "version": digest.hexdigest()[:12], "count": count, "shards": shards, "forward": FORWARD, "lengths": LENGTHS,
+        "results": RESULTS, "fields": FIELDS, "totals": postings.totals, "facets": options,
+        # characters per document of the forward files and per posting of the common lists: the browser fetches the cheaper
+        "cost": [round(forward_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
+    })
+    return files
 
 
 def dump_json(value) -> str:
@@ -134,12 +310,11 @@ def dump_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-SEARCH_FILES = ("lunr-index.json", "results.json")
-
-
-def write_search_files(model: Model, folder: Path) -> None:
-    """Write the search index and the result list (SEARCH_FILES) into folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / SEARCH_FILES[0]).write_text(dump_json(build_search_index(model)), encoding="utf-8")
-    (folder / SEARCH_FILES[1]).write_text(dump_json(build_result_list(model)), encoding="utf-8")
-
+def write_search_files(model: Model, folder: Path, **sizes) -> list[str]:
+    """Write the search files into folder; return their paths relative to it."""
+    files = build_search_files(model, **sizes)
+    for path, text in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return sorted(files)

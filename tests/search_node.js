@@ -1,27 +1,36 @@
-// Runs the browser's search code (lunr.js from mkdocs + generator/assets/search-core.js) under node for the tests.
-// usage: node search_node.js LUNR_JS INDEX_JSON RESULTS_JSON MODE < input.json
-//   MODE expand:   print the expanded lunr serialization
+// Runs the browser's search code (generator/assets/search-core.js) under node for the tests.
+// usage: node search_node.js SEARCH_FOLDER MODE < input.json
 //   MODE tokenize: input is a list of strings; print their tokens
-//   MODE search:   input is a list of queries; print [{order, fallback}] (order as record ids)
+//   MODE search:   input is a list of queries; print [{order, fallback}] (order as record ids) or null
+//   MODE answer:   input is a list of [state, limit]; print the page's answers (items as record ids)
+//   Every mode also prints the files read, in "files".
 const fs = require("fs");
 const path = require("path");
-const [lunrPath, indexPath, resultsPath, mode] = process.argv.slice(2);
-const lunr = require(lunrPath);
 const core = require(path.join(__dirname, "..", "generator", "assets", "search-core.js"));
+const [folder, mode] = process.argv.slice(2);
 const input = JSON.parse(fs.readFileSync(0, "utf8") || "null");
-if (mode === "tokenize") {
-  process.stdout.write(JSON.stringify(input.map(core.tokenize)));
-} else {
-  const expanded = core.expandIndex(JSON.parse(fs.readFileSync(indexPath, "utf8")));
-  if (mode === "expand") {
-    process.stdout.write(JSON.stringify(expanded));
-  } else {
-    const docs = JSON.parse(fs.readFileSync(resultsPath, "utf8")).docs;
-    const idx = lunr.Index.load(expanded);
-    const out = input.map((q) => {
-      const found = core.search(lunr, idx, docs, q);
-      return found && { order: found.order.map((n) => docs[n][0]), fallback: found.fallback };
-    });
-    process.stdout.write(JSON.stringify(out));
-  }
+const read = [];
+const load = (name) => { read.push(name); return Promise.resolve(JSON.parse(fs.readFileSync(path.join(folder, name), "utf8"))); };
+const ids = [];
+const manifest = folder && fs.existsSync(path.join(folder, "manifest.json")) && JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), "utf8"));
+for (let chunk = 0; manifest && chunk * manifest.results < manifest.count; chunk++) {
+  JSON.parse(fs.readFileSync(path.join(folder, `r/${chunk}.json`), "utf8")).forEach((row) => ids.push(row[0]));
 }
+
+async function main() {
+  if (mode === "tokenize") return input.map(core.tokenize);
+  const engine = core.engine(load);
+  const out = [];
+  for (const item of input) {
+    if (mode === "search") {
+      const found = await engine.search(item);
+      out.push(found && { order: found.order.map((n) => ids[n]), fallback: found.fallback });
+    } else {
+      const result = await engine.answer(item[0], item[1]);
+      out.push({ total: result.total, fallback: result.fallback, items: result.items.map((row) => row[0]) });
+    }
+  }
+  return out;
+}
+main().then((result) => process.stdout.write(JSON.stringify({ result, files: read })),
+  (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });

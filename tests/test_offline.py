@@ -1,5 +1,6 @@
 """The offline copy: downloads/directory-offline.zip opens and searches from file:// with no server."""
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -8,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from generator.offline import offline_link
+from generator.offline import SEARCH_INDEX, offline_link
 from tests.support import Links
 
 # Chromium refuses these requests from file:// pages; the theme survives both (it reads the sitemap only to
@@ -34,10 +35,16 @@ def test_folder_links_get_index_html(link, expected):
     assert offline_link(link) == expected
 
 
-def test_the_zip_holds_the_whole_site_and_search_data_as_scripts(sample_site, offline):
+def test_the_zip_holds_the_whole_site_and_the_search_index_as_one_script(sample_site, offline):
     online = {p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*") if p.is_file()}
     copied = {p.relative_to(offline).as_posix() for p in offline.rglob("*") if p.is_file()}
-    assert copied == online - {"downloads/directory-offline.zip", "404.html", "sitemap.xml", "sitemap.xml.gz"} | {"search/lunr-index.js", "search/results.js"}
+    index = {name for name in online if SEARCH_INDEX.fullmatch(name)}
+    assert "search/manifest.json" in index and len(index) > 20
+    assert copied == online - {"downloads/directory-offline.zip", "404.html", "sitemap.xml", "sitemap.xml.gz"} - index | {"search/bundle.js"}
+    bundle = (offline / "search" / "bundle.js").read_text(encoding="utf-8")
+    files = json.loads(bundle.removeprefix("window.DirectorySearchFiles=").removesuffix(";\n"))
+    assert {f"search/{path}" for path in files} == index
+    assert files["manifest.json"] == json.loads((sample_site / "search" / "manifest.json").read_text(encoding="utf-8"))
     assert (offline.parent / "使用说明.txt").read_text(encoding="utf-8").startswith("打开方法")
 
 

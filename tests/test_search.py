@@ -1,4 +1,6 @@
-"""The search index and the browser's query code agree: tokens, expanded index, ranking and hostile queries."""
+"""The split search index and the browser's query code: tokens, lunr.py's weights, the same top 10 as lunr.py's full
+index (in both the sample's sizes and tiny ones that send every query through the common lists and forward files),
+facets and counts, what a query fetches, and hostile text."""
 
 import datetime
 import json
@@ -7,34 +9,77 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lunr.query import Query, QueryPresence
 
 from generator.model import Model
-from generator.plugin import LUNR_JS
-from generator.search import build_lunr_index, build_result_list, build_search_index, dump_json, tokenize
+from generator.search import Postings, build_lunr_index, compact_name, fnv1a, tokenize, write_search_files
 from tests.support import SAMPLE as DIRECTORY
 
 NODE_SCRIPT = Path(__file__).parent / "search_node.js"
 SITE = Model(DIRECTORY, datetime.date(2026, 1, 1))
+IDS = [r.id for r in SITE.records]
+RELEVANCE = [
+    ("知识产权", "pudong-ip-service", []),
+    ("产权", "pudong-ip-service", ["pudong-biomedicine-platform"]),
+    ("浦东", None, ["pudong-ic-testing", "pudong-sme-center", "pudong-software-center"]),
+    ("浦东 生物医药", "pudong-biomedicine-platform", []),
+    ("融资担保", "songjiang-credit-guarantee", []),
+    ("检测", None, ["pudong-ic-testing", "xuhui-testing-center", "fengxian-quality-testing"]),
+    ("CNAS", None, ["xuhui-testing-center", "jiading-auto-parts-testing"]),
+    ("cna", None, ["xuhui-testing-center"]),
+    ("Intellectual Property", "pudong-ip-service", []),
+    ("pudong-ip-service.example.org", "pudong-ip-service", []),
+    ("钢铁", "baoshan-steel-info", []),
+    ("税", None, ["xuhui-legal-service"]),
+    ("珠宝", "jewelry-design-platform", []),
+]
+MORE = ["检测 区块链", "服务", "中心 服", "s", "se", "platform 浦", "上海 融资 培训", "闸北", "创业 孵化 园区"]
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sample sizes", "tiny sizes"])
+def data(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("search")
-    (folder / "index.json").write_text(dump_json(build_search_index(SITE)), encoding="utf-8")
-    (folder / "results.json").write_text(dump_json(build_result_list(SITE)), encoding="utf-8")
+    sizes = {} if request.param == "sample sizes" else {"common_over": 2, "shard_size": 40}
+    write_search_files(SITE, folder, **sizes)
     return folder
 
 
 def node(data: Path, mode: str, payload):
     assert shutil.which("node"), "没有找到 node：请运行 make test（会安装 nodejs）"
-    result = subprocess.run(["node", str(NODE_SCRIPT), str(LUNR_JS), str(data / "index.json"), str(data / "results.json"), mode],
-                            input=json.dumps(payload), capture_output=True, text=True, check=False)
+    result = subprocess.run(["node", str(NODE_SCRIPT), str(data), mode], input=json.dumps(payload), capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def search(data, *queries):
-    return node(data, "search", list(queries))
+    return node(data, "search", list(queries))["result"]
+
+
+def lunr_order(index, text: str) -> list[str] | None:
+    """The ranking lunr.py's full index gives, queried as the page queried lunr.js: every token required (any, when
+    none has them all), lone characters as *字*, Latin words as prefixes, a full name first; ties in pinyin order."""
+    tokens = list(dict.fromkeys(tokenize(text[:200])))[:32]
+    if not tokens:
+        return None
+
+    def run(presence):
+        query = index.create_query()
+        for token in tokens:
+            wildcard = Query.WILDCARD_NONE
+            if not token.isascii() and len(token) == 1:
+                wildcard = Query.WILDCARD_LEADING | Query.WILDCARD_TRAILING
+            elif token.isascii() and len(token) >= 2:
+                wildcard = Query.WILDCARD_TRAILING
+            query.term(token, use_pipeline=False, wildcard=wildcard, presence=presence)
+        return index.query(query)
+
+    results = run(QueryPresence.REQUIRED)
+    if not results and len(tokens) > 1:
+        results = run(QueryPresence.OPTIONAL)
+    order = [IDS[int(r["ref"], 16)] for r in sorted(results, key=lambda r: (-round(r["score"], 9), int(r["ref"], 16)))]
+    named = {r.id for r in SITE.records if compact_name(r.data["name"]) == compact_name(text)}
+    return [i for i in order if i in named] + [i for i in order if i not in named]
 
 
 def test_tokenizer_splits_chinese_into_bigrams_and_keeps_latin_words():
@@ -44,40 +89,50 @@ def test_tokenizer_splits_chinese_into_bigrams_and_keeps_latin_words():
     assert tokenize("!!! ~ ^") == []
 
 
-def test_python_and_javascript_tokenizers_agree(data):
+def test_python_and_javascript_tokenizers_and_hashes_agree(data):
     texts = [r.data["name"] for r in SITE.records] + [r.data.get("name_en", "") for r in SITE.records] + [
         r.data["disclosures"]["content"] for r in SITE.records] + ["Ｆｕｌｌ　ｗｉｄｔｈ ＡＢＣ１２３", "service@x.example.org", "é ß İ 𠀀 ㈱ ①"]
-    assert node(data, "tokenize", texts) == [tokenize(t) for t in texts]
+    assert node(data, "tokenize", texts)["result"] == [tokenize(t) for t in texts]
+    keys = ["知识", "税", "cn", "=上海浦东知识产权服务中心", "㈱"]
+    script = "const c=require(process.argv[1]);console.log(JSON.stringify(process.argv.slice(2).map(c.fnv1a)))"
+    core = str(Path(__file__).parent.parent / "generator" / "assets" / "search-core.js")
+    out = subprocess.run(["node", "-e", script, core, *keys], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [fnv1a(k) for k in keys]
 
 
-def test_browser_expansion_rebuilds_the_index_lunr_py_built(data):
-    built = build_lunr_index(SITE).serialize()
-    expanded = node(data, "expand", None)
-    assert expanded["version"] == built["version"] == "2.3.9"
-    assert expanded["fields"] == built["fields"] and expanded["pipeline"] == built["pipeline"] == []
+def test_weights_are_the_ones_lunr_py_computes():
+    built = build_lunr_index(SITE)
+    postings = Postings(SITE)
+    terms = {posting["_index"]: term for term, posting in built.inverted_index.items()}
+    expected = {}
+    for field_ref, vector in built.field_vectors.items():
+        ref = field_ref.split("/")[1]
+        elements = vector.elements
+        for i in range(0, len(elements), 2):
+            key = (terms[elements[i]], int(ref, 16))
+            expected[key] = expected.get(key, 0) + round(elements[i + 1] * 1000)
+    mine = {}
+    for term, values in postings.terms.items():
+        for i in range(0, len(values), 2):
+            norms = postings.norms(values[i])
+            mine[term, values[i]] = postings.weight(term, values[i + 1], norms)
+    assert mine == expected
+    lone = {(c, values[i]): values[i + 1] for c, values in postings.lone.items() for i in range(0, len(values), 2)}
+    assert lone[("税", IDS.index("xuhui-legal-service"))] == sum(
+        w for (term, doc), w in expected.items() if "税" in term and doc == IDS.index("xuhui-legal-service"))
 
-    def canonical(serialized):
-        terms = {posting["_index"]: term for term, posting in serialized["invertedIndex"]}
-        postings = {term: {k: v for k, v in posting.items() if k != "_index"} for term, posting in serialized["invertedIndex"]}
-        vectors = {}
-        for ref, flat in serialized["fieldVectors"]:
-            vectors[ref] = {terms[flat[i]]: flat[i + 1] for i in range(0, len(flat), 2)}
-        return postings, vectors
 
-    built_postings, built_vectors = canonical(built)
-    expanded_postings, expanded_vectors = canonical(expanded)
-    assert expanded_postings == built_postings
-    assert expanded_vectors.keys() == built_vectors.keys()
-    for ref, scores in built_vectors.items():
-        assert expanded_vectors[ref].keys() == scores.keys()
-        for term, score in scores.items():
-            assert expanded_vectors[ref][term] == pytest.approx(score, abs=0.0011), (ref, term)
+@pytest.mark.parametrize("query", [q for q, _, _ in RELEVANCE] + MORE)
+def test_top_ten_is_lunr_py_s_top_ten(data, query):
+    expected = lunr_order(build_lunr_index(SITE), query)
+    [found] = search(data, query)
+    assert found["order"][:10] == expected[:10]
+    assert sorted(found["order"]) == sorted(expected)
 
 
 def test_every_full_name_ranks_its_institution_first(data):
     names = [r.data["name"] for r in SITE.records]
-    results = search(data, *names)
-    assert [r["order"][0] for r in results] == [r.id for r in SITE.records]
+    assert [r["order"][0] for r in search(data, *names)] == IDS
 
 
 def test_every_english_name_ranks_its_institution_first(data):
@@ -86,24 +141,7 @@ def test_every_english_name_ranks_its_institution_first(data):
     assert [r["order"][0] for r in results] == [r.id for r in named]
 
 
-@pytest.mark.parametrize(
-    "query, first, also",
-    [
-        ("知识产权", "pudong-ip-service", []),
-        ("产权", "pudong-ip-service", ["pudong-biomedicine-platform"]),
-        ("浦东", None, ["pudong-ic-testing", "pudong-sme-center", "pudong-software-center"]),
-        ("浦东 生物医药", "pudong-biomedicine-platform", []),
-        ("融资担保", "songjiang-credit-guarantee", []),
-        ("检测", None, ["pudong-ic-testing", "xuhui-testing-center", "fengxian-quality-testing"]),
-        ("CNAS", None, ["xuhui-testing-center", "jiading-auto-parts-testing"]),
-        ("cna", None, ["xuhui-testing-center"]),
-        ("Intellectual Property", "pudong-ip-service", []),
-        ("pudong-ip-service.example.org", "pudong-ip-service", []),
-        ("钢铁", "baoshan-steel-info", []),
-        ("税", None, ["xuhui-legal-service"]),
-        ("珠宝", "jewelry-design-platform", []),
-    ],
-)
+@pytest.mark.parametrize("query, first, also", RELEVANCE)
 def test_relevance(data, query, first, also):
     [result] = search(data, query)
     assert result["fallback"] is False
@@ -112,11 +150,64 @@ def test_relevance(data, query, first, also):
     assert set(also) <= set(result["order"])
 
 
+def test_a_full_name_fetches_a_few_files_not_the_index(data):
+    name = SITE.records[5].data["name"]
+    files = node(data, "answer", [[{"q": name}, 50]])["files"]
+    shards = {f"t/{fnv1a(t) % json.loads((data / 'manifest.json').read_text())['shards']}.json" for t in tokenize(name)}
+    assert files[0] == "manifest.json" and shards <= set(files) and "l/0.json" in files and "r/0.json" in files
+    assert len(files) == len(set(files)) < len(list(data.rglob("*.json"))) / 3
+
+
+SAMPLE_POSTINGS = Postings(SITE)
+
+
+def _narrow(text: str) -> bool:
+    """Whether some word of the text is in at most two records (so the tiny sizes keep its list in a shard)."""
+    return any(len(SAMPLE_POSTINGS.terms.get(t, [])) // 2 <= 2 for t in tokenize(text))
+
+
+@pytest.mark.parametrize("query", [q for q in [r.data["name"] for r in SITE.records[:12]] + ["浦东 生物医药 中心", "钢铁 服务"] if _narrow(q)])
+def test_forward_files_rank_as_the_long_lists_do(tmp_path, query):
+    """With every word but the rarest common, the candidates' forward files replace the common terms' lists."""
+    write_search_files(SITE, tmp_path, common_over=2, shard_size=40)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest["cost"] = [0.001, 1000]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    answer = node(tmp_path, "search", [query])
+    assert answer["result"][0]["order"][:10] == lunr_order(build_lunr_index(SITE), query)[:10]
+    assert any(f.startswith("f/") for f in answer["files"]) and not any(f.startswith("c/") for f in answer["files"])
+
+
 def test_unpublished_records_are_not_in_the_index(data):
-    results = json.loads((data / "results.json").read_text(encoding="utf-8"))
-    ids = {doc[0] for doc in results["docs"]}
-    assert ids == {r.id for r in SITE.records}
-    assert not ids & {r.id for r in DIRECTORY.records if not r.published}
+    rows = [row for path in sorted(data.glob("r/*.json")) for row in json.loads(path.read_text(encoding="utf-8"))]
+    assert {row[0] for row in rows} == set(IDS) and len(rows) == len(IDS)
+    assert not set(IDS) & {r.id for r in DIRECTORY.records if not r.published}
+
+
+def test_facets_and_counts_are_exact(data):
+    records = SITE.records
+    states = [({}, len(records)), ({"district": "pudong"}, None), ({"function": "financing", "free": "1"}, None),
+              ({"q": "服务", "tier": "district"}, None), ({"q": "检测", "industry": "electronics"}, None),
+              ({"level": "national"}, None), ({"district": "no-such-district"}, 0)]
+    answers = node(data, "answer", [[state, 5] for state, _ in states])["result"]
+
+    def wanted(record, state):
+        data_ = record.data
+        badge = SITE.badges[record.id]
+        return (state.get("district", data_["district"]) == data_["district"]
+                and (not state.get("function") or state["function"] in data_["functions"])
+                and state.get("tier", data_["tier"]) == data_["tier"]
+                and (not state.get("level") or (badge and badge["level"] == state["level"]))
+                and (not state.get("industry") or state["industry"] in data_.get("industries", []))
+                and (not state.get("free") or SITE.free(record)))
+
+    index = build_lunr_index(SITE)
+    for (state, count), answer in zip(states, answers):
+        order = lunr_order(index, state["q"]) if state.get("q") else IDS
+        hits = [i for i in order if wanted(records[IDS.index(i)], state)]
+        assert answer["total"] == len(hits) == (count if count is not None else len(hits)), state
+        assert answer["items"] == hits[:5], state
+    assert any(a["total"] for a in answers[1:6]) and answers[0]["total"] == 64
 
 
 def test_and_with_no_hits_falls_back_to_or(data):
@@ -126,7 +217,7 @@ def test_and_with_no_hits_falls_back_to_or(data):
 
 
 @pytest.mark.parametrize("query", [":", "~", "^", "+", "-", "9:00-17:00", "*", "检测~2", "name:检测", "+检测 -融资", "\\", "'\"",
-                                   "检" * 5000, "a*b*c*", "🙂", "   "])
+                                   "检" * 5000, "a*b*c*", "🙂", "   ", "=上海", "__proto__", "constructor", "hasOwnProperty"])
 def test_hostile_query_text_never_throws(data, query):
     [result] = search(data, query)
     # Text with no searchable token gives no result set; anything else gives a list, however odd the text.

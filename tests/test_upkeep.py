@@ -228,8 +228,8 @@ def test_former_addresses_redirect_and_stay_out_of_search_and_sitemap(sample_sit
     assert '<link rel="canonical" href="https://directory.example.org/institutions/pudong-ic-testing/">' in html
     assert '<meta name="robots" content="noindex">' in html and 'href="../pudong-ic-testing/"' in html
     assert (sample_site / "districts" / "zhabei" / "index.html").read_text(encoding="utf-8").count("../jingan/") == 2
-    for name in ("sitemap.xml", "search/results.json", "search/lunr-index.json"):
-        assert "pudong-ic-testing-platform" not in (sample_site / name).read_text(encoding="utf-8")
+    for path in [sample_site / "sitemap.xml", *(sample_site / "search").rglob("*.json")]:
+        assert "pudong-ic-testing-platform" not in path.read_text(encoding="utf-8")
     page.goto(serve + "/institutions/pudong-ic-testing-platform/")
     expect(page).to_have_url(serve + "/institutions/pudong-ic-testing/")
     page.goto(serve + "/districts/zhabei/")

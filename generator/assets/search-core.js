@@ -1,10 +1,12 @@
-/* The directory search shared by the Web Worker and the tests: the tokenizer (same rules as generator/search.py),
-   expansion of the compact index into lunr's serialization, and queries built token by token (never idx.search),
-   so no typed text can throw or freeze the page. */
+/* The directory search shared by the Web Worker, the offline copy and the tests: the tokenizer (same rules as
+   generator/search.py) and the query over the split index (layout in generator/search.py), which fetches only the
+   files a query needs through load(path, version) and ranks by lunr's BM25 exactly as lunr.py's full index would.
+   Queries are built token by token, so no typed text can throw or freeze the page. */
 (function (root) {
   "use strict";
   var RUNS = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
   var K1 = 1.2, B = 0.75, MAX_TOKENS = 32;
+  var FACETS = ["district", "function", "tier", "level", "industry"];
 
   function isAscii(text) { return /^[\x00-\x7f]*$/.test(text); }
 
@@ -17,126 +19,281 @@
     return tokens;
   }
 
-  function round3(x) { return Math.round(x * 1000) / 1000; }
-
-  function expandIndex(compact) {
-    var fields = compact.fields.map(function (f) { return f[0]; });
-    var count = compact.count, refs = [], i;
-    for (i = 0; i < count; i++) refs.push(i.toString(16));
-    var average = compact.lengths.map(function (lengths) {
-      return lengths.reduce(function (a, b) { return a + b; }, 0) / (count || 1);
-    });
-    var vectors = fields.map(function () { return refs.map(function () { return []; }); });
-    var invertedIndex = [], termDocs = [];
-    compact.terms.forEach(function (entry, termIndex) {
-      var posting = { _index: termIndex }, documents = 0;
-      fields.forEach(function (field, f) {
-        var list = entry[f + 1], map = {}, doc = 0, last = null;
-        for (var k = 0; k < list.length; k++) {
-          var value = list[k];
-          if (value < 0) { last[1] = -value; continue; }
-          doc += value;
-          map[refs[doc]] = {};
-          last = [termIndex, 1];
-          vectors[f][doc].push(last);
-          documents++;
-        }
-        posting[field] = map;
-      });
-      termDocs.push(documents);
-      invertedIndex.push([entry[0], posting]);
-    });
-    var idf = termDocs.map(function (n) { return Math.log(1 + Math.abs((count - n + 0.5) / (n + 0.5))); });
-    var fieldVectors = [];
-    fields.forEach(function (field, f) {
-      var boost = compact.fields[f][1];
-      refs.forEach(function (ref, doc) {
-        var norm = K1 * (1 - B + B * (compact.lengths[f][doc] / average[f]));
-        var flat = [];
-        vectors[f][doc].forEach(function (pair) {
-          var tf = pair[1];
-          flat.push(pair[0], round3(idf[pair[0]] * ((K1 + 1) * tf) / (norm + tf) * boost));
-        });
-        fieldVectors.push([field + "/" + ref, flat]);
-      });
-    });
-    return { version: "2.3.9", fields: fields, fieldVectors: fieldVectors, invertedIndex: invertedIndex, pipeline: [] };
-  }
-
   function queryTokens(text) {
-    var seen = {}, tokens = [];
+    var seen = new Set(), tokens = [];
     tokenize(String(text).slice(0, 200)).forEach(function (t) {
-      if (!seen[t] && tokens.length < MAX_TOKENS) { seen[t] = true; tokens.push(t); }
+      if (!seen.has(t) && tokens.length < MAX_TOKENS) { seen.add(t); tokens.push(t); }
     });
     return tokens;
   }
 
-  function runQuery(lunr, idx, tokens, required) {
-    return idx.query(function (q) {
-      tokens.forEach(function (token) {
-        var wildcard = lunr.Query.wildcard.NONE;
-        if (!isAscii(token) && token.length === 1) wildcard = lunr.Query.wildcard.LEADING | lunr.Query.wildcard.TRAILING;
-        else if (isAscii(token) && token.length >= 2) wildcard = lunr.Query.wildcard.TRAILING;
-        q.term(token, {
-          usePipeline: false,
-          wildcard: wildcard,
-          presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL
-        });
-      });
-    });
-  }
-
   function compactName(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
 
-  /* Return {order: [document numbers, best first], fallback: bool} for a text query, or null for an empty one. */
-  function search(lunr, idx, docs, text) {
-    var tokens = queryTokens(text);
-    if (!tokens.length) return null;
-    var results = runQuery(lunr, idx, tokens, true), fallback = false;
-    if (!results.length && tokens.length > 1) { results = runQuery(lunr, idx, tokens, false); fallback = true; }
-    var order = results.map(function (r) { return parseInt(r.ref, 16); });
-    var wanted = compactName(text);
-    var exact = order.filter(function (n) { return compactName(docs[n][1]) === wanted; });
-    if (exact.length) order = exact.concat(order.filter(function (n) { return exact.indexOf(n) < 0; }));
-    return { order: order, fallback: fallback, tokens: tokens };
+  function fnv1a(text) {
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return hash;
   }
 
-  var FACETS = ["district", "function", "tier", "level", "industry"];
+  function shardKey(term) { return isAscii(term) ? term.slice(0, 2) : term; }
 
-  function matches(doc, state, positions) {
-    function want(key) { return state[key] ? positions[key][state[key]] : undefined; }
-    var district = want("district"), fn = want("function"), tier = want("tier"), level = want("level"), industry = want("industry");
-    if (district !== undefined && doc[2] !== district) return false;
-    if (fn !== undefined && doc[3].indexOf(fn) < 0) return false;
-    if (tier !== undefined && doc[4] !== tier) return false;
-    if (level !== undefined && !(doc[5] && doc[5][0] === level)) return false;
-    if (industry !== undefined && doc[6].indexOf(industry) < 0) return false;
-    if (state.free && !doc[8]) return false;
-    return true;
+  /* round(score, 3) × 1000 as Python computes it: exact decimal rounding, checked only near a half. */
+  function thousandths(score) {
+    var scaled = score * 1000;
+    if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return Math.round(scaled);
+    return Math.round(Number(score.toFixed(3)) * 1000);
   }
 
-  /* Return answer(state, limit) over the loaded compact index and result list: the query, then the facets. */
-  function engine(lunr, compactIndex, results) {
-    var idx = lunr.Index.load(expandIndex(compactIndex)), docs = results.docs, positions = {};
-    FACETS.forEach(function (key) {
-      positions[key] = {};
-      results.facets[key].forEach(function (option, n) { positions[key][option[0]] = n; });
-    });
-    return function answer(state, limit) {
-      var found = search(lunr, idx, docs, state.q || "");
-      var order = found ? found.order : docs.map(function (_, n) { return n; });
-      var hits = order.filter(function (n) { return matches(docs[n], state, positions); });
-      return {
-        total: hits.length,
-        fallback: !!(found && found.fallback),
-        tokens: found ? found.tokens : [],
-        items: hits.slice(0, limit).map(function (n) { return docs[n]; }),
-        facets: results.facets
-      };
-    };
+  /* Call each(doc, code) for a coded posting list: document gaps, each followed by -code unless the code is 1. */
+  function eachCoded(list, each) {
+    var doc = 0, pending = -1;
+    for (var i = 0; i < list.length; i++) {
+      var value = list[i];
+      if (value < 0) { each(pending, -value); pending = -1; continue; }
+      if (pending >= 0) each(pending, 1);
+      doc += value;
+      pending = doc;
+    }
+    if (pending >= 0) each(pending, 1);
   }
 
-  var api = { tokenize: tokenize, expandIndex: expandIndex, search: search, queryTokens: queryTokens, engine: engine };
+  function eachPair(list, each) {
+    for (var i = 0, doc = 0; i + 1 < list.length; i += 2) { doc += list[i]; each(doc, list[i + 1]); }
+  }
+
+  function gapsToSet(list) {
+    var set = new Set(), doc = 0;
+    for (var i = 0; i < list.length; i++) { doc += list[i]; set.add(doc); }
+    return set;
+  }
+
+  /* Return the query API over a loader: load(path, version) resolves to the parsed file (path under search/). */
+  function engine(load) {
+    var files = {}, manifest = null;
+
+    function get(path) {
+      if (!files[path]) {
+        files[path] = getManifest().then(function (m) { return load(path, m.version); });
+        files[path].catch(function () { delete files[path]; });
+      }
+      return files[path];
+    }
+
+    function getManifest() {
+      if (!manifest) {
+        manifest = Promise.resolve().then(function () { return load("manifest.json"); }).then(function (m) {
+          m.average = m.totals.map(function (total) { return m.count ? total / m.count : 0; });
+          return m;
+        });
+        manifest.catch(function () { manifest = null; });
+      }
+      return manifest;
+    }
+
+    function shardPath(m, key) { return "t/" + (fnv1a(key) % m.shards) + ".json"; }
+
+    function prefetch(text) {
+      getManifest().then(function (m) {
+        queryTokens(text).forEach(function (token) { get(shardPath(m, shardKey(token))).catch(function () {}); });
+      }).catch(function () {});
+    }
+
+    /* A token's matches: docs maps a document to its contributions, [lunr document frequency, code] for a term
+       or [-1, weight] for a lone character's merged list; common names the long lists not fetched yet. */
+    function resolve(m, token) {
+      return get(shardPath(m, shardKey(token))).then(function (shard) {
+        var lone = !isAscii(token) && token.length === 1, keys = [];
+        if (isAscii(token) && token.length >= 2) {
+          Object.keys(shard).forEach(function (key) { if (key.charAt(0) !== "=" && key.indexOf(token) === 0) keys.push(key); });
+        } else if (Object.prototype.hasOwnProperty.call(shard, token)) keys.push(token);
+        var found = { docs: new Map(), common: [], matched: keys.length > 0 };
+        keys.forEach(function (key) {
+          var entry = shard[key];
+          if (!Array.isArray(entry)) { found.common.push({ id: entry.c, documents: entry.d, frequency: entry.n, lone: entry.n === undefined }); return; }
+          if (lone) { eachPair(entry, function (doc, weight) { add(found.docs, doc, [-1, weight]); }); return; }
+          var frequency = 0;
+          eachCoded(entry, function (doc, code) { frequency += (code >= 1000 ? 1 : 0) + (code % 1000 ? 1 : 0); });
+          eachCoded(entry, function (doc, code) { add(found.docs, doc, [frequency, code]); });
+        });
+        return found;
+      });
+    }
+
+    function add(map, doc, contribution) {
+      var list = map.get(doc);
+      if (list) list.push(contribution); else map.set(doc, [contribution]);
+    }
+
+    /* Fetch the long lists of common terms into the tokens' maps (only the documents in `only`, when given). */
+    function fetchCommon(found, only) {
+      var jobs = [];
+      found.forEach(function (token) {
+        token.common.forEach(function (part) {
+          jobs.push(get("c/" + part.id + ".json").then(function (list) {
+            function keep(doc, contribution) { if (!only || only.has(doc)) add(token.docs, doc, contribution); }
+            if (part.lone) eachPair(list, function (doc, weight) { keep(doc, [-1, weight]); });
+            else eachCoded(list, function (doc, code) { keep(doc, [part.frequency, code]); });
+          }));
+        });
+      });
+      return Promise.all(jobs);
+    }
+
+    /* Look the candidates' common terms up in the forward files instead of fetching the long lists. */
+    function fetchForward(m, found, candidates) {
+      var chunks = {};
+      candidates.forEach(function (doc) { chunks[Math.floor(doc / m.forward)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (chunk) {
+        return get("f/" + chunk + ".json").then(function (rows) {
+          rows.forEach(function (row, offset) {
+            var doc = chunk * m.forward + offset;
+            if (!candidates.has(doc)) return;
+            var codes = new Map();
+            eachCoded(row, function (id, code) { codes.set(id, code); });
+            found.forEach(function (token) {
+              token.common.forEach(function (part) {
+                if (codes.has(part.id)) add(token.docs, doc, [part.frequency, codes.get(part.id)]);
+              });
+            });
+          });
+        });
+      }));
+    }
+
+    function intersect(found) {
+      var smallest = found.reduce(function (a, b) { return a.docs.size <= b.docs.size ? a : b; });
+      var out = new Set();
+      smallest.docs.forEach(function (_, doc) {
+        if (found.every(function (token) { return token.docs.has(doc); })) out.add(doc);
+      });
+      return out;
+    }
+
+    /* Return the matching documents, best first, by the sum of every token's BM25 weights (lunr's score times the
+       query vector's length, which is the same for every document), ties in document (pinyin) order. */
+    function rank(m, found, docs) {
+      var chunks = {};
+      docs.forEach(function (doc) { chunks[Math.floor(doc / m.lengths)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (chunk) {
+        return get("l/" + chunk + ".json").then(function (lengths) { return [Number(chunk), lengths]; });
+      })).then(function (loaded) {
+        var lengthFiles = {};
+        loaded.forEach(function (pair) { lengthFiles[pair[0]] = pair[1]; });
+        var idf = {}, scores = new Map();
+        docs.forEach(function (doc) {
+          var lengths = lengthFiles[Math.floor(doc / m.lengths)], at = (doc % m.lengths) * 2;
+          var norms = [0, 1].map(function (f) { return K1 * (1 - B + B * (lengths[at + f] / m.average[f])); });
+          var score = 0;
+          found.forEach(function (token) {
+            (token.docs.get(doc) || []).forEach(function (c) {
+              if (c[0] < 0) { score += c[1]; return; }
+              var n = c[0], weight = idf[n];
+              if (weight === undefined) weight = idf[n] = Math.log(1 + Math.abs((m.count - n + 0.5) / (n + 0.5)));
+              var name = Math.floor(c[1] / 1000), body = c[1] % 1000;
+              if (name) score += thousandths(weight * ((K1 + 1) * name) / (norms[0] + name) * m.fields[0][1]);
+              if (body) score += thousandths(weight * ((K1 + 1) * body) / (norms[1] + body) * m.fields[1][1]);
+            });
+          });
+          scores.set(doc, score);
+        });
+        return Array.from(docs).sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+      });
+    }
+
+    /* Return {order: [document numbers, best first], fallback, tokens} for a text query, or null for an empty one. */
+    function search(text) {
+      var tokens = queryTokens(text);
+      if (!tokens.length) return Promise.resolve(null);
+      return getManifest().then(function (m) {
+        return Promise.all(tokens.map(function (token) { return resolve(m, token); })).then(function (found) {
+          var fallback = false, ready;
+          if (found.every(function (token) { return token.matched; })) {
+            var narrow = found.filter(function (token) { return !token.common.length; });
+            if (narrow.length) {
+              var candidates = intersect(narrow), parts = [];
+              found.forEach(function (token) { parts = parts.concat(token.common); });
+              var chunks = {};
+              candidates.forEach(function (doc) { chunks[Math.floor(doc / m.forward)] = true; });
+              var forwardCost = Object.keys(chunks).length * m.forward * m.cost[0];
+              var listCost = parts.reduce(function (sum, part) { return sum + part.documents * m.cost[1]; }, 0);
+              var lone = parts.some(function (part) { return part.lone; });
+              ready = !parts.length ? Promise.resolve() :
+                (!lone && forwardCost < listCost ? fetchForward(m, found, candidates) : fetchCommon(found, candidates));
+            } else ready = fetchCommon(found, null);
+          } else ready = Promise.resolve();
+          return ready.then(function () {
+            var docs = found.every(function (token) { return token.matched; }) ? intersect(found) : new Set();
+            if (docs.size || tokens.length < 2) return docs;
+            // No document has every token: rank those with any, from the tokens' full lists.
+            fallback = true;
+            return Promise.all(tokens.map(function (token) { return resolve(m, token); })).then(function (all) {
+              found = all;
+              return fetchCommon(found, null);
+            }).then(function () {
+              var union = new Set();
+              found.forEach(function (token) { token.docs.forEach(function (_, doc) { union.add(doc); }); });
+              return union;
+            });
+          }).then(function (docs) {
+            return Promise.all([rank(m, found, docs), get(shardPath(m, shardKey(tokens[0])))]);
+          }).then(function (both) {
+            var order = both[0], exact = both[1]["=" + compactName(text)];
+            if (Array.isArray(exact)) {
+              var named = gapsToSet(exact), first = order.filter(function (doc) { return named.has(doc); });
+              if (first.length) order = first.concat(order.filter(function (doc) { return !named.has(doc); }));
+            }
+            return { order: order, fallback: fallback, tokens: tokens };
+          });
+        });
+      });
+    }
+
+    /* Return the sets of documents for the facets chosen in state (district, function, … and free). */
+    function facetSets(m, state) {
+      var paths = [];
+      FACETS.forEach(function (key) {
+        if (!state[key]) return;
+        var n = m.facets[key].findIndex(function (option) { return option[0] === state[key]; });
+        paths.push(n < 0 ? null : "v/" + key + "/" + n + ".json");
+      });
+      if (state.free) paths.push("v/free.json");
+      return Promise.all(paths.map(function (path) { return path ? get(path).then(gapsToSet) : new Set(); }));
+    }
+
+    function rows(m, docs) {
+      return Promise.all(docs.map(function (doc) {
+        return get("r/" + Math.floor(doc / m.results) + ".json").then(function (chunk) { return chunk[doc % m.results]; });
+      }));
+    }
+
+    /* Answer the search page: the query, then the facets; the first `limit` results with what they show. */
+    function answer(state, limit) {
+      return getManifest().then(function (m) {
+        return Promise.all([search(state.q || ""), facetSets(m, state)]).then(function (both) {
+          var found = both[0], sets = both[1], hits;
+          if (found) hits = found.order;
+          else if (sets.length) {
+            var smallest = sets.reduce(function (a, b) { return a.size <= b.size ? a : b; });
+            hits = Array.from(smallest).sort(function (a, b) { return a - b; });
+          } else {
+            hits = [];
+            for (var n = 0; n < m.count; n++) hits.push(n);
+          }
+          if (sets.length) hits = hits.filter(function (doc) { return sets.every(function (set) { return set.has(doc); }); });
+          return rows(m, hits.slice(0, limit)).then(function (items) {
+            return {
+              total: hits.length, fallback: !!(found && found.fallback), tokens: found ? found.tokens : [],
+              items: items, facets: m.facets
+            };
+          });
+        });
+      });
+    }
+
+    return { answer: answer, search: search, prefetch: prefetch };
+  }
+
+  var api = { tokenize: tokenize, queryTokens: queryTokens, fnv1a: fnv1a, engine: engine };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.DirectorySearch = api;
 })(typeof self !== "undefined" ? self : this);

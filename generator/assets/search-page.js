@@ -11,23 +11,28 @@
   var list = box.querySelector(".dir-search__results"), more = box.querySelector(".dir-search__more");
   var KEYS = ["q", "district", "function", "tier", "level", "industry", "free"];
   var PAGE = 50, limit = PAGE, asked = 0, timer = null, typing = false;
-  var base = new URL(".", location.href);
-  var indexUrl = new URL(box.dataset.index, base).href, resultsUrl = new URL(box.dataset.results, base).href;
-  // The offline copy, opened from file://, may start no worker and fetch nothing: it loads the same code and data
-  // with <script> elements (search/*.js, written into the offline zip only) and answers on the main thread.
+  var base = new URL(box.dataset.index, location.href).href;  // the folder of the split index (search/)
+  // The offline copy, opened from file://, may start no worker and fetch nothing: it loads the same code and the
+  // same index files, bundled in one script (search/bundle.js, in the offline zip only), and answers on the main thread.
   var offline = location.protocol === "file:";
   var worker = offline ? mainThreadWorker() : new Worker(box.dataset.worker);
 
   function mainThreadWorker() {
-    var fake = { onmessage: null, queue: [], answer: null };
+    var fake = { onmessage: null, queue: [], engine: null };
     var assets = new URL(".", new URL(box.dataset.worker, location.href)).href;  // beside search-worker.js
-    var scripts = [assets + "lunr.js", assets + "search-core.js", indexUrl.replace(/\.json$/, ".js"), resultsUrl.replace(/\.json$/, ".js")];
+    var scripts = [assets + "search-core.js", base + "bundle.js"];
     function reply(message) {
-      fake.onmessage({ data: { id: message.id, result: fake.answer(message.state, message.limit) } });
+      if (message.prefetch !== undefined) return;
+      fake.engine.answer(message.state, message.limit).then(function (result) {
+        fake.onmessage({ data: { id: message.id, result: result } });
+      }, function (error) { fake.onmessage({ data: { id: message.id, error: String(error) } }); });
     }
     function next(n) {
       if (n === scripts.length) {
-        fake.answer = DirectorySearch.engine(lunr, window.DirectorySearchData.index, window.DirectorySearchData.results);
+        fake.engine = DirectorySearch.engine(function (path) {
+          var files = window.DirectorySearchFiles;
+          return Object.prototype.hasOwnProperty.call(files, path) ? Promise.resolve(files[path]) : Promise.reject(new Error(path));
+        });
         fake.queue.forEach(reply);
         return;
       }
@@ -38,7 +43,7 @@
       document.head.appendChild(script);
     }
     fake.postMessage = function (message) {
-      if (fake.answer) setTimeout(function () { reply(message); }, 0);
+      if (fake.engine) reply(message);
       else fake.queue.push(message);
     };
     next(0);
@@ -79,7 +84,7 @@
   function ask() {
     asked += 1;
     status.textContent = "正在搜索…";
-    worker.postMessage({ id: asked, state: readForm(), limit: limit, index: indexUrl, results: resultsUrl });
+    worker.postMessage({ id: asked, state: readForm(), limit: limit, base: base });
   }
 
   function highlight(text, tokens) {
@@ -147,8 +152,13 @@
     ask();
   }
 
+  // The index files for the words typed so far are fetched at once, while the answer waits for a pause in typing.
+  function prefetch() { worker.postMessage({ prefetch: input.value, base: base }); }
+  input.addEventListener("focus", prefetch);
+
   // The first keystroke of a new query adds a history entry; the rest of the typing updates that entry.
   input.addEventListener("input", function () {
+    prefetch();
     clearTimeout(timer);
     timer = setTimeout(function () { changed(!typing); typing = true; }, 120);
   });

@@ -1,19 +1,25 @@
-/* Loads the index and the result list once, then answers {id, state, limit} messages off the main thread. */
-importScripts("lunr.js", "search-core.js");
+/* Answers {id, state, limit} messages off the main thread, fetching only the index files a query needs;
+   {prefetch: text} fetches the files for the words typed so far. Every message carries base, the index folder. */
+importScripts("search-core.js");
 
-var loading = null;
+var engine = null;
 
-function load(indexUrl, resultsUrl) {
-  return Promise.all([fetch(indexUrl), fetch(resultsUrl)])
-    .then(function (responses) { return Promise.all(responses.map(function (r) { return r.json(); })); })
-    .then(function (loaded) { return DirectorySearch.engine(lunr, loaded[0], loaded[1]); });
+function loader(base) {
+  return function (path, version) {
+    var url = new URL(path + (version ? "?v=" + version : ""), base);
+    return fetch(url, version ? {} : { cache: "no-cache" }).then(function (response) {
+      if (!response.ok) throw new Error(response.status + " " + url);
+      return response.json();
+    });
+  };
 }
 
 onmessage = function (event) {
   var message = event.data;
-  loading = loading || load(message.index, message.results);
-  loading.then(function (answer) {
-    postMessage({ id: message.id, result: answer(message.state, message.limit) });
+  engine = engine || DirectorySearch.engine(loader(message.base));
+  if (message.prefetch !== undefined) { engine.prefetch(message.prefetch); return; }
+  engine.answer(message.state, message.limit).then(function (result) {
+    postMessage({ id: message.id, result: result });
   }, function (error) {
     postMessage({ id: message.id, error: String(error) });
   });
