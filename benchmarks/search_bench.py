@@ -42,13 +42,12 @@ document.getElementById("pf-results").dataset.done = "1";
 OUR_LATENCY = """async ([queries]) => {
   const box = document.querySelector(".dir-search");
   const worker = new Worker(box.dataset.worker);
-  const base = new URL(".", location.href);
-  const index = new URL(box.dataset.index, base).href, results = new URL(box.dataset.results, base).href;
+  const base = new URL(box.dataset.index, location.href).href;
   let id = 0;
   const ask = (q) => new Promise((resolve) => {
     const mine = ++id;
     worker.onmessage = (e) => { if (e.data.id === mine) resolve(e.data.result); };
-    worker.postMessage({id: mine, state: {q}, limit: 50, index, results});
+    worker.postMessage({id: mine, state: {q}, limit: 50, base});
   });
   await ask("预热");
   const times = [], firsts = [];
@@ -127,36 +126,43 @@ def _summary(times: list[float]) -> tuple[float, float]:
     return round(statistics.median(ordered), 1), round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 1)
 
 
-def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7) -> dict:
-    """Measure our search and Pagefind's on a built site; records are (id, name) of published institutions."""
+def index_size(folder: Path) -> tuple[int, int]:
+    """Return the bytes of the search files (generator/search.py's layout), raw and gzip (each file on its own)."""
+    files = [p for p in folder.rglob("*.json") if p.name != "search_index.json"]
+    return sum(p.stat().st_size for p in files), sum(_gzip_size(p.read_bytes()) for p in files)
+
+
+def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7, pagefind: bool = True) -> dict:
+    """Measure our search and Pagefind's on a built site; records are (id, name) of published institutions.
+
+    Without pagefind, the site may hold only the search page and the search files (the bench's 100,000 records)."""
     from playwright.sync_api import sync_playwright
 
     sample = random.Random(seed).sample(records, min(50, len(records)))
     names = [name for _, name in sample]
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind-bench",
-                    "--force-language", "zh", "--silent"], check=True)
-    (site / "pagefind-bench.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
-    pagefind_bytes = sum(_gzip_size(p.read_bytes()) for p in (site / "pagefind-bench").rglob("*") if p.is_file())
+    runs = [("ours", "/search/?q=", OUR_LATENCY, [rid for rid, _ in sample])]
+    if pagefind:
+        subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind-bench",
+                        "--force-language", "zh", "--silent"], check=True)
+        (site / "pagefind-bench.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+        runs.append(("pagefind", "/pagefind-bench.html?q=", PAGEFIND_LATENCY, [f"/institutions/{rid}/" for rid, _ in sample]))
     out = {}
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        query = quote(names[0])
-        for label, url, script, expected in [
-            ("ours", f"{base}/search/?q={query}", OUR_LATENCY, [rid for rid, _ in sample]),
-            ("pagefind", f"{base}/pagefind-bench.html?q={query}", PAGEFIND_LATENCY, [f"/institutions/{rid}/" for rid, _ in sample]),
-        ]:
-            size, first_ms = _first_result(browser, url, site)
-            timing = _latency(browser, url, script, names)
+        for label, path, script, expected in runs:
+            size, first_ms = _first_result(browser, base + path + quote(names[0]), site)
+            timing = _latency(browser, base + path + quote(names[0]), script, names)
             median, p95 = _summary(timing["times"])
             out[label] = {"first_result_kb": round(size / 1024), "first_result_ms": round(first_ms), "query_median_ms": median,
                           "query_p95_ms": p95, "names_first": sum(a == b for a, b in zip(timing["firsts"], expected)),
                           "names_tried": len(expected)}
         browser.close()
-    index = site / "search" / "lunr-index.json"
-    results = site / "search" / "results.json"
-    out["ours"]["index_kb"] = round(index.stat().st_size / 1024)
-    out["ours"]["index_gzip_kb"] = round((_gzip_size(index.read_bytes()) + _gzip_size(results.read_bytes())) / 1024)
-    out["pagefind"]["index_gzip_kb"] = round(pagefind_bytes / 1024)
+    raw, gzipped = index_size(site / "search")
+    out["ours"] |= {"index_kb": round(raw / 1024), "index_gzip_kb": round(gzipped / 1024)}
+    if pagefind:
+        pagefind_files = [p for p in (site / "pagefind-bench").rglob("*") if p.is_file()]
+        out["pagefind"] |= {"index_kb": round(sum(p.stat().st_size for p in pagefind_files) / 1024),
+                            "index_gzip_kb": round(sum(_gzip_size(p.read_bytes()) for p in pagefind_files) / 1024)}
     return out
 
 

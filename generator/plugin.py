@@ -116,20 +116,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_files(self, files, config):
         """Write the downloads, feed and search files, and add every generated page and record JSON."""
         self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
-        search = background.Job("搜索索引", write_search_files, self.model, self.downloads_dir / "search")
+        # The search files are written while the pages are rendered and copied into the site after them.
+        self.search = background.Job("搜索索引", write_search_files, self.model, self.downloads_dir / "search")
         try:
             self._write_downloads(config, files)
-            self.pages = {}
-            self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
-            generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
-                                     lambda r: self._report_url(config, r))
-            search.finish()
         except BaseException:
-            search.cancel()
+            self.search.cancel()
             raise
-        folder = self.downloads_dir / "search"
-        for path in sorted(folder.rglob("*.json")):
-            files.append(File.generated(config, f"search/{path.relative_to(folder).as_posix()}", abs_src_path=str(path)))
+        self.pages = {}
+        self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
+        generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
+                                 lambda r: self._report_url(config, r))
         for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -227,7 +224,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return html
 
     def on_post_build(self, config):
-        """Finish the offline copy with every other file of the site."""
+        """Put the search files into the site, then finish the offline copy with every other file of the site."""
+        self.search.finish()
+        shutil.copytree(self.downloads_dir / "search", Path(config.site_dir) / "search", dirs_exist_ok=True)
         shutil.rmtree(self.downloads_dir, ignore_errors=True)
         self.offline.finish(Path(config.site_dir))
         self.offline = None
@@ -235,6 +234,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_build_error(self, error):
         """Stop the background writers and remove what they left."""
+        if getattr(self, "search", None):
+            self.search.cancel()
         if getattr(self, "offline", None):
             self.offline.abandon()
         if getattr(self, "downloads_dir", None):

@@ -1,19 +1,12 @@
 """The search index: lunr.py's BM25 weights over tokens from the tokenizer the browser shares (assets/search-core.js),
-split into small files so that a query fetches only what it needs.
+split into small files so that a query fetches only what it needs (layout: docs/architecture.md, "Search index").
 
 Chinese text becomes overlapping character bigrams (a lone character stays itself), Latin letters and digits
-become words. Every weight is the one lunr.py's builder gives (k1 1.2, b 0.75, field boosts, rounded to 3 places),
-stored in thousandths and summed over the fields, so the browser ranks by adding integers. The files, in `search/`:
-
-- `manifest.json`: counts, file sizes in documents, facet labels (all that loads before typing);
-- `t/<n>.json`: the terms whose hash (FNV-1a of the term, of its first two letters for Latin words) is n, each with
-  its postings `[doc, weight, doc gap, weight, …]`; a term in more than COMMON documents only names its list
-  `{"c": id, "n": documents}`, and a full name (`=` + name) lists the institutions called exactly that;
-- `c/<id>.json`: the postings of one common term (fetched when no rarer word narrows the query);
-- `f/<k>.json`: for FORWARD documents each, their common terms and weights `[id gap, weight, …]`, so a query with a
-  rare word checks its few candidates without fetching the common terms' long lists;
-- `r/<k>.json`: what a result shows, RESULTS documents per file, fetched for the results on screen;
-- `v/<facet>/<n>.json`, `v/free.json`: the documents of one facet value, as gaps.
+become words. Postings carry term frequencies as a code (1000 × in the name + in the body); the browser computes
+lunr.py's weights from them (k1 1.2, b 0.75, field boosts, rounded to 3 places) for the records that match, with
+the field lengths of `l/`, in thousandths, so it ranks by adding integers. A lone character's list carries the summed
+weights themselves. Words in more than COMMON records keep their list out of the shards (`c/`), and each record's
+common words are also listed in `f/`, so that a query with a rarer word checks its few candidates there.
 """
 
 from __future__ import annotations
@@ -233,7 +226,7 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     postings = Postings(model)
     entries: dict[str, object] = {}
     common: list[str] = []
-    forward: list[list[int]] = [[] for _ in range(count)]
+    forward = [array("l") for _ in range(count)]
 
     def add(key: str, values: array, lone: bool) -> None:
         documents = len(values) // 2
@@ -244,7 +237,7 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         common.append(dump_json(_gaps(values) if lone else _coded(values)))
         if not lone:
             for i in range(0, len(values), 2):
-                forward[values[i]] += (len(common) - 1, values[i + 1])
+                forward[values[i]].extend((len(common) - 1, values[i + 1]))
 
     for term in sorted(postings.terms):
         if term.isascii() or len(term) > 1:  # a lone character is only ever looked up merged

@@ -1,0 +1,30 @@
+"""What the search page fetches in chromium: the manifest and the results on screen before typing, then only the
+shards of the words typed (prefetched while typing), never the whole index."""
+
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from tests.support import SAMPLE
+
+
+def test_the_page_fetches_by_need(page, serve, sample_site):
+    fetched = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+
+    def index_files():
+        return [path.removeprefix("/search/") for path in fetched if path.startswith("/search/") and path.endswith(".json")]
+
+    page.goto(serve + "/search/")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 64 家服务机构")
+    assert index_files()[0] == "manifest.json"
+    assert {path.split("/")[0] for path in index_files()} == {"manifest.json", "r"}
+    name = next(r.data["name"] for r in SAMPLE.records if r.id == "songjiang-credit-guarantee")
+    before = len(index_files())
+    page.locator("#dir-search-q").focus()
+    page.locator("#dir-search-q").press_sequentially(name, delay=5)
+    expect(page.locator(".dir-search__results .dir-entry__name").first).to_have_text(name)
+    typed = index_files()[before:]
+    assert typed and {path.split("/")[0] for path in typed} <= {"t", "l", "r"}
+    every = [p for p in (sample_site / "search").rglob("*.json") if p.name != "search_index.json"]
+    assert len(set(index_files())) < len(every) / 2
