@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from . import background
+from .search import INDEX_FILE
 
 NAME = "directory-offline.zip"
 FOLDER = "directory-offline"  # everything sits in one folder, so unzipping does not scatter files
@@ -25,7 +26,7 @@ ATTRIBUTE = re.compile(r'(\s(?:href|src|action)="|<meta http-equiv="refresh" con
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 HIDE = '<style>.md-search,label.md-header__button[for="__search"],.dir-offline-link{display:none}</style></head>'
 LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web server only; their links are absolute
-SEARCH_INDEX = re.compile(r"search/(manifest\.json|[tcflrv]/.+\.json)")  # the files of generator/search.py
+SEARCH_INDEX = re.compile(rf"search/({INDEX_FILE.pattern})")
 README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
 离线版不需要网络，包括搜索；数据截至生成之日，最新内容请访问网站。
 """

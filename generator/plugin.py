@@ -40,7 +40,7 @@ log = logging.getLogger("mkdocs.plugins.directory")
 ASSETS = Path(__file__).parent / "assets"
 # lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
-SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-worker.js", "search-page.js")}
+SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-page.js")}  # the worker: core + worker
 
 
 class DirectoryConfig(Config):
@@ -279,5 +279,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         files.append(File.generated(config, "feed.xml", content=feed))
         for name, source in SEARCH_ASSETS.items():
             files.append(File.generated(config, f"assets/dirsearch/{name}", abs_src_path=str(source)))
+        worker = "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("search-core.js", "search-worker.js"))
+        files.append(File.generated(config, "assets/dirsearch/search-worker.js", content=worker))
         files.append(File.generated(config, "assets/dirhours/calendar.js", content=calendar_script(model.today)))
         files.append(File.generated(config, "assets/dirhours/hours.js", abs_src_path=str(ASSETS / "hours.js")))

@@ -6,7 +6,7 @@ become words. Postings carry term frequencies as a code (1000 × in the name + i
 lunr.py's weights from them (k1 1.2, b 0.75, field boosts, rounded to 3 places) for the records that match, with
 the field lengths of `l/`, in thousandths, so it ranks by adding integers. A lone character's list carries the summed
 weights themselves. Words in more than COMMON records keep their list out of the shards (`c/`), and each record's
-common words are also listed in `f/`, so that a query with a rarer word checks its few candidates there.
+common words are also listed in their record file `d/`, so a query with a rarer word checks its few candidates there.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ K1, B = 1.2, 0.75  # lunr's BM25 parameters
 SNIPPET_CHARS = 80
 COMMON = 256  # a term in more documents than this is kept out of the shards
 SHARD_SIZE = 1200  # postings and terms per shard file, on average (about 4 KB gzip)
-FORWARD = 8  # documents per forward file
-RESULTS = 16  # documents per result file
-LENGTHS = 512  # documents per field-length file
+DOCS = 8  # records per record file (what a result shows, field lengths, common words)
+LENGTHS = 512  # records per field-length file (to rank many matches)
 FACETS = ("district", "function", "tier", "level", "industry")
+INDEX_FILE = re.compile(r"manifest\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
 
 
 def tokenize(text: str) -> list[str]:
@@ -259,16 +259,16 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
     files = {f"t/{n}.json": dump_json(grouped.get(n, {})) for n in range(shards)}
     files |= {f"c/{n}.json": text for n, text in enumerate(common)}
-    for start in range(0, count, FORWARD):
-        files[f"f/{start // FORWARD}.json"] = dump_json([_coded(row) for row in forward[start : start + FORWARD]])
     width = len(FIELDS)
     for start in range(0, count, LENGTHS):
         files[f"l/{start // LENGTHS}.json"] = dump_json(list(postings.lengths[start * width : (start + LENGTHS) * width]))
     options = facet_options(model)
     positions = {key: {option: n for n, (option, _) in enumerate(values)} for key, values in options.items()}
     rows = [result_row(model, record, positions) for record in model.records]
-    for start in range(0, count, RESULTS):
-        files[f"r/{start // RESULTS}.json"] = dump_json(rows[start : start + RESULTS])
+    for start in range(0, count, DOCS):
+        files[f"d/{start // DOCS}.json"] = dump_json([
+            [rows[n], list(postings.lengths[n * width : (n + 1) * width]), _coded(forward[n])]
+            for n in range(start, min(start + DOCS, count))])
     members = {(key, n): [] for key, values in options.items() for n in range(len(values))}
     free = []
     for number, row in enumerate(rows):
@@ -286,14 +286,14 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + files[path].encode())
-    forward_chars = sum(len(v) for k, v in files.items() if k.startswith("f/"))
+    document_chars = sum(len(v) for k, v in files.items() if k.startswith("d/"))
     common_chars = sum(len(text) for text in common)
     common_postings = sum(v["d"] for v in entries.values() if isinstance(v, dict))
     files["manifest.json"] = dump_json({
-        "version": digest.hexdigest()[:12], "count": count, "shards": shards, "forward": FORWARD, "lengths": LENGTHS,
-        "results": RESULTS, "fields": FIELDS, "totals": postings.totals, "facets": options,
-        # characters per document of the forward files and per posting of the common lists: the browser fetches the cheaper
-        "cost": [round(forward_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
+        "version": digest.hexdigest()[:12], "count": count, "shards": shards, "docs": DOCS, "lengths": LENGTHS,
+        "fields": FIELDS, "totals": postings.totals, "facets": options,
+        # characters per record of the record files and per posting of the common lists: the browser fetches the cheaper
+        "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
     })
     return files
 

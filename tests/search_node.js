@@ -13,8 +13,8 @@ const read = [];
 const load = (name) => { read.push(name); return Promise.resolve(JSON.parse(fs.readFileSync(path.join(folder, name), "utf8"))); };
 const ids = [];
 const manifest = folder && fs.existsSync(path.join(folder, "manifest.json")) && JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), "utf8"));
-for (let chunk = 0; manifest && chunk * manifest.results < manifest.count; chunk++) {
-  JSON.parse(fs.readFileSync(path.join(folder, `r/${chunk}.json`), "utf8")).forEach((row) => ids.push(row[0]));
+for (let chunk = 0; manifest && chunk * manifest.docs < manifest.count; chunk++) {
+  JSON.parse(fs.readFileSync(path.join(folder, `d/${chunk}.json`), "utf8")).forEach((entry) => ids.push(entry[0][0]));
 }
 
 async function main() {

@@ -132,7 +132,7 @@ def test_the_free_services_facet_counts_free_fee_items_too(tmp_path):
 
     def build_result_list(model):
         files = build_search_files(model)
-        return {"docs": [row for path, text in files.items() if path.startswith("r/") for row in json.loads(text)]}
+        return {"docs": [entry[0] for path, text in files.items() if path.startswith("d/") for entry in json.loads(text)]}
 
     root = tmp_path / "directory"
     shutil.copytree(FIXTURES / "valid", root)

@@ -18,13 +18,13 @@ def test_the_page_fetches_by_need(page, serve, sample_site):
     page.goto(serve + "/search/")
     expect(page.locator(".dir-search__status")).to_have_text("找到 64 家服务机构")
     assert index_files()[0] == "manifest.json"
-    assert {path.split("/")[0] for path in index_files()} == {"manifest.json", "r"}
+    assert {path.split("/")[0] for path in index_files()} == {"manifest.json", "d"}
     name = next(r.data["name"] for r in SAMPLE.records if r.id == "songjiang-credit-guarantee")
     before = len(index_files())
     page.locator("#dir-search-q").focus()
     page.locator("#dir-search-q").press_sequentially(name, delay=5)
     expect(page.locator(".dir-search__results .dir-entry__name").first).to_have_text(name)
     typed = index_files()[before:]
-    assert typed and {path.split("/")[0] for path in typed} <= {"t", "l", "r"}
+    assert typed and {path.split("/")[0] for path in typed} <= {"t", "d"}
     every = [p for p in (sample_site / "search").rglob("*.json") if p.name != "search_index.json"]
     assert len(set(index_files())) < len(every) / 2

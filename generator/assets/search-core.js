@@ -5,7 +5,7 @@
 (function (root) {
   "use strict";
   var RUNS = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
-  var K1 = 1.2, B = 0.75, MAX_TOKENS = 32;
+  var K1 = 1.2, B = 0.75, MAX_TOKENS = 32, FEW_RECORD_FILES = 12;
   var FACETS = ["district", "function", "tier", "level", "industry"];
 
   function isAscii(text) { return /^[\x00-\x7f]*$/.test(text); }
@@ -67,9 +67,15 @@
     return set;
   }
 
-  /* Return the query API over a loader: load(path, version) resolves to the parsed file (path under search/). */
-  function engine(load) {
-    var files = {}, manifest = null;
+  /* Return the query API over a loader: load(path, version) resolves to the parsed file (path under search/);
+     a manifest already fetched (by the page, while the worker starts) may be given. */
+  function engine(load, givenManifest) {
+    var files = {}, manifest = givenManifest ? Promise.resolve(givenManifest).then(prepare) : null;
+
+    function prepare(m) {
+      m.average = m.totals.map(function (total) { return m.count ? total / m.count : 0; });
+      return m;
+    }
 
     function get(path) {
       if (!files[path]) {
@@ -81,10 +87,7 @@
 
     function getManifest() {
       if (!manifest) {
-        manifest = Promise.resolve().then(function () { return load("manifest.json"); }).then(function (m) {
-          m.average = m.totals.map(function (total) { return m.count ? total / m.count : 0; });
-          return m;
-        });
+        manifest = Promise.resolve().then(function () { return load("manifest.json"); }).then(prepare);
         manifest.catch(function () { manifest = null; });
       }
       return manifest;
@@ -139,21 +142,20 @@
       return Promise.all(jobs);
     }
 
-    /* Look the candidates' common terms up in the forward files instead of fetching the long lists. */
-    function fetchForward(m, found, candidates) {
-      var chunks = {};
-      candidates.forEach(function (doc) { chunks[Math.floor(doc / m.forward)] = true; });
-      return Promise.all(Object.keys(chunks).map(function (chunk) {
-        return get("f/" + chunk + ".json").then(function (rows) {
-          rows.forEach(function (row, offset) {
-            var doc = chunk * m.forward + offset;
-            if (!candidates.has(doc)) return;
-            var codes = new Map();
-            eachCoded(row, function (id, code) { codes.set(id, code); });
-            found.forEach(function (token) {
-              token.common.forEach(function (part) {
-                if (codes.has(part.id)) add(token.docs, doc, [part.frequency, codes.get(part.id)]);
-              });
+    function record(m, doc) {
+      return get("d/" + Math.floor(doc / m.docs) + ".json").then(function (file) { return file[doc % m.docs]; });
+    }
+
+    /* Read the candidates' record files: their common words replace the long lists, their lengths rank them. */
+    function fetchRecords(m, found, candidates, lengths) {
+      return Promise.all(Array.from(candidates).map(function (doc) {
+        return record(m, doc).then(function (entry) {
+          lengths.set(doc, entry[1]);
+          var codes = new Map();
+          eachCoded(entry[2], function (id, code) { codes.set(id, code); });
+          found.forEach(function (token) {
+            token.common.forEach(function (part) {
+              if (codes.has(part.id)) add(token.docs, doc, [part.frequency, codes.get(part.id)]);
             });
           });
         });
@@ -171,9 +173,9 @@
 
     /* Return the matching documents, best first, by the sum of every token's BM25 weights (lunr's score times the
        query vector's length, which is the same for every document), ties in document (pinyin) order. */
-    function rank(m, found, docs) {
+    function rank(m, found, docs, known) {
       var chunks = {};
-      docs.forEach(function (doc) { chunks[Math.floor(doc / m.lengths)] = true; });
+      docs.forEach(function (doc) { if (!known.has(doc)) chunks[Math.floor(doc / m.lengths)] = true; });
       return Promise.all(Object.keys(chunks).map(function (chunk) {
         return get("l/" + chunk + ".json").then(function (lengths) { return [Number(chunk), lengths]; });
       })).then(function (loaded) {
@@ -181,7 +183,8 @@
         loaded.forEach(function (pair) { lengthFiles[pair[0]] = pair[1]; });
         var idf = {}, scores = new Map();
         docs.forEach(function (doc) {
-          var lengths = lengthFiles[Math.floor(doc / m.lengths)], at = (doc % m.lengths) * 2;
+          var lengths = known.get(doc), at = 0;
+          if (!lengths) { lengths = lengthFiles[Math.floor(doc / m.lengths)]; at = (doc % m.lengths) * 2; }
           var norms = [0, 1].map(function (f) { return K1 * (1 - B + B * (lengths[at + f] / m.average[f])); });
           var score = 0;
           found.forEach(function (token) {
@@ -206,19 +209,21 @@
       if (!tokens.length) return Promise.resolve(null);
       return getManifest().then(function (m) {
         return Promise.all(tokens.map(function (token) { return resolve(m, token); })).then(function (found) {
-          var fallback = false, ready;
+          var fallback = false, ready, known = new Map();
           if (found.every(function (token) { return token.matched; })) {
             var narrow = found.filter(function (token) { return !token.common.length; });
             if (narrow.length) {
-              var candidates = intersect(narrow), parts = [];
+              // A rarer word narrows the query to candidates: when their record files are few and cheaper than the
+              // common words' lists, they give those words' codes, the lengths and the rows in one round.
+              var candidates = intersect(narrow), parts = [], chunks = {};
               found.forEach(function (token) { parts = parts.concat(token.common); });
-              var chunks = {};
-              candidates.forEach(function (doc) { chunks[Math.floor(doc / m.forward)] = true; });
-              var forwardCost = Object.keys(chunks).length * m.forward * m.cost[0];
+              candidates.forEach(function (doc) { chunks[Math.floor(doc / m.docs)] = true; });
+              var files = Object.keys(chunks).length, recordCost = files * m.docs * m.cost[0];
               var listCost = parts.reduce(function (sum, part) { return sum + part.documents * m.cost[1]; }, 0);
               var lone = parts.some(function (part) { return part.lone; });
-              ready = !parts.length ? Promise.resolve() :
-                (!lone && forwardCost < listCost ? fetchForward(m, found, candidates) : fetchCommon(found, candidates));
+              if (files <= FEW_RECORD_FILES && !lone && (!parts.length || recordCost < listCost)) {
+                ready = fetchRecords(m, found, candidates, known);
+              } else ready = fetchCommon(found, candidates);
             } else ready = fetchCommon(found, null);
           } else ready = Promise.resolve();
           return ready.then(function () {
@@ -235,7 +240,7 @@
               return union;
             });
           }).then(function (docs) {
-            return Promise.all([rank(m, found, docs), get(shardPath(m, shardKey(tokens[0])))]);
+            return Promise.all([rank(m, found, docs, known), get(shardPath(m, shardKey(tokens[0])))]);
           }).then(function (both) {
             var order = both[0], exact = both[1]["=" + compactName(text)];
             if (Array.isArray(exact)) {
@@ -261,9 +266,7 @@
     }
 
     function rows(m, docs) {
-      return Promise.all(docs.map(function (doc) {
-        return get("r/" + Math.floor(doc / m.results) + ".json").then(function (chunk) { return chunk[doc % m.results]; });
-      }));
+      return Promise.all(docs.map(function (doc) { return record(m, doc).then(function (entry) { return entry[0]; }); }));
     }
 
     /* Answer the search page: the query, then the facets; the first `limit` results with what they show. */

@@ -1,6 +1,8 @@
 /* Answers {id, state, limit} messages off the main thread, fetching only the index files a query needs;
-   {prefetch: text} fetches the files for the words typed so far. Every message carries base, the index folder. */
-importScripts("search-core.js");
+   {prefetch: text} fetches the shards of the words typed so far. The first message carries base (the index folder)
+   and, when the page fetched it while this worker started, the manifest. The site serves this file with
+   search-core.js in front of it, so nothing more is loaded before the first query. */
+if (typeof DirectorySearch === "undefined") importScripts("search-core.js");
 
 var engine = null;
 
@@ -16,8 +18,9 @@ function loader(base) {
 
 onmessage = function (event) {
   var message = event.data;
-  engine = engine || DirectorySearch.engine(loader(message.base));
+  engine = engine || DirectorySearch.engine(loader(message.base), message.manifest);
   if (message.prefetch !== undefined) { engine.prefetch(message.prefetch); return; }
+  if (!message.state) return;
   engine.answer(message.state, message.limit).then(function (result) {
     postMessage({ id: message.id, result: result });
   }, function (error) {
