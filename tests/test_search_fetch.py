@@ -28,3 +28,5 @@ def test_the_page_fetches_by_need(page, serve, sample_site):
     assert typed and {path.split("/")[0] for path in typed} <= {"t", "d"}
     every = [p for p in (sample_site / "search").rglob("*.json") if p.name != "search_index.json"]
     assert len(set(index_files())) < len(every) / 2
+    # The feed link is not taken for a language version: no page view downloads the sitemap (megabytes at 100,000).
+    assert "/sitemap.xml" not in fetched and 'rel="alternate feed"' in page.content()
