@@ -42,6 +42,6 @@ test: system-test $(VENV)/.installed node_modules/.installed lint
 clean:
 	rm -rf $(VENV) site node_modules
 
-# make bench [N=1000,3000,10000]: validation, build and search figures by directory size (table + benchmarks/results/)
+# make bench [N=3000,10000]: validation, build and search figures by directory size (default 3,000 to 100,000)
 bench: system-test $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N))

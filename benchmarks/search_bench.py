@@ -27,7 +27,7 @@ new MutationObserver((changes, observer) => {
   const hit = document.querySelector(".dir-search__results li, #pf-results li, #pf-results[data-done]") ||
               (status && /^(找到|没有找到)/.test(status.textContent));
   if (hit && window.__first === null) { window.__first = performance.now(); observer.disconnect(); }
-}).observe(document, {childList: true, subtree: true});
+}).observe(document, {childList: true, subtree: true, attributes: true});  // data-done: Pagefind found nothing
 """
 PAGEFIND_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>pagefind</title><ol id="pf-results"></ol>
 <script type="module">

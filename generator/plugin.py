@@ -38,7 +38,6 @@ from .search import write_search_files
 
 log = logging.getLogger("mkdocs.plugins.directory")
 ASSETS = Path(__file__).parent / "assets"
-# lunr.js 2.3.9 as mkdocs ships it: the version lunr.py serializes for.
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
 SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-page.js")}  # the worker: core + worker
 

@@ -12,7 +12,7 @@ import pytest
 from lunr.query import Query, QueryPresence
 
 from generator.model import Model
-from generator.search import Postings, build_lunr_index, compact_name, fnv1a, tokenize, write_search_files
+from generator.search import Postings, build_lunr_index, compact_name, fnv1a, pack, tokenize, write_search_files
 from tests.support import SAMPLE as DIRECTORY
 
 NODE_SCRIPT = Path(__file__).parent / "search_node.js"
@@ -98,6 +98,15 @@ def test_python_and_javascript_tokenizers_and_hashes_agree(data):
     core = str(Path(__file__).parent.parent / "generator" / "assets" / "search-core.js")
     out = subprocess.run(["node", "-e", script, core, *keys], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [fnv1a(k) for k in keys]
+
+
+def test_packed_lists_read_back_in_the_browser():
+    values = [0, 1, -1, 31, 32, -999, 1023, 1024, -1999, 65535, 10**9, -(10**9), *range(-40, 40)]
+    script = "const c=require(process.argv[1]);console.log(JSON.stringify(c.unpack(process.argv[2])))"
+    core = str(Path(__file__).parent.parent / "generator" / "assets" / "search-core.js")
+    out = subprocess.run(["node", "-e", script, core, pack(values)], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == values
+    assert len(pack([3, -1002] * 100)) < len(json.dumps([3, -1002] * 100)) / 2
 
 
 def test_weights_are_the_ones_lunr_py_computes():

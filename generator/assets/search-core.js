@@ -5,7 +5,7 @@
 (function (root) {
   "use strict";
   var RUNS = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
-  var K1 = 1.2, B = 0.75, MAX_TOKENS = 32, FEW_RECORD_FILES = 12;
+  var K1 = 1.2, B = 0.75, MAX_TOKENS = 32, FEW_RECORD_FILES = 12, KEEP_FILES = 2000;
   var FACETS = ["district", "function", "tier", "level", "industry"];
 
   function isAscii(text) { return /^[\x00-\x7f]*$/.test(text); }
@@ -44,6 +44,24 @@
     return Math.round(Number(score.toFixed(3)) * 1000);
   }
 
+  var PACK = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", DIGIT = new Int8Array(128).fill(-1);
+  for (var p = 0; p < PACK.length; p++) DIGIT[PACK.charCodeAt(p)] = p;
+
+  /* Read the integers generator/search.py's pack() wrote: 5 bits a character, low bits first, "more" above 31. */
+  function unpack(text) {
+    var out = [], value = 0, scale = 1;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT[text.charCodeAt(i) & 127];
+      if (digit < 0) break;
+      if (digit >= 32) { value += (digit - 32) * scale; scale *= 32; continue; }
+      value += digit * scale;
+      out.push(value % 2 ? -(value + 1) / 2 : value / 2);
+      value = 0;
+      scale = 1;
+    }
+    return out;
+  }
+
   /* Call each(doc, code) for a coded posting list: document gaps, each followed by -code unless the code is 1. */
   function eachCoded(list, each) {
     var doc = 0, pending = -1;
@@ -70,19 +88,24 @@
   /* Return the query API over a loader: load(path, version) resolves to the parsed file (path under search/);
      a manifest already fetched (by the page, while the worker starts) may be given. */
   function engine(load, givenManifest) {
-    var files = {}, manifest = givenManifest ? Promise.resolve(givenManifest).then(prepare) : null;
+    var files = new Map(), manifest = givenManifest ? Promise.resolve(givenManifest).then(prepare) : null;
 
     function prepare(m) {
       m.average = m.totals.map(function (total) { return m.count ? total / m.count : 0; });
       return m;
     }
 
+    /* Return a file, fetched once; the most recently used KEEP_FILES stay, so a long visit stays small. */
     function get(path) {
-      if (!files[path]) {
-        files[path] = getManifest().then(function (m) { return load(path, m.version); });
-        files[path].catch(function () { delete files[path]; });
+      var file = files.get(path);
+      if (file) files.delete(path);
+      else {
+        file = getManifest().then(function (m) { return load(path, m.version); });
+        file.catch(function () { if (files.get(path) === file) files.delete(path); });
       }
-      return files[path];
+      files.set(path, file);
+      if (files.size > KEEP_FILES) files.delete(files.keys().next().value);
+      return file;
     }
 
     function getManifest() {
@@ -112,7 +135,8 @@
         var found = { docs: new Map(), common: [], matched: keys.length > 0 };
         keys.forEach(function (key) {
           var entry = shard[key];
-          if (!Array.isArray(entry)) { found.common.push({ id: entry.c, documents: entry.d, frequency: entry.n, lone: entry.n === undefined }); return; }
+          if (typeof entry !== "string") { found.common.push({ id: entry.c, documents: entry.d, frequency: entry.n, lone: entry.n === undefined }); return; }
+          entry = unpack(entry);
           if (lone) { eachPair(entry, function (doc, weight) { add(found.docs, doc, [-1, weight]); }); return; }
           var frequency = 0;
           eachCoded(entry, function (doc, code) { frequency += (code >= 1000 ? 1 : 0) + (code % 1000 ? 1 : 0); });
@@ -132,7 +156,8 @@
       var jobs = [];
       found.forEach(function (token) {
         token.common.forEach(function (part) {
-          jobs.push(get("c/" + part.id + ".json").then(function (list) {
+          jobs.push(get("c/" + part.id + ".json").then(function (text) {
+            var list = unpack(text);
             function keep(doc, contribution) { if (!only || only.has(doc)) add(token.docs, doc, contribution); }
             if (part.lone) eachPair(list, function (doc, weight) { keep(doc, [-1, weight]); });
             else eachCoded(list, function (doc, code) { keep(doc, [part.frequency, code]); });
@@ -152,7 +177,7 @@
         return record(m, doc).then(function (entry) {
           lengths.set(doc, entry[1]);
           var codes = new Map();
-          eachCoded(entry[2], function (id, code) { codes.set(id, code); });
+          eachCoded(unpack(entry[2]), function (id, code) { codes.set(id, code); });
           found.forEach(function (token) {
             token.common.forEach(function (part) {
               if (codes.has(part.id)) add(token.docs, doc, [part.frequency, codes.get(part.id)]);
@@ -296,7 +321,7 @@
     return { answer: answer, search: search, prefetch: prefetch };
   }
 
-  var api = { tokenize: tokenize, queryTokens: queryTokens, fnv1a: fnv1a, engine: engine };
+  var api = { tokenize: tokenize, queryTokens: queryTokens, fnv1a: fnv1a, unpack: unpack, engine: engine };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.DirectorySearch = api;
 })(typeof self !== "undefined" ? self : this);
