@@ -85,10 +85,9 @@
     return set;
   }
 
-  /* Return the query API over a loader: load(path, version) resolves to the parsed file (path under search/);
-     a manifest already fetched (by the page, while the worker starts) may be given. */
-  function engine(load, givenManifest) {
-    var files = new Map(), manifest = givenManifest ? Promise.resolve(givenManifest).then(prepare) : null;
+  /* Return the query API over a loader: load(path, version) resolves to the parsed file (path under search/). */
+  function engine(load) {
+    var files = new Map(), manifest = null;
 
     function prepare(m) {
       m.average = m.totals.map(function (total) { return m.count ? total / m.count : 0; });

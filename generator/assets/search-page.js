@@ -16,11 +16,6 @@
   // same index files, bundled in one script (search/bundle.js, in the offline zip only), and answers on the main thread.
   var offline = location.protocol === "file:";
   var worker = offline ? mainThreadWorker() : new Worker(box.dataset.worker);
-  // The page fetches the manifest while the worker starts, and hands it over before the first query.
-  var started = offline ? Promise.resolve() : fetch(base + "manifest.json", { cache: "no-cache" })
-    .then(function (response) { return response.ok ? response.json() : undefined; }, function () { return undefined; })
-    .then(function (manifest) { worker.postMessage({ manifest: manifest, base: base }); });
-  function send(message) { started.then(function () { worker.postMessage(message); }); }
 
   function mainThreadWorker() {
     var fake = { onmessage: null, queue: [], engine: null };
@@ -89,7 +84,7 @@
   function ask() {
     asked += 1;
     status.textContent = "正在搜索…";
-    send({ id: asked, state: readForm(), limit: limit, base: base });
+    worker.postMessage({ id: asked, state: readForm(), limit: limit, base: base });
   }
 
   function highlight(text, tokens) {
@@ -158,7 +153,7 @@
   }
 
   // The index files for the words typed so far are fetched at once, while the answer waits for a pause in typing.
-  function prefetch() { send({ prefetch: input.value, base: base }); }
+  function prefetch() { worker.postMessage({ prefetch: input.value, base: base }); }
   input.addEventListener("focus", prefetch);
 
   // The first keystroke of a new query adds a history entry; the rest of the typing updates that entry.

@@ -1,7 +1,7 @@
 /* Answers {id, state, limit} messages off the main thread, fetching only the index files a query needs;
-   {prefetch: text} fetches the shards of the words typed so far. The first message carries base (the index folder)
-   and, when the page fetched it while this worker started, the manifest. The site serves this file with
-   search-core.js in front of it, so nothing more is loaded before the first query. */
+   {prefetch: text} fetches the shards of the words typed so far. Every message carries base, the index folder.
+   The site serves this file with search-core.js in front of it, so nothing more is loaded before the first query.
+   The worker fetches the manifest itself: a page busy starting the theme would hand it over late. */
 if (typeof DirectorySearch === "undefined") importScripts("search-core.js");
 
 var engine = null;
@@ -18,7 +18,7 @@ function loader(base) {
 
 onmessage = function (event) {
   var message = event.data;
-  engine = engine || DirectorySearch.engine(loader(message.base), message.manifest);
+  engine = engine || DirectorySearch.engine(loader(message.base));
   if (message.prefetch !== undefined) { engine.prefetch(message.prefetch); return; }
   if (!message.state) return;
   engine.answer(message.state, message.limit).then(function (result) {
