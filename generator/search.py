@@ -111,6 +111,14 @@ def _thousandths(score: float) -> int:
     return round(round(score, 3) * 1000)
 
 
+def _append(lists: dict[str, array], key: str, number: int, value: int) -> None:
+    """Add (number, value) to the key's flat array."""
+    values = lists.get(key)
+    if values is None:
+        values = lists[key] = array("l")
+    values.extend((number, value))
+
+
 class Postings:
     """Every term's postings as one flat array (doc, code, doc, code, …) in document order, where code is
     1000 × the term frequency in the name + the frequency in the body, with each document's field lengths, each
@@ -141,22 +149,14 @@ class Postings:
             norms = self.norms(number)
             characters: dict[str, int] = {}
             for term, code in codes.items():
-                values = terms.get(term)
-                if values is None:
-                    values = terms[term] = array("l")
-                values.append(number)
-                values.append(code)
+                _append(terms, term, number, code)
                 if term[0] > "\x7f":
                     w = weight(term, code, norms)
                     characters[term[0]] = characters.get(term[0], 0) + w
                     if len(term) == 2 and term[1] != term[0]:
                         characters[term[1]] = characters.get(term[1], 0) + w
             for character, w in characters.items():
-                values = lone.get(character)
-                if values is None:
-                    values = lone[character] = array("l")
-                values.append(number)
-                values.append(w)
+                _append(lone, character, number, w)
 
     def norms(self, document: int) -> tuple[float, float]:
         """Return the document's BM25 length terms per field, k1 × (1 − b + b × length / average), as lunr.py computes them."""
