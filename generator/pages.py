@@ -15,6 +15,7 @@ from .hours import specification, weekly_rows
 from .model import Model
 from .problems import CODES, HELP_PAGE, SEVERITY_LABELS
 from .schema import ListOf, Object, example, fields
+from .search import facet_options
 
 templates = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
@@ -131,10 +132,9 @@ def render_stats(model: Model) -> Page:
 
 def render_search(model: Model) -> Page:
     """Return the search page (the results are drawn by assets/search-page.js)."""
-    facets = [("district", model.words["district_word"], model.districts), ("function", model.labels["functions"], model.functions),
-              ("tier", model.labels["tier"], model.tiers), ("level", "示范平台", model.levels),
-              ("industry", model.labels["industries"], model.industries)]
-    facets = [(key, label, list(options.items())) for key, label, options in facets]
+    labels = {"district": model.words["district_word"], "function": model.labels["functions"], "tier": model.labels["tier"],
+              "level": "示范平台", "industry": model.labels["industries"]}
+    facets = [(key, labels[key], options) for key, options in facet_options(model).items()]
     return Page("search.md", "搜索", _render(model, "search.html", "search.md", facets=facets))
 
 

@@ -34,7 +34,6 @@ COMMON = 256  # a term in more documents than this is kept out of the shards
 SHARD_SIZE = 1200  # postings and terms per shard file, on average (about 4 KB gzip)
 DOCS = 8  # records per record file (what a result shows, field lengths, common words)
 LENGTHS = 512  # records per field-length file (to rank many matches)
-FACETS = ("district", "function", "tier", "level", "industry")
 INDEX_FILE = re.compile(r"manifest\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
 
 
@@ -236,9 +235,28 @@ def result_row(model: Model, record, positions: dict) -> list:
 
 
 def facet_options(model: Model) -> dict[str, list]:
+    """Return the search facets and their (id, label) options: the page's selects and the index's facet files."""
     return {"district": list(model.districts.items()), "function": list(model.functions.items()),
             "tier": list(model.tiers.items()), "level": list(model.levels.items()),
             "industry": list(model.industries.items())}
+
+
+def _facet_files(rows: list[list], options: dict[str, list]) -> dict[str, str]:
+    """Return the record numbers of each facet value (v/<facet>/<n>.json) and of free services (v/free.json), as gaps."""
+    members = {(key, n): [] for key, values in options.items() for n in range(len(values))}
+    free = []
+    for number, row in enumerate(rows):
+        for key, value in (("district", row[2]), ("tier", row[4]), ("level", row[5][0] if row[5] else None)):
+            if value is not None:
+                members[key, value].append(number)
+        for key, values in (("function", row[3]), ("industry", row[6])):
+            for value in values:
+                members[key, value].append(number)
+        if row[8]:
+            free.append(number)
+    files = {f"v/{key}/{n}.json": dump_json(_gaps(documents, 1)) for (key, n), documents in members.items()}
+    files["v/free.json"] = dump_json(_gaps(free, 1))
+    return files
 
 
 def build_search_files(model: Model, common_over: int = COMMON, shard_size: int = SHARD_SIZE) -> dict[str, str]:
@@ -290,20 +308,7 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         files[f"d/{start // DOCS}.json"] = dump_json([
             [rows[n], list(postings.lengths[n * width : (n + 1) * width]), pack(_coded(forward[n]))]
             for n in range(start, min(start + DOCS, count))])
-    members = {(key, n): [] for key, values in options.items() for n in range(len(values))}
-    free = []
-    for number, row in enumerate(rows):
-        for key, value in (("district", row[2]), ("tier", row[4]), ("level", row[5][0] if row[5] else None)):
-            if value is not None:
-                members[key, value].append(number)
-        for key, values in (("function", row[3]), ("industry", row[6])):
-            for value in values:
-                members[key, value].append(number)
-        if row[8]:
-            free.append(number)
-    for (key, n), documents in members.items():
-        files[f"v/{key}/{n}.json"] = dump_json(_gaps(documents, 1))
-    files["v/free.json"] = dump_json(_gaps(free, 1))
+    files |= _facet_files(rows, options)
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + files[path].encode())
