@@ -29,6 +29,7 @@ class Page:
     title: str
     html: str = ""
     in_nav: bool = True
+    head: str = ""  # HTML placed early in <head>, before the theme's styles and scripts
     later: Callable[[], str] | None = None  # for a family of thousands of pages: rendered one at a time, never all held
 
     def body(self) -> str:
@@ -135,7 +136,8 @@ def render_search(model: Model) -> Page:
     labels = {"district": model.words["district_word"], "function": model.labels["functions"], "tier": model.labels["tier"],
               "level": "示范平台", "industry": model.labels["industries"]}
     facets = [(key, labels[key], options) for key, options in facet_options(model).items()]
-    return Page("search.md", "搜索", _render(model, "search.html", "search.md", facets=facets))
+    return Page("search.md", "搜索", _render(model, "search.html", "search.md", facets=facets),
+                head=_render(model, "search-head.html", "search.md"))
 
 
 def render_changes(model: Model) -> Page:

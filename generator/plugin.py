@@ -174,6 +174,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if page.file.src_uri in self.pages:
             # Material prints page.meta.title unescaped in <title> and the header: escape record text here.
             page.meta["title"] = escape(page.meta["title"])
+            if self.pages[page.file.src_uri].head:
+                page.meta["directory_head"] = self.pages[page.file.src_uri].head
             if self._in_family(page):
                 page.meta["template"] = FAST_TEMPLATE
         return markdown

@@ -1,7 +1,7 @@
 """What the search page fetches in chromium: the manifest and the results on screen before typing, then only the
 shards of the words typed (prefetched while typing), never the whole index."""
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from playwright.sync_api import expect
 
@@ -30,3 +30,13 @@ def test_the_page_fetches_by_need(page, serve, sample_site):
     assert len(set(index_files())) < len(every) / 2
     # The feed link is not taken for a language version: no page view downloads the sitemap (megabytes at 100,000).
     assert "/sitemap.xml" not in fetched and 'rel="alternate feed"' in page.content()
+
+
+def test_one_worker_started_before_the_theme(page, serve):
+    """The worker starts in <head>, before the theme's styles, and the page's script takes it over (not a second one)."""
+    name = next(r.data["name"] for r in SAMPLE.records if r.id == "songjiang-credit-guarantee")
+    page.goto(serve + "/search/?q=" + quote(name))
+    expect(page.locator(".dir-search__results .dir-entry__name").first).to_have_text(name)
+    assert len(page.workers) == 1
+    html = page.content()
+    assert html.index("new Worker(") < html.index('rel="stylesheet"')

@@ -15,7 +15,8 @@
   // The offline copy, opened from file://, may start no worker and fetch nothing: it loads the same code and the
   // same index files, bundled in one script (search/bundle.js, in the offline zip only), and answers on the main thread.
   var offline = location.protocol === "file:";
-  var worker = offline ? mainThreadWorker() : new Worker(box.dataset.worker);
+  // The worker is started in <head> (templates/search-head.html), so that its fetches overlap the theme's loading.
+  var worker = offline ? mainThreadWorker() : window.DirectorySearchWorker || new Worker(box.dataset.worker);
 
   function mainThreadWorker() {
     var fake = { onmessage: null, queue: [], engine: null };
