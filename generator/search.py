@@ -7,6 +7,8 @@ lunr.py's weights from them (k1 1.2, b 0.75, field boosts, rounded to 3 places) 
 the field lengths of `l/`, in thousandths, so it ranks by adding integers. A lone character's list carries the summed
 weights themselves. Words in more than COMMON records keep their list out of the shards (`c/`), and each record's
 common words are also listed in their record file `d/`, so a query with a rarer word checks its few candidates there.
+The common Chinese words themselves are listed in one file (`words.json`), so a query fetches shards only for its rarer
+words: each file costs the browser a few milliseconds however small it is, and most words of a name are common.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ COMMON = 256  # a term in more documents than this is kept out of the shards
 SHARD_SIZE = 1200  # postings and terms per shard file, on average (about 4 KB gzip)
 DOCS = 8  # records per record file (what a result shows, field lengths, common words)
 LENGTHS = 512  # records per field-length file (to rank many matches)
-INDEX_FILE = re.compile(r"manifest\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
+MAX_TOKENS, MAX_QUERY = 32, 200  # a query's distinct tokens and characters read (search-core.js's queryTokens)
+INDEX_FILE = re.compile(r"(manifest|words)\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
 
 
 def tokenize(text: str) -> list[str]:
@@ -46,6 +49,11 @@ def tokenize(text: str) -> list[str]:
         else:
             tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
     return tokens
+
+
+def query_tokens(text: str) -> list[str]:
+    """Return the tokens a query of this text looks up, as the browser's queryTokens makes them."""
+    return list(dict.fromkeys(tokenize(text[:MAX_QUERY])))[:MAX_TOKENS]
 
 
 def compact_name(text: str) -> str:
@@ -265,6 +273,7 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     postings = Postings(model)
     entries: dict[str, object] = {}
     common: list[str] = []
+    words: dict[str, list] = {"terms": [], "characters": []}  # common Chinese words: listed in words.json, not in shards
     forward = [array("l") for _ in range(count)]
 
     def add(key: str, values: array, lone: bool) -> None:
@@ -272,7 +281,10 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         if documents <= common_over:
             entries[key] = pack(_gaps(values) if lone else _coded(values))
             return
-        entries[key] = {"c": len(common), "d": documents} | ({} if lone else {"n": postings.frequency[key]})
+        if key.isascii():  # a Latin word stays in its shard, where a prefix finds it
+            entries[key] = {"c": len(common), "d": documents, "n": postings.frequency[key]}
+        else:
+            words["characters" if lone else "terms"].append((key, len(common), documents, postings.frequency[key]))
         common.append(dump_json(pack(_gaps(values) if lone else _coded(values))))
         if not lone:
             for i in range(0, len(values), 2):
@@ -284,11 +296,14 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     lone = postings.lone
     for character in sorted(lone):
         add(character, lone[character], True)
+    listed = {key for kind in words.values() for key, *_ in kind}
     names: dict[str, list[int]] = {}
     for number, record in enumerate(model.records):
-        tokens = tokenize(record.data["name"])
-        if tokens:
-            names.setdefault(shard_key(tokens[0]) + "=" + compact_name(record.data["name"]), []).append(number)
+        compact = compact_name(record.data["name"])
+        tokens = query_tokens(compact)
+        if tokens:  # in the shard of the name's first word that has one (a shard its query fetches anyway)
+            first = next((token for token in tokens if token not in listed), tokens[0])
+            names.setdefault(shard_key(first) + "=" + compact, []).append(number)
     shards = max(1, math.ceil(sum(len(v) / 2 + 2 if isinstance(v, str) else 3 for v in entries.values()) / shard_size))
     grouped: dict[int, dict] = {}
     for key in sorted(entries):
@@ -298,6 +313,7 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
     files = {f"t/{n}.json": dump_json(grouped.get(n, {})) for n in range(shards)}
     files |= {f"c/{n}.json": text for n, text in enumerate(common)}
+    files["words.json"] = _words_file(words)
     width = len(FIELDS)
     for start in range(0, count, LENGTHS):
         files[f"l/{start // LENGTHS}.json"] = dump_json(list(postings.lengths[start * width : (start + LENGTHS) * width]))
@@ -315,6 +331,7 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     document_chars = sum(len(v) for k, v in files.items() if k.startswith("d/"))
     common_chars = sum(len(text) for text in common)
     common_postings = sum(v["d"] for v in entries.values() if isinstance(v, dict))
+    common_postings += sum(documents for kind in words.values() for _, _, documents, _ in kind)
     files["manifest.json"] = dump_json({
         "version": digest.hexdigest()[:12], "count": count, "shards": shards, "docs": DOCS, "lengths": LENGTHS,
         "fields": FIELDS, "totals": postings.totals, "facets": options,
@@ -322,6 +339,21 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
     })
     return files
+
+
+def _words_file(words: dict[str, list]) -> str:
+    """Return words.json: the common Chinese terms (bigrams) and lone characters in one string each, with their long
+    list's number (c/<n>.json), records and, for terms, lunr document frequency, as packed gaps."""
+    out = {}
+    for kind, size in (("terms", 2), ("characters", 1)):
+        listed = words[kind]
+        assert all(len(key) == size for key, *_ in listed)
+        out[kind] = "".join(key for key, *_ in listed)
+        out[kind + "_lists"] = pack(_gaps([number for _, number, _, _ in listed], 1))
+        out[kind + "_records"] = pack(documents for _, _, documents, _ in listed)
+        if kind == "terms":  # a term's frequency counts each field it occurs in: records + those with it in both
+            out["terms_both"] = pack(frequency - documents for _, _, documents, frequency in listed)
+    return dump_json(out)
 
 
 def dump_json(value) -> str:

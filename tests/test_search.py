@@ -144,6 +144,25 @@ def test_every_full_name_ranks_its_institution_first(data):
     assert [r["order"][0] for r in search(data, *names)] == IDS
 
 
+def test_the_exact_name_is_looked_up_whatever_spaces_the_query_has(data):
+    """A name's `=name` entry is found with a space typed inside the word whose shard holds it (so the query lacks
+    that word), and the name still ranks first."""
+    holder = {key: f"t/{path.name}" for path in data.glob("t/*.json") for key in json.loads(path.read_text()) if key[0] == "="}
+    words = json.loads((data / "words.json").read_text(encoding="utf-8"))
+    listed = {words["terms"][i : i + 2] for i in range(0, len(words["terms"]), 2)} | set(words["characters"])
+    ids, spaced = [], []
+    for record in SITE.records:
+        name, tokens = record.data["name"], tokenize(record.data["name"])
+        first = next((token for token in tokens if token not in listed), tokens[0])
+        if len(first) == 2 and not first.isascii() and first in name:
+            ids.append(record.id)
+            spaced.append(name.replace(first, first[0] + " " + first[1], 1))
+    assert len(ids) > 20
+    for query in spaced[:12]:
+        assert holder["=" + compact_name(query)] in node(data, "search", [query])["files"]
+    assert [r["order"][0] for r in search(data, *spaced)] == ids
+
+
 def test_every_english_name_ranks_its_institution_first(data):
     named = [r for r in SITE.records if r.data.get("name_en")]
     results = search(data, *(r.data["name_en"] for r in named))
@@ -160,10 +179,15 @@ def test_relevance(data, query, first, also):
 
 
 def test_a_full_name_fetches_a_few_files_not_the_index(data):
+    """A name's common words are found in words.json: only its rarer words' shards are fetched."""
     name = SITE.records[5].data["name"]
     files = node(data, "answer", [[{"q": name}, 50]])["files"]
-    shards = {f"t/{fnv1a(t) % json.loads((data / 'manifest.json').read_text())['shards']}.json" for t in tokenize(name)}
-    assert files[0] == "manifest.json" and shards <= set(files) and any(f.startswith("d/") for f in files)
+    words = json.loads((data / "words.json").read_text(encoding="utf-8"))
+    listed = {words["terms"][i : i + 2] for i in range(0, len(words["terms"]), 2)} | set(words["characters"])
+    shards = json.loads((data / "manifest.json").read_text())["shards"]
+    rare, common = ({f"t/{fnv1a(t) % shards}.json" for t in tokenize(name) if (t in listed) is kind} for kind in (False, True))
+    assert files[:2] == ["manifest.json", "words.json"] and rare <= set(files) and any(f.startswith("d/") for f in files)
+    assert not (common - rare) & set(files)
     assert len(files) == len(set(files)) < len(list(data.rglob("*.json"))) / 3
 
 

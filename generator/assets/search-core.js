@@ -87,7 +87,7 @@
 
   /* Return the query API over a loader: load(path, version) resolves to the parsed file (path under search/). */
   function engine(load) {
-    var files = new Map(), manifest = null;
+    var files = new Map(), manifest = null, words = null;
 
     function prepare(m) {
       m.average = m.totals.map(function (total) { return m.count ? total / m.count : 0; });
@@ -115,17 +115,48 @@
       return manifest;
     }
 
+    /* Return the common Chinese words (words.json) as a Map: word → its long list, like a shard's entry for it. */
+    function getWords() {
+      if (!words) {
+        words = getManifest().then(function (m) { return load("words.json", m.version); }).then(function (file) {
+          var map = new Map();
+          [["terms", 2], ["characters", 1]].forEach(function (kind) {
+            var text = file[kind[0]], size = kind[1], lists = unpack(file[kind[0] + "_lists"]);
+            var records = unpack(file[kind[0] + "_records"]), both = size === 2 ? unpack(file.terms_both) : null;
+            for (var i = 0, id = 0; i < lists.length; i++) {
+              id += lists[i];
+              map.set(text.substr(i * size, size), { id: id, documents: records[i], frequency: both ? records[i] + both[i] : undefined, lone: !both });
+            }
+          });
+          return map;
+        });
+        words.catch(function () { words = null; });
+      }
+      return words;
+    }
+
     function shardPath(m, key) { return "t/" + (fnv1a(key) % m.shards) + ".json"; }
 
+    /* The shard holding a record's exact name: that of the name's first word not listed in words.json, spaces
+       left out (usually a shard the query fetches anyway). */
+    function nameShard(m, listed, text) {
+      var tokens = queryTokens(compactName(text)), first = tokens.find(function (token) { return !listed.has(token); });
+      return shardPath(m, shardKey(first === undefined ? tokens[0] : first));
+    }
+
     function prefetch(text) {
-      getManifest().then(function (m) {
-        queryTokens(text).forEach(function (token) { get(shardPath(m, shardKey(token))).catch(function () {}); });
+      Promise.all([getManifest(), getWords()]).then(function (both) {
+        queryTokens(text).forEach(function (token) {
+          if (!both[1].has(token)) get(shardPath(both[0], shardKey(token))).catch(function () {});
+        });
       }).catch(function () {});
     }
 
     /* A token's matches: docs maps a document to its contributions, [lunr document frequency, code] for a term
        or [-1, weight] for a lone character's merged list; common names the long lists not fetched yet. */
-    function resolve(m, token) {
+    function resolve(m, listed, token) {
+      var word = listed.get(token);  // a common Chinese word: its long list is known without its shard
+      if (word) return Promise.resolve({ docs: new Map(), common: [word], matched: true });
       return get(shardPath(m, shardKey(token))).then(function (shard) {
         var lone = !isAscii(token) && token.length === 1, keys = [];
         if (isAscii(token) && token.length >= 2) {
@@ -231,8 +262,9 @@
     function search(text) {
       var tokens = queryTokens(text);
       if (!tokens.length) return Promise.resolve(null);
-      return getManifest().then(function (m) {
-        return Promise.all(tokens.map(function (token) { return resolve(m, token); })).then(function (found) {
+      return Promise.all([getManifest(), getWords()]).then(function (loaded) {
+        var m = loaded[0], listed = loaded[1];
+        return Promise.all(tokens.map(function (token) { return resolve(m, listed, token); })).then(function (found) {
           var fallback = false, ready, known = new Map();
           if (found.every(function (token) { return token.matched; })) {
             var narrow = found.filter(function (token) { return !token.common.length; });
@@ -255,7 +287,7 @@
             if (docs.size || tokens.length < 2) return docs;
             // No document has every token: rank those with any, from the tokens' full lists.
             fallback = true;
-            return Promise.all(tokens.map(function (token) { return resolve(m, token); })).then(function (all) {
+            return Promise.all(tokens.map(function (token) { return resolve(m, listed, token); })).then(function (all) {
               found = all;
               return fetchCommon(found, null);
             }).then(function () {
@@ -264,7 +296,7 @@
               return union;
             });
           }).then(function (docs) {
-            return Promise.all([rank(m, found, docs, known), get(shardPath(m, shardKey(tokens[0])))]);
+            return Promise.all([rank(m, found, docs, known), get(nameShard(m, listed, text))]);
           }).then(function (both) {
             var order = both[0], exact = both[1]["=" + compactName(text)];
             if (Array.isArray(exact)) {

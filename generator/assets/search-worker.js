@@ -1,5 +1,5 @@
 /* Answers {id, state, limit} messages off the main thread, fetching only the index files a query needs;
-   {prefetch: text} fetches the shards of the words typed so far. Every message carries base, the index folder.
+   {prefetch: text} fetches the files a query of the words typed so far needs. Every message carries base, the index folder.
    The site serves this file with search-core.js in front of it, so nothing more is loaded before the first query.
    The worker fetches the manifest itself: a page busy starting the theme would hand it over late. */
 if (typeof DirectorySearch === "undefined") importScripts("search-core.js");
