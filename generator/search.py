@@ -342,8 +342,8 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
 
 
 def _words_file(words: dict[str, list]) -> str:
-    """Return words.json: the common Chinese terms (bigrams) and lone characters in one string each, with their long
-    list's number (c/<n>.json), records and, for terms, lunr document frequency, as packed gaps."""
+    """Return words.json: the common Chinese terms (bigrams) and lone characters in one string each, with, packed, their
+    long lists' numbers (c/<n>.json, as gaps), records and, for terms, lunr document frequency less records."""
     out = {}
     for kind, size in (("terms", 2), ("characters", 1)):
         listed = words[kind]
