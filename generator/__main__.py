@@ -15,8 +15,9 @@ from pathlib import Path
 from .background import BackgroundError
 from .catalogue import CACHE, PAPER_SIZES, CatalogueError, write_catalogues
 from .directory import load_directory, load_taxonomy, reference_date
+from .kinds import ID_HINT, is_id
 from .problems import FORMATS, has_errors, sort_problems
-from .schema import ID_HINT, ListOf, fields, is_id, labels, record_json_schema
+from .schema import fields, record_json_schema
 
 SCHEMA_PATH = Path("schema/institution.schema.json")
 
@@ -26,7 +27,7 @@ def _validate(directory: Path, output_format: str = "text") -> tuple[object, boo
     report = FORMATS[output_format](sort_problems(problems))
     if report:
         print(report, file=sys.stderr if output_format == "text" else sys.stdout)
-    drafts = [r for r in loaded.records if r.data.get("status") == "draft"] if loaded else []
+    drafts = loaded.drafts if loaded else []
     if drafts and output_format == "text":
         names = loaded.choices("districts")
         counts = {names[d]: sum(r.folder == d for r in drafts) for d in names if any(r.folder == d for r in drafts)}
@@ -35,11 +36,13 @@ def _validate(directory: Path, output_format: str = "text") -> tuple[object, boo
 
 
 def _load(directory: Path):
-    """Load a directory for a command that needs it; print every problem when it cannot be loaded."""
-    loaded, problems = load_directory(directory)
-    if loaded is None:
+    """Load a directory as a Model for a command that needs it; print every problem when it cannot be loaded."""
+    from .model import load_model
+
+    model, problems = load_model(directory)
+    if model is None:
         print(FORMATS["text"](sort_problems(problems)), file=sys.stderr)
-    return loaded, problems
+    return model, problems
 
 
 def command_validate(args) -> int:
@@ -80,7 +83,7 @@ def command_build(args) -> int:
 
 def command_catalogue(args) -> int:
     """Validate, then write only the printed catalogues (catalogue.pdf and one per district) into --out."""
-    from .model import Model
+    from .model import load_model
 
     loaded, ok = _validate(args.directory)
     if not ok:
@@ -91,7 +94,7 @@ def command_catalogue(args) -> int:
         from mkdocs.config import load_config
 
         site_url = load_config(str(args.config_file)).site_url or ""
-    site = Model(loaded, reference_date(), site_url)
+    site, _ = load_model(loaded, site_url=site_url)
     staging = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=args.out.parent if args.out.parent.exists() else None))
     try:
         write_catalogues(site, staging, args.paper, None if args.cache_dir == Path("none") else args.cache_dir)
@@ -123,14 +126,15 @@ def command_diff(args) -> int:
     return 0
 
 
-def new_fields(taxonomy: dict | None = None) -> list[tuple[str, str, object]]:
-    """Return (dotted path, prompt, field) for each field `new` asks for, from the field table, in display order."""
-    named = labels(taxonomy or {})
+def new_fields(named: dict[str, str] | None = None) -> list[tuple[str, str, object]]:
+    """Return (dotted path, prompt, field) for each field `new` asks for, from the field table, in display order;
+    labelled as the taxonomy words them when its labels are given."""
+    named = named or {path: spec.label for path, spec in fields()}
     asked = []
     for path, spec in fields():
         if spec.ask:
-            notes = ["多个用顿号分隔"] if isinstance(spec, ListOf) else []
-            notes += [spec.help] if spec.help and isinstance(spec, ListOf) else []
+            notes = ["多个用顿号分隔"] if spec.many else []
+            notes += [spec.help] if spec.help and spec.many else []
             notes += [] if spec.required or path.startswith("disclosures.") else ["可留空"]
             asked.append((path, named[path] + (f"（{'，'.join(notes)}）" if notes else ""), spec))
     return asked
@@ -140,24 +144,22 @@ def command_new(args) -> int:
     """Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
     from .canonical import record_text
     from .importer import check_record_text, set_field, slug_for
-    from .model import Model
-    from .table import columns, from_text
+    from .model import load_model
 
-    loaded, _ = load_directory(args.directory)
-    if loaded is None:
+    model, _ = load_model(args.directory)
+    if model is None:
         print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
         return 1
-    model = Model(loaded, reference_date())
-    by_path = {c.path: c for c in columns(loaded.taxonomy)}
+    loaded = model.directory
     data = {}
-    for path, prompt, spec in new_fields(loaded.taxonomy):
+    for path, prompt, spec in new_fields(model.labels):
         value = getattr(args, path.split(".")[-1])
         if value is None and sys.stdin.isatty():
-            table = getattr(spec, "choices", "") or getattr(getattr(spec, "item", None), "choices", "")
+            table = spec.choice_table()
             hint = "（可选：" + "、".join(f"{k} {v}" for k, v in loaded.choices(table).items()) + "）" if table else ""
             value = input(f"{prompt}{hint}：").strip()
         if value:
-            set_field(data, path, from_text(model, by_path[path], value))
+            set_field(data, path, spec.read_cell(value, model.cells))
     data["verified"] = reference_date()
     if args.id is not None and not is_id(args.id):
         print(f"机构标识 {args.id} 不合法：{ID_HINT}", file=sys.stderr)
@@ -186,11 +188,11 @@ def command_import(args) -> int:
     """Import a bureau's list (spreadsheet, CSV or Word tables): new records, drafts and updates, every row reported."""
     from .importer import ImportFailed, format_report, import_file
     from .load import load_yaml_file
-    from .model import Model
+    from .model import load_model
     from .sheets import SheetError
 
-    loaded, _ = load_directory(args.directory)
-    if loaded is None:
+    model, _ = load_model(args.directory)
+    if model is None:
         print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
         return 1
     mapping = {}
@@ -201,7 +203,7 @@ def command_import(args) -> int:
             return 2
         mapping = {key: value.value for key, (_, value) in node.items.items() if hasattr(value, "value")}
     try:
-        report = import_file(Model(loaded, reference_date()), args.file, args.directory, mapping, args.sheet, args.dry_run, args.overwrite)
+        report = import_file(model, args.file, args.directory, mapping, args.sheet, args.dry_run, args.overwrite)
     except (SheetError, ImportFailed) as exc:
         print(f"没有导入任何记录：{exc}", file=sys.stderr)
         return 1
@@ -234,16 +236,17 @@ def command_check(args) -> int:
     from .linkcheck import check_links
     from .upkeep import findings, format_json, format_markdown, format_text, website_urls
 
-    loaded, _ = _load(args.directory)
-    if loaded is None:
+    model, _ = _load(args.directory)
+    if model is None:
         print("名录目录或分类表有错误，无法检查。", file=sys.stderr)
         return 1
+    loaded = model.directory
     links = None
     if args.links:
         urls = website_urls(loaded)
         print(f"检查 {len(urls)} 个网站 …", file=sys.stderr, flush=True)
         links = check_links(urls, timeout=args.timeout, progress=lambda done, total: print(f"  {done}/{total}", file=sys.stderr, flush=True))
-    items = findings(loaded, reference_date(), links)
+    items = findings(loaded, model.today, links)
     if args.format == "markdown":
         print(format_markdown(items, loaded))
     else:
@@ -253,15 +256,14 @@ def command_check(args) -> int:
 
 def command_hours(args) -> int:
     """Suggest opening_hours from each record's 服务时间 text (and with --write, add the unambiguous ones to the files)."""
+    from .canonical import record_text
     from .hours import from_chinese
-    from .schema import RECORD
 
-    loaded, _ = _load(args.directory)
-    if loaded is None:
+    model, _ = _load(args.directory)
+    if model is None:
         return 1
-    later = list(RECORD.fields)[list(RECORD.fields).index("opening_hours") + 1:]
     written = suggested = unclear = 0
-    for record in loaded.records:
+    for record in model.directory.records:
         text = record.data.get("disclosures", {}).get("hours")
         if record.data.get("opening_hours") or not text:
             continue
@@ -273,11 +275,7 @@ def command_hours(args) -> int:
         print(f"{record.path}: “{text}” → opening_hours: {suggestion}")
         suggested += 1
         if args.write:
-            path = Path(record.path)
-            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-            at = next((i for i, line in enumerate(lines) if line.split(":")[0] in later and not line.startswith(" ")), len(lines))
-            lines.insert(at, f"opening_hours: {json.dumps(suggestion, ensure_ascii=False)}\n")
-            path.write_text("".join(lines), encoding="utf-8")
+            Path(record.path).write_text(record_text(dict(record.data, opening_hours=suggestion)), encoding="utf-8")
             written += 1
     done = f"已写入 {written} 条" if args.write else f"共 {suggested} 条建议（加 --write 写入记录文件）"
     print(f"{done}；{unclear} 条无法自动识别。", file=sys.stderr)
@@ -288,12 +286,12 @@ def command_fmt(args) -> int:
     """Write every record in the canonical form the form editor saves (with --check, only list those that differ)."""
     from .canonical import record_text
 
-    loaded, problems = _load(args.directory)
-    if loaded is None:
+    model, problems = _load(args.directory)
+    if model is None:
         return 1
     broken = {p.path for p in problems if p.severity == "error"}
     differ = []
-    for record in loaded.records:
+    for record in model.directory.records:
         if record.path in broken:
             continue
         path = Path(record.path)

@@ -10,7 +10,7 @@ import datetime
 import json
 import re
 
-from .schema import RECORD, Object
+from .schema import RECORD
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/institution.schema.json"
 PLAIN = re.compile(r"^[^\s\d\"'#&*!|>%@`{}\[\],?:~=+.\-\\][^:\n\\\"]*(?<=\S)$")
@@ -32,7 +32,7 @@ def scalar(value) -> str:
 
 
 def _ordered(data: dict, spec) -> list[tuple[str, object, object]]:
-    fields = spec.fields if isinstance(spec, Object) else {}
+    fields = spec.parts() if spec is not None else {}
     known = [(key, data[key], fields[key]) for key in fields if key in data]
     return known + [(key, value, None) for key, value in data.items() if key not in fields]
 

@@ -153,7 +153,7 @@ def join(model: Model, parts: list[bytes], stamps: list[bytes], out: Path, outli
         page.merge_page(stamp)
     for name, page in outline:
         writer.add_outline_item(title=name, page_number=page)
-    writer.add_metadata({"/Title": title, "/Author": model.taxonomy["site"]["authority"]})
+    writer.add_metadata({"/Title": title, "/Author": model.site.authority})
     with out.open("wb") as handle:
         writer.write(handle)
     return len(writer.pages)
@@ -176,7 +176,7 @@ def _outline(model: Model, chunks, parts, districts) -> list[tuple[str, int]]:
 def _write_district(district: str, chunk, out: Path, paper: str, stamps: list[bytes]) -> int:
     model = background.shared
     parts = [front(model, {district: chunk}, paper, district)[0], chunk[0]]
-    title = f"{model.taxonomy['site']['title']}（{model.districts[district]}）"
+    title = f"{model.site.title}（{model.districts[district]}）"
     return join(model, parts, stamps, out, _outline(model, {district: chunk}, parts, [district]), title)
 
 
@@ -212,7 +212,7 @@ def write_catalogues(model: Model, folder: Path, paper: str = "A4", cache: Path 
         needed = numbers["index"] - 1 + _pages(parts[-1])
         if needed > total:
             stamps.append(_render_stamps(paper, total + 1, needed - total))
-        pages = join(model, parts, stamps, folder / "catalogue.pdf", _outline(model, chunks, parts, districts), model.taxonomy["site"]["title"])
+        pages = join(model, parts, stamps, folder / "catalogue.pdf", _outline(model, chunks, parts, districts), model.site.title)
         for job in district_jobs:
             job.result()
     path = folder / "catalogue.pdf"

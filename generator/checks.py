@@ -6,25 +6,12 @@ import datetime
 from collections.abc import Iterator
 
 from .problems import Problem
-from .schema import RECORD, VERIFICATION_MONTHS, normalise_name
+from .schema import RECORD, normalise_name
 
 
 def _problem(record, key: str, code: str, message: str, hint: str = "") -> Problem:
     line, column = record.position(key)
-    return Problem(code, record.path, line, column, key, message, hint=hint)
-
-
-def title_expiry(title: dict, taxonomy: dict) -> datetime.date | None:
-    """Return when a title expires: its own `expires`, else the end of the year its level's validity ends, else never."""
-    if "expires" in title:
-        return title["expires"]
-    years = next((level.get("validity_years") for level in taxonomy.get("demonstration_levels", []) if level["id"] == title["level"]), None)
-    return datetime.date(title["year"] + years, 12, 31) if years else None
-
-
-def current_titles(record, today: datetime.date, taxonomy: dict) -> list[dict]:
-    """Return the demonstration titles that have not expired on the given day."""
-    return [t for t in record.data.get("demonstration", []) if (title_expiry(t, taxonomy) or today) >= today]
+    return Problem(code, record.path, line, column, key, message, hint=hint, location=(key,))
 
 
 def check_district_matches_folder(directory, today) -> Iterator[Problem]:
@@ -57,22 +44,9 @@ def check_unique_names(directory, today) -> Iterator[Problem]:
             seen[key] = record.path
 
 
-def verification_months(taxonomy: dict) -> int:
-    """Return how many months a record may go unverified: the taxonomy's verification_months, else 12."""
-    return taxonomy.get("verification_months", VERIFICATION_MONTHS)
-
-
-def verification_due(taxonomy: dict, today: datetime.date) -> datetime.date:
-    """Return the date before which a verification is overdue (today less the verification period)."""
-    months = today.year * 12 + today.month - 1 - verification_months(taxonomy)
-    year, month = divmod(months, 12)
-    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month])
-    return datetime.date(year, month + 1, day)
-
-
 def check_verified_recent(directory, today) -> Iterator[Problem]:
     """Warn when the bureau last checked a record longer ago than the taxonomy's verification period."""
-    due, months = verification_due(directory.taxonomy, today), verification_months(directory.taxonomy)
+    due, months = directory.taxonomy.verification_due(today), directory.taxonomy.verification_months
     for record in directory.records:
         if record.data.get("verified", due) < due:
             yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 {months} 个月", "请重新核实后更新日期")
@@ -82,14 +56,14 @@ def check_titles_current(directory, today) -> Iterator[Problem]:
     """Warn about demonstration titles past their expiry date (they are shown as expired)."""
     for record in directory.records:
         for title in record.data.get("demonstration", []):
-            expires = title_expiry(title, directory.taxonomy)
+            expires = directory.taxonomy.title_expiry(title)
             if expires and expires < today:
                 yield _problem(record, "demonstration", "title-expired", f"{title['year']} 年的示范平台称号已于 {expires} 到期，网站显示为已过期")
 
 
 def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
     """Warn when reported metrics fall below the criteria of the record's tier."""
-    tiers = {t["id"]: t for t in directory.taxonomy["tiers"]}
+    tiers = {t["id"]: t for t in directory.taxonomy.tiers}
     labels = {key: spec.label for key, spec in RECORD.fields["metrics"].fields.items()}
     for record in directory.records:
         metrics = record.data.get("metrics", {})
@@ -103,7 +77,7 @@ def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
 def check_revoked_without_title(directory, today) -> Iterator[Problem]:
     """Warn when a revoked record still holds a current demonstration title."""
     for record in directory.records:
-        if record.data.get("status") == "revoked" and current_titles(record, today, directory.taxonomy):
+        if record.data.get("status") == "revoked" and record.current_titles(directory.taxonomy, today):
             yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号", "请核实称号是否已被收回，并填写 expires")
 
 

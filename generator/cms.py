@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import yaml
 
 from .canonical import PLAIN, SCHEMA_LINE
+from .kinds import Date, ListOf, Object
 from .model import Model
-from .schema import RECORD, Choice, CreditCode, Date, Email, Flag, Integer, ListOf, Number, Object, Phone, Slug, Text, Url, fields
+from .schema import RECORD, fields
 
 FORMAT = "minglu-yml"  # our canonical YAML, registered by assets/cms-format.js
 ID_SLUG = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"  # a new record's file name: a valid id, renamed at will later
@@ -33,60 +34,9 @@ def backend(repo_url: str, branch: str, app_id: str = "", auth_url: str = "", te
     return found
 
 
-def _widget(spec, label: str, tables: dict, given: dict) -> dict:
-    out = {"label": label, "required": spec.required}
-    if spec.help:
-        out["hint"] = spec.help
-    if isinstance(spec, Choice):
-        return out | {"widget": "select", "options": [{"label": name, "value": key} for key, name in tables[spec.choices].items()]}
-    if isinstance(spec, ListOf) and isinstance(spec.item, Choice):
-        options = [{"label": name, "value": key} for key, name in tables[spec.item.choices].items()]
-        return out | {"widget": "select", "multiple": True, "options": options, "min": spec.min_items or None}
-    if isinstance(spec, ListOf) and isinstance(spec.item, Object):
-        return out | {"widget": "list", "fields": _fields(spec.item, {}, tables, given, "")}
-    if isinstance(spec, ListOf):
-        return out | {"widget": "list", "field": {"name": "item", "label": spec.item.label} | _widget(spec.item, spec.item.label, tables, given)}
-    if isinstance(spec, Object):
-        inner = _fields(spec, {}, tables, given, "")
-        if not spec.required:  # the form would demand a year for metrics nobody entered; the validator checks it when given
-            inner = [dict(f, required=False) for f in inner]
-        return out | {"widget": "object", "collapsed": not spec.required, "fields": inner}
-    if isinstance(spec, Date):
-        return out | {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
-    if isinstance(spec, Integer):
-        return out | {"widget": "number", "value_type": "int", "min": spec.minimum, "max": spec.maximum}
-    if isinstance(spec, Number):
-        return out | {"widget": "number", "value_type": "float", "min": spec.minimum, "max": spec.maximum}
-    if isinstance(spec, Flag):
-        return out | {"widget": "boolean"}
-    patterns = {Phone: ("^[+0-9(][0-9() -]{3,}[0-9]( ?(转|ext\\.?|#) ?[0-9]{1,6})?$", "电话格式如 021-0000-1234，可带“转”分机号"),
-                Email: ("^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}$", "格式如 service@example.org"),
-                Url: ("^https?://\\S+$", "以 http:// 或 https:// 开头的完整网址"),
-                CreditCode: ("^[0-9A-HJ-NPQRTUWXY]{18}$", "18 位统一社会信用代码（数字和大写字母）"),
-                Slug: ("^[a-z0-9]+(-[a-z0-9]+)*$", "只用小写英文字母、数字和连字符")}
-    for kind, (pattern, message) in patterns.items():
-        if isinstance(spec, kind):
-            out["pattern"] = [pattern, message]
-    return out | {"widget": "string" if isinstance(spec, Text) and spec.single_line else "text"}
-
-
-def _fields(spec: Object, labels: dict, tables: dict, given: dict, prefix: str) -> list[dict]:
-    found = []
-    for key, child in spec.fields.items():
-        label = labels.get(prefix + key, child.label)
-        found.append({"name": key} | {k: v for k, v in _widget(child, label, tables, given).items() if v is not None})
-    return found
-
-
 def admin_config(model: Model, repo_url: str, branch: str = "main", app_id: str = "", auth_url: str = "", test: bool = False) -> dict:
     """Return the editor's config: one collection per district, the record's fields in the field table's order."""
-    tables, labels = model.directory.choice_tables, model.labels
-    record_fields = _fields(RECORD, labels, tables, model.examples, "")
-    # Nested labels (disclosures by the taxonomy's names) and each district's own collection.
-    for field in record_fields:
-        if field.get("widget") == "object":
-            for sub in field["fields"]:
-                sub["label"] = labels.get(f"{field['name']}.{sub['name']}", sub["label"])
+    record_fields = RECORD.form_fields(model.labels, model.directory.choice_tables, model.examples)
     collections = []
     for district, name in model.districts.items():
         # A record's district is its folder: the select offers this collection's district only.

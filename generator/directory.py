@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import check_directory
+from .kinds import ID_HINT, MISSING, Context, is_id
 from .load import Mapping, Scalar, Sequence, decode, parse_yaml, read_head
 from .problems import Problem, has_errors
-from .schema import FIXED_CHOICES, ID_HINT, MISSING, RECORD, TAXONOMY, Context, choice_tables, is_id, leaf_fields
+from .schema import FIXED_CHOICES, RECORD, TAXONOMY, leaf_fields
+from .taxonomy import Taxonomy, choice_tables
 
 TAXONOMY_FILE = "taxonomy.yml"
 DRAFT_GAPS = ("missing-field", "placeholder-value")  # what a draft may still lack
@@ -34,6 +36,15 @@ class Record:
         """Return True when the record appears on the site and in the catalogue."""
         return self.data.get("status", "active") == "active"
 
+    def current_titles(self, taxonomy, today: datetime.date) -> list[dict]:
+        """Return the demonstration titles that have not expired on the given day."""
+        return [t for t in self.data.get("demonstration", []) if (taxonomy.title_expiry(t) or today) >= today]
+
+    @property
+    def draft(self) -> bool:
+        """Return True when the record is a draft: still to be completed, not published."""
+        return self.data.get("status") == "draft"
+
     def position(self, key: str) -> tuple[int, int]:
         """Return the line and column of a top-level field (or of the record) for messages."""
         item = self.node.items.get(key)
@@ -44,18 +55,27 @@ class Record:
 @dataclass
 class Directory:
     root: Path
-    taxonomy: dict
+    taxonomy: Taxonomy
     records: list[Record] = field(default_factory=list)
-    choice_tables: dict = field(default_factory=dict)  # id → Chinese name of every list a field may choose from
+
+    @property
+    def choice_tables(self) -> dict[str, dict[str, str]]:
+        """Return the id → Chinese name table of every list a field may choose from."""
+        return self.taxonomy.tables
 
     def choices(self, key: str) -> dict[str, str]:
         """Return the id → Chinese name table of one taxonomy list."""
-        return self.choice_tables[key]
+        return self.taxonomy.tables[key]
 
     @property
     def published(self) -> list[Record]:
         """Return the records shown to the public."""
         return [r for r in self.records if r.published]
+
+    @property
+    def drafts(self) -> list[Record]:
+        """Return the drafts: records still to be completed."""
+        return [r for r in self.records if r.draft]
 
 
 def reference_date() -> datetime.date:
@@ -126,7 +146,7 @@ def node_from_data(value, line: int = 1):
 def record_from_node(node, shown: str, folder: str, record_id: str, choices: dict) -> tuple[Record | None, list[Problem]]:
     """Convert a record's node tree (from text, or from data) into a Record; return (record or None, problems)."""
     ctx = Context(shown, choices)
-    data = RECORD.convert(node, "", ctx)
+    data = RECORD.convert(node, (), ctx)
     problems, gaps = ctx.problems, []
     if data is not MISSING and data.get("status") == "draft":
         # A draft's gaps are a summary, not errors, except for what every record needs to have a place at all.
@@ -144,7 +164,7 @@ def _head(source, name: str):
     return data, source.shown(name), size
 
 
-def load_taxonomy(source) -> tuple[dict | None, dict, list[Problem]]:
+def load_taxonomy(source) -> tuple[Taxonomy | None, dict, list[Problem]]:
     """Load taxonomy.yml; return (taxonomy or None, the choice tables records are checked against, problems)."""
     source = Folder(source) if isinstance(source, str | Path) else source
     shown = source.shown(TAXONOMY_FILE)
@@ -156,22 +176,23 @@ def load_taxonomy(source) -> tuple[dict | None, dict, list[Problem]]:
     if node is None:
         return None, {}, problems or [Problem("empty-file", shown, 1, 1, "", "文件是空的")]
     ctx = Context(shown, dict(FIXED_CHOICES))
-    taxonomy = TAXONOMY.convert(node, "", ctx)
-    if taxonomy is MISSING:
+    data = TAXONOMY.convert(node, (), ctx)
+    if data is MISSING:
         return None, {}, problems + ctx.problems
     # The taxonomy's lists refer to each other (a function's category, a historical district's successor):
     # those references are checked once every table is known.
-    tables = choice_tables(taxonomy)
-    ctx.choices, deferred = tables, ctx.deferred
-    for spec, value, item, name in deferred:
-        spec.check(value, item, name, ctx)
+    ctx.choices, deferred = choice_tables(data), ctx.deferred
+    for spec, value, item, path in deferred:
+        spec.check(value, item, path, ctx)
     problems += ctx.problems
-    keys = [d.get("key") for d in taxonomy.get("disclosures", [])]
+    keys = [d.get("key") for d in data.get("disclosures", [])]
     if sorted(keys) != sorted(FIXED_CHOICES["disclosure_keys"]):
-        problems.append(Problem("missing-disclosure", shown, node.line, node.column, "disclosures", "服务五公开必须五项齐全：" + "、".join(FIXED_CHOICES["disclosure_keys"])))
+        problems.append(Problem("missing-disclosure", shown, node.line, node.column, "disclosures",
+                                "服务五公开必须五项齐全：" + "、".join(FIXED_CHOICES["disclosure_keys"]), location=("disclosures",)))
     if problems:
         return None, {}, problems
-    return taxonomy, tables, problems
+    taxonomy = Taxonomy(data)
+    return taxonomy, taxonomy.tables, problems
 
 
 def _record_files(source, district_ids: set[str]) -> tuple[list[tuple[str, str]], list[Problem]]:
@@ -211,7 +232,7 @@ def load_directory(source, today: datetime.date | None = None) -> tuple[Director
     if taxonomy is None:
         return None, problems
     files, problems = _record_files(source, set(choices["districts"]))
-    directory = Directory(getattr(source, "root", Path(".")), taxonomy, choice_tables=choices)
+    directory = Directory(getattr(source, "root", Path(".")), taxonomy)
     for folder, name in files:
         record, found = load_record(source, folder, name, choices)
         problems += found

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .background import Job
 from .model import Model
-from .table import columns, to_text
+from .table import columns
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,14 +25,14 @@ def neutralise(value: str) -> str:
 def export_rows(model: Model) -> tuple[list[str], list[list[str]]]:
     """Return the Chinese column headings and one row of text per published record."""
     table = columns(model.taxonomy)
-    rows = [[to_text(model, record, column) for column in table] for record in model.records]
+    rows = [[column.text(model, record) for column in table] for record in model.records]
     return [column.heading for column in table], rows
 
 
 def write_json(model: Model, path: Path) -> None:
     """Write the published records with their derived fields (current demonstration level, page URL)."""
     records = [model.record_data(record) for record in model.records]
-    payload = {"title": model.taxonomy["site"]["title"], "edition": model.edition.isoformat(), "count": len(records), "records": records}
+    payload = {"title": model.site.title, "edition": model.edition.isoformat(), "count": len(records), "records": records}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
 
 

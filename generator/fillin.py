@@ -8,9 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from .directory import Directory, reference_date
-from .model import Model
-from .table import Column, columns, to_text
+from .directory import Directory
+from .model import load_model
+from .table import Column, columns
 
 MISSING_FILL = "FFF2CC"  # light yellow: to be filled in
 CHOICES_SHEET = "选项"
@@ -27,17 +27,17 @@ def write_fillin(directory: Directory, output: Path) -> int:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    drafts = [r for r in directory.records if r.data.get("status") == "draft"]
+    drafts = directory.drafts
     if not drafts:
         return 0
-    model = Model(directory, reference_date())
+    model, _ = load_model(directory)
     table = [c for c in columns(directory.taxonomy) if c.path]
     book = Workbook()
     book.remove(book.active)
     options = book.create_sheet(CHOICES_SHEET)
     options.sheet_state = "hidden"
     lists = {}
-    for number, key in enumerate(dict.fromkeys(c.kind.split(":")[1] for c in table if ":" in c.kind), 1):
+    for number, key in enumerate(dict.fromkeys(c.spec.choice_table() for c in table if c.spec.choice_table()), 1):
         names = list(directory.choices(key).values())
         letter = get_column_letter(number)
         for row, name in enumerate(names, 1):
@@ -54,16 +54,16 @@ def write_fillin(directory: Directory, output: Path) -> int:
             cell.font = bold
         sheet.freeze_panes = "B2"
         for record in mine:
-            sheet.append([to_text(model, record, c) for c in table])
+            sheet.append([c.text(model, record) for c in table])
             for index, column in enumerate(table, 1):
                 if _missing(column, record.gaps):
                     sheet.cell(row=sheet.max_row, column=index).fill = fill
         for index, column in enumerate(table, 1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = 14 if index > 1 else 28
-            if ":" in column.kind:
-                many = column.kind.startswith("choices:")
-                check = DataValidation(type="list", formula1=lists[column.kind.split(":")[1]], allow_blank=True,
+            if column.spec.choice_table():
+                many = column.spec.many
+                check = DataValidation(type="list", formula1=lists[column.spec.choice_table()], allow_blank=True,
                                        showErrorMessage=not many)  # several choices go in one cell, separated by 、
                 sheet.add_data_validation(check)
                 check.add(f"{letter}2:{letter}{max(sheet.max_row, 2) + 200}")

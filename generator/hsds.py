@@ -11,7 +11,6 @@ import re
 import uuid
 from pathlib import Path
 
-from .checks import title_expiry
 from .model import Model
 
 SPEC = Path(__file__).parent / "data" / "hsds-3.0.0" / "datapackage.json"
@@ -33,7 +32,7 @@ class _Ids:
     """Name-based UUIDs (version 5): the same directory gives the same ids in every build."""
 
     def __init__(self, model: Model):
-        self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, model.site_url or "urn:minglu:" + model.taxonomy["site"]["title"])
+        self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, model.site_url or "urn:minglu:" + model.site.title)
 
     def __call__(self, kind: str, *keys) -> str:
         return str(uuid.uuid5(self.namespace, "/".join([kind, *map(str, keys)])))
@@ -41,7 +40,7 @@ class _Ids:
 
 def _vocabularies(model: Model) -> list[tuple[str, str, dict[str, dict]]]:
     """Return (key, name, id → taxonomy item) for each vocabulary that travels with the data."""
-    items = {key: {item["id"]: item for item in model.taxonomy.get(key, [])}
+    items = {key: {item["id"]: item for item in getattr(model.taxonomy, key)}
              for key in ("functions", "industries", "tiers", "demonstration_levels", "districts")}
     return [("functions", model.labels["functions"], items["functions"]), ("industries", model.labels["industries"], items["industries"]),
             ("tiers", model.labels["tier"], items["tiers"]), ("demonstration_levels", "示范平台级别", items["demonstration_levels"]),
@@ -50,7 +49,7 @@ def _vocabularies(model: Model) -> list[tuple[str, str, dict[str, dict]]]:
 
 def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
     """Return the rows of every HSDS table and the lines of the report on what was left out."""
-    ids, title = _Ids(model), model.taxonomy["site"]["title"]
+    ids, title = _Ids(model), model.site.title
     tables: dict[str, list[dict]] = {name: [] for name in _columns()}
     left_out = []
     for key, name, items in _vocabularies(model):
@@ -59,7 +58,7 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
             tables["taxonomy_terms"].append({"id": ids("term", key, item_id), "code": f"{key}:{item_id}", "name": item["name"],
                                              "description": item.get("description") or f"{name}：{item['name']}", "taxonomy": name,
                                              "taxonomy_id": ids("taxonomy", key), "language": "zh"})
-    region = model.taxonomy["site"].get("region", "")
+    region = model.site.region
     for record in model.records:
         data, rid, contacts = record.data, record.id, record.data["contacts"]
         org, service, location = ids("organization", rid), ids("service", rid), ids("location", rid)
@@ -118,7 +117,7 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
                                            "amount": amount, "amount_description": described or ("免费" if fee.get("free") else "")})
         links = [("functions", f, "") for f in data["functions"]] + [("industries", i, "") for i in data.get("industries", [])]
         links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
-        links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{expiry}" if (expiry := title_expiry(t, model.taxonomy)) else ""))
+        links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{expiry}" if (expiry := model.taxonomy.title_expiry(t)) else ""))
                   for t in model.titles(record)["current"]]
         for number, (key, item_id, value) in enumerate(links, 1):
             tables["attributes"].append({"id": ids("attribute", rid, number), "link_id": service, "link_entity": "service",
@@ -140,8 +139,8 @@ def write_hsds(model: Model, folder: Path) -> list[Path]:
         path = folder / f"{name}.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")
         paths.append(path)
-    package = spec() | {"name": "sme-service-directory", "title": model.taxonomy["site"]["title"], "version": model.edition.isoformat(),
-                        "description": f"{model.taxonomy['site']['title']}，Open Referral HSDS {VERSION} 格式"}
+    package = spec() | {"name": "sme-service-directory", "title": model.site.title, "version": model.edition.isoformat(),
+                        "description": f"{model.site.title}，Open Referral HSDS {VERSION} 格式"}
     (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     report = [f"Open Referral HSDS {VERSION} 格式的开放数据，表格和列名按规范的 datapackage.json。",
               "各表的 id 是由本站机构标识生成的 UUID（第 5 版，基于名称），每次生成都相同。",

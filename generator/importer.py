@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .canonical import record_text
-from .directory import Record, node_from_data, record_from_node, record_from_text
+from .directory import DRAFT_NEEDS, Record, node_from_data, record_from_node, record_from_text
 from .hours import from_chinese
+from .kinds import ID_MAX, Text, dotted, is_id, short_names
 from .model import Model, spell
-from .schema import ID_MAX, is_id, normalise_name
-from .sheets import Table, excel_date, read_tables
-from .table import Column, columns, from_text, part_columns, short_names
+from .schema import RECORD, normalise_name
+from .sheets import Table, read_tables
+from .table import Column, columns, part_columns
 
 HEADING_SCAN = 30  # rows searched for the heading row
 NOTE_ROW = re.compile(r"^\s*(注|说明|备注|填表说明|填报说明)\s*[0-9一二三四五六七八九十]*\s*[：:.、]")
@@ -99,14 +100,13 @@ class _Importer:
         table = list(self.headings.values())
         self.by_path = {c.path: c for c in table}
         for heading, path in mapping.items():
-            self.headings[heading] = self.by_path.get(path, Column(heading, path, "text"))
+            self.headings[heading] = self.by_path.get(path, Column(heading, path, Text(heading)))
         self.derived = {c.heading for c in columns(taxonomy) if not c.path}
         self.labels = {c.path: c.heading for c in table}
-        self.historical = {short: h["maps_to"] for h in taxonomy.get("historical_districts", [])
-                           for short in short_names(h["name"], model.district_suffixes)}
+        self.historical = {short: h["maps_to"] for h in taxonomy.historical_districts
+                           for short in short_names(h["name"], taxonomy.district_suffixes)}
         self.placeholders = set(model.directory.choice_tables["placeholders"])
-        phone = model.examples["phone"]
-        self.area_code = taxonomy["site"].get("area_code") or (phone.split("-")[0] if phone.startswith("0") and "-" in phone else "")
+        self.area_code = taxonomy.area_code
         records = model.directory.records
         self.by_id = {r.id: r for r in records}
         self.by_code = {r.data["credit_code"]: r for r in records if r.data.get("credit_code")}
@@ -197,7 +197,7 @@ class _Importer:
             elif path.count(".") == 1 and path.split(".")[0] in ("demonstration", "evaluations"):
                 parts.setdefault(path.split(".")[0], {})[path.split(".")[1]] = (column, text)
             else:
-                set_field(data, path, from_text(self.model, column, self.tidy(column, text)))
+                set_field(data, path, column.read(text, self.model.cells))
         for key, entry in parts.items():
             item = self.entry(key, entry)
             if item:
@@ -221,15 +221,6 @@ class _Importer:
             return None, ""
         return data, cells.get("id", (None, ""))[1]
 
-    def tidy(self, column: Column, text: str) -> str:
-        if column.kind == "date":
-            text = excel_date(text)
-            match = re.fullmatch(r"((?:19|20)[0-9]{2})\s*[年./-]\s*([0-9]{1,2})\s*[月./-]\s*([0-9]{1,2})\s*日?", text)
-            return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else text
-        if column.kind == "number":
-            return text.removesuffix("年").strip()
-        return text
-
     def phones(self, path: str, text: str, data: dict, notes: list[str]) -> None:
         numbers = [n for n in PHONES.split(text) if n]
         for number, target in zip(numbers, (path, "contacts.hotline" if path == "contacts.phone" else path)):
@@ -252,13 +243,13 @@ class _Importer:
             if part in ("level", "grade"):
                 rest = BRACKETS.sub(" ", YEAR.sub(" ", text)).replace("年", " ").replace("示范平台", " ").split()
                 if rest:
-                    item[part] = from_text(self.model, column, rest[0])
+                    item[part] = column.read(rest[0], self.model.cells)
                 if year and "year" not in parts:
                     item["year"] = int(year[1])
             elif part == "year":
-                item["year"] = int(year[1]) if year else from_text(self.model, column, text)
+                item["year"] = int(year[1]) if year else column.read(text, self.model.cells)
             else:
-                item[part] = from_text(self.model, column, self.tidy(column, text))
+                item[part] = column.read(text, self.model.cells)
         return item or None
 
     def match(self, record_id: str, data: dict) -> Record | None:
@@ -269,57 +260,36 @@ class _Importer:
         return self.by_name.get(_name_key(data["name"]))
 
     def convert(self, where: str, data: dict, folder: str, record_id: str, notes: list[str]) -> Record | None:
-        """Check the record as a draft; drop each value that is wrong (saying why), then decide draft or active."""
-        for _ in range(5):
-            record, problems = record_from_node(node_from_data(dict(data, status="draft")), where, folder, record_id,
-                                                self.model.directory.choice_tables)
-            wrong = [p for p in problems if p.field and p.field.split("[")[0].split(".")[0] not in ("name", "district")]
-            if record is not None and not problems:
-                return record
-            if not wrong:
-                self.reject(where, "；".join(self.words(p) for p in problems))
-                return None
-            # Later list items first, so dropping one does not move the others.
-            for problem in sorted(wrong, key=lambda p: (p.field.split("[")[0], int(p.field.split("[")[1][:-1]) if "[" in p.field else 0),
-                                  reverse=True):
-                note = f"{self.words(problem)}，已留空"
-                if note not in notes:
-                    notes.append(note)
-                self.drop(data, problem.field)
-        self.reject(where, "；".join(self.words(p) for p in problems))
-        return None
-
-    def drop(self, data: dict, path: str) -> None:
-        base, _, index = path.partition("[")
-        *parents, last = base.split(".")
-        holder = data
-        for part in parents:
-            holder = holder.get(part, {})
-        if index and isinstance(holder.get(last), list):
-            position = int(index.split("]")[0]) - 1
-            if position < len(holder[last]):
-                del holder[last][position]
-            if not holder[last]:
-                del holder[last]
-        else:
-            holder.pop(last, None)
+        """Check the record once, as a draft: each wrong value is left out (saying why); a row without a usable name or
+        district is refused."""
+        record, problems = record_from_node(node_from_data(dict(data, status="draft")), where, folder, record_id,
+                                            self.model.directory.choice_tables)
+        if record is None or any(not p.location or p.location[0] in DRAFT_NEEDS for p in problems):
+            self.reject(where, "；".join(self.words(p) for p in problems))
+            return None
+        for problem in problems:
+            note = f"{self.words(problem)}，已留空"
+            if note not in notes:
+                notes.append(note)
+        return record
 
     def words(self, problem) -> str:
         """Return a problem in spreadsheet words: the column's heading, the Chinese choices, no YAML."""
-        path = problem.field.split("[")[0]
+        path = ".".join(part for part in problem.location if isinstance(part, str))
         heading = self.labels.get(path) or self.model.labels.get(path) or path
         if problem.code == "unknown-choice":
             column = self.by_path.get(path) or self.by_path.get(path.rsplit(".", 1)[0])
-            table = (column.kind.split(":")[1] if column and ":" in column.kind else "")
+            table = column.spec.choice_table() if column else ""
             options = "、".join(self.model.directory.choices(table).values()) if table else ""
-            value = problem.message.split(" ")[0]
-            return f"“{heading}”中的“{value}”不在分类表中（可选：{options}；其他说法可加到分类表该项的 aliases）"
+            return f"“{heading}”中的“{problem.value}”不在分类表中（可选：{options}；其他说法可加到分类表该项的 aliases）"
         if problem.code == "missing-field":
             return f"缺少“{heading}”"
         return f"“{heading}”：{problem.message}"
 
     def gaps(self, record: Record) -> list[str]:
-        return list(dict.fromkeys(self.labels.get(g.split("[")[0]) or self.model.labels.get(g.split("[")[0], g) for g in record.gaps))
+        """Return the labels of what the record still lacks: a draft's gaps, and required fields whose value was left out."""
+        paths = [g.split("[")[0] for g in record.gaps] + [dotted(p) for p in RECORD.missing(record.data)]
+        return list(dict.fromkeys(self.labels.get(p) or self.model.labels.get(p, p) for p in paths))
 
     def create(self, where: str, wanted: str, data: dict, notes: list[str]) -> None:
         record_id = wanted if is_id(wanted) and wanted not in self.taken else slug_for(data["name"], self.taken, self.model.pinyin_overrides)
@@ -367,7 +337,7 @@ class _Importer:
         if record is None:
             return
         gaps = self.gaps(record)
-        was_draft = existing.data.get("status") == "draft"
+        was_draft = existing.draft
         final = dict(record.data)
         if was_draft and not gaps:
             final.pop("status", None)

@@ -10,11 +10,11 @@ from functools import cached_property
 
 from pypinyin import lazy_pinyin
 
-from .checks import current_titles, verification_due, verification_months
-from .directory import Directory, Record
-from .feed import History
+from .directory import Directory, Record, load_directory, reference_date
+from .feed import History, read_history
 from .hours import schedule, workday_hours
-from .schema import DEFAULT_SUFFIXES, examples, labels, words
+from .kinds import Cells
+from .problems import Problem
 from .stats import compute_stats
 
 
@@ -33,6 +33,17 @@ def spell(name: str, overrides: dict[str, str]) -> str:
     return " ".join(p for p in parts if p.strip())
 
 
+def load_model(source, today: datetime.date | None = None, site_url: str = "", history: bool = False) -> tuple[Model | None, list[Problem]]:
+    """Load a directory (a folder, a git revision, or a Directory already loaded) as a Model; return (model or None, problems).
+    The one way every command, the plugin and the benchmarks get a Model; with history, the git history of its folder."""
+    today = today or reference_date()
+    directory, problems = (source, []) if isinstance(source, Directory) else load_directory(source, today)
+    if directory is None:
+        return None, problems
+    past = read_history(directory.root, directory.choice_tables, directory.taxonomy.labels) if history else None
+    return Model(directory, today, site_url, past), problems
+
+
 class Model:
     """The published directory and everything derived from it, as of one day."""
 
@@ -41,18 +52,15 @@ class Model:
         self.today = today
         self.site_url = site_url.rstrip("/")
         self.history = history or History([])
-        self.taxonomy = directory.taxonomy
-        self.labels = labels(directory.taxonomy)
-        self.words = words(directory.taxonomy)  # district_word (区, 县市区 …) and area_word (全市 …)
-        self.examples = examples(directory.taxonomy)  # phone, id, query and credit_code shown in hints and placeholders
-        self.district_suffixes = tuple(self.taxonomy.get("district_suffixes") or DEFAULT_SUFFIXES)
-        # The words a city uses for a choice besides its name (人才培训 for 人员培训), taught to the importer in the taxonomy.
-        self.choice_aliases = {key: {alias: item["id"] for item in items for alias in item.get("aliases", [])}
-                               for key, items in self.taxonomy.items() if isinstance(items, list) and items and isinstance(items[0], dict)}
-        self.timezone = self.taxonomy["site"].get("timezone", "Asia/Shanghai")
-        self.verification_months = verification_months(self.taxonomy)
-        self.verification_due = verification_due(self.taxonomy, today)  # verified before this day: overdue
-        self.pinyin_overrides = {o["text"]: o["pinyin"] for o in self.taxonomy.get("pinyin_overrides", [])}
+        self.taxonomy = taxonomy = directory.taxonomy
+        self.site = taxonomy.site
+        self.labels = taxonomy.labels
+        self.words = taxonomy.words  # district_word (区, 县市区 …) and area_word (全市 …)
+        self.examples = taxonomy.examples  # phone, id, query and credit_code shown in hints and placeholders
+        self.verification_months = taxonomy.verification_months
+        self.verification_due = taxonomy.verification_due(today)  # verified before this day: overdue
+        self.pinyin_overrides = taxonomy.pinyin_overrides
+        self.cells = Cells(taxonomy.tables, taxonomy.aliases, taxonomy.district_suffixes)  # what reading a spreadsheet cell needs
         self.records = sorted(directory.published, key=self.sort_key)
         self.districts = directory.choices("districts")
         self.functions = directory.choices("functions")
@@ -78,7 +86,7 @@ class Model:
     def titles(self, record: Record) -> dict:
         """Return a record's demonstration titles split into current (highest level first) and expired."""
         order = list(self.levels)
-        current = current_titles(record, self.today, self.taxonomy)
+        current = record.current_titles(self.taxonomy, self.today)
         expired = [t for t in record.data.get("demonstration", []) if t not in current]
         return {"current": sorted(current, key=lambda t: (order.index(t["level"]), -t["year"])), "expired": expired}
 
@@ -103,7 +111,7 @@ class Model:
         if not text:
             return None
         data = schedule(text, self.today)
-        return data | {"workday": workday_hours(data["weekly"]), "tz": self.timezone}
+        return data | {"workday": workday_hours(data["weekly"]), "tz": self.site.timezone}
 
     def free(self, record: Record) -> bool:
         """Return True when the record offers free basic services or a free fee item."""

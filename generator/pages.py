@@ -14,7 +14,7 @@ from .feed import MAX_EVENTS, summary
 from .hours import specification, weekly_rows
 from .model import Model
 from .problems import CODES, HELP_PAGE, SEVERITY_LABELS
-from .schema import ListOf, Object, example, fields
+from .schema import fields
 from .search import facet_options
 
 templates = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
@@ -51,7 +51,7 @@ def render_home(model: Model, downloads: list[tuple[str, int]]) -> Page:
     """Return the home page."""
     html = _render(model, "home.html", "index.md", stats=model.stats, downloads=downloads,
                    downloads_html=render_downloads(model, downloads, ""))
-    return Page("index.md", model.taxonomy["site"]["title"], html)
+    return Page("index.md", model.site.title, html)
 
 
 def render_district(model: Model, district_id: str) -> Page:
@@ -65,7 +65,7 @@ def render_district(model: Model, district_id: str) -> Page:
 
 def render_function(model: Model, function_id: str) -> Page:
     """Return one function's page: every institution offering it, grouped by district."""
-    function = next(f for f in model.taxonomy["functions"] if f["id"] == function_id)
+    function = next(f for f in model.taxonomy.functions if f["id"] == function_id)
     records = [r for r in model.records if function_id in r.data["functions"]]
     groups = [(did, [r for r in records if r.data["district"] == did]) for did in model.districts]
     src = f"functions/{function_id}.md"
@@ -77,7 +77,7 @@ def structured_data(model: Model, record, hours: dict | None = None) -> str:
     """Return schema.org JSON-LD of a record, safe to place inside a <script> element; with opening hours, the weekly
     specification and the special days (statutory holidays, make-up working days) the calendar data covers."""
     data, contacts = record.data, record.data["contacts"]
-    district, region = model.districts[data["district"]], model.taxonomy["site"].get("region")
+    district, region = model.districts[data["district"]], model.site.region
     item = {
         "@context": "https://schema.org", "@type": "Organization", "@id": model.page_url(record), "name": data["name"],
         "url": model.page_url(record), "areaServed": {"@type": "AdministrativeArea", "name": district},
@@ -150,21 +150,14 @@ def render_changes(model: Model) -> Page:
     return Page("changes.md", "最近更新", html)
 
 
-def _kind(spec) -> str:
-    if isinstance(spec, ListOf):
-        return "列表" + ("（每项含 " + "、".join(f.label for f in spec.item.fields.values()) + "）" if isinstance(spec.item, Object) else "")
-    return {"Object": "一组字段", "Integer": "整数", "Fraction": "小数", "Date": "日期（年-月-日）", "Choice": "可选值",
-            "Phone": "电话号码", "Email": "电子邮箱", "Url": "网址", "CreditCode": "统一社会信用代码"}.get(type(spec).__name__, "文字")
-
-
 def render_field_help(model: Model) -> Page:
     """Return /help/fields/ (字段说明): every record field with its label, required or not, meaning and an example."""
     tables = model.directory.choice_tables
     rows = []
     for path, spec in fields():
-        choices = getattr(spec, "choices", "") or getattr(getattr(spec, "item", None), "choices", "")
-        rows.append({"path": path, "label": model.labels.get(path, spec.label), "required": spec.required, "kind": _kind(spec),
-                     "help": spec.help, "example": example(spec, tables, model.examples),
+        choices = spec.choice_table()
+        rows.append({"path": path, "label": model.labels.get(path, spec.label), "required": spec.required, "kind": spec.describe(),
+                     "help": spec.help, "example": spec.example_for(tables, model.examples),
                      "choices": list(tables[choices].items()) if choices else [],
                      "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
     return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows), in_nav=False)
@@ -179,13 +172,13 @@ def render_check_help(model: Model) -> Page:
 
 def render_snippets(model: Model, downloads: list[tuple[str, int]], base: str) -> dict[str, str]:
     """Return what a hand-written page may ask for with `<!-- name -->`: facts of the taxonomy, so no city corrects the text."""
-    notice = model.taxonomy["site"].get("notice")
+    notice = model.site.notice
     return {
         "downloads": render_downloads(model, downloads, base),
         "tiers": "、".join(model.tiers.values()),
         "tier-ids": "、".join(model.tiers),
-        "disclosures": "、".join(d["label"] for d in model.taxonomy["disclosures"]),
-        "historical-districts": "、".join(h["name"] for h in model.taxonomy.get("historical_districts", [])) or "（无）",
+        "disclosures": "、".join(d["label"] for d in model.taxonomy.disclosures),
+        "historical-districts": "、".join(h["name"] for h in model.taxonomy.historical_districts) or "（无）",
         "district-word": model.words["district_word"],
         "example-phone": model.examples["phone"],
         "example-id": model.examples["id"],
@@ -197,7 +190,7 @@ def render_redirects(model: Model) -> list[tuple[str, str]]:
     """Return (path, HTML) of a small redirect page for every former address: a published record's aliases, and each
     historical district that had its own id. They are no pages of the site: out of the navigation, search and sitemap."""
     moves = [("institutions", alias, record.id, record.data["name"]) for record in model.records for alias in record.data.get("aliases", [])]
-    moves += [("districts", h["id"], h["maps_to"], model.districts[h["maps_to"]]) for h in model.taxonomy.get("historical_districts", [])
+    moves += [("districts", h["id"], h["maps_to"], model.districts[h["maps_to"]]) for h in model.taxonomy.historical_districts
               if "id" in h and h["id"] not in model.districts]
     template = templates.get_template("redirect.html")
     return [(f"{folder}/{old}/index.html", template.render(title=title, target=f"../{new}/", canonical=f"{model.site_url}/{folder}/{new}/"))

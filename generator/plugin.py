@@ -24,12 +24,11 @@ from . import background
 from .catalogue import CACHE, PAPER_SIZES, write_catalogues
 from .chrome import TOKENS, Chrome, fits
 from .cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
-from .directory import load_directory, reference_date
 from .exports import Exports
-from .feed import read_history, render_feed
+from .feed import render_feed
 from .hours import calendar_script
 from .hsds import write_hsds
-from .model import Model
+from .model import load_model
 from .offline import NAME as OFFLINE_ZIP
 from .offline import OfflineZip
 from .pages import render_pages, render_redirects, render_snippets
@@ -84,20 +83,14 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_config(self, config):
         """Load and check the records (refusing to build on errors), read the history and put the generated nav first."""
         root = self._relative(config, self.config.path)
-        if self.loaded is not None and self.loaded.root.resolve() == root.resolve():
-            directory, problems = self.loaded, []
-        else:
-            directory, problems = load_directory(root)
-        if directory is None or has_errors(problems):
+        reuse = self.loaded is not None and self.loaded.root.resolve() == root.resolve()
+        model, problems = load_model(self.loaded if reuse else root, site_url=config.site_url or "", history=True)
+        if model is None or has_errors(problems):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
-        self.root = root
-        model = Model(directory, reference_date(), config.site_url or "")
-        model.history = read_history(root, directory.choice_tables, model.labels)
-        self.model = model
-        site = directory.taxonomy["site"]
-        config.site_name = site["title"]
-        config.site_description = site.get("description") or config.site_description
-        config.copyright = site.get("notice") or config.copyright
+        self.root, self.model, site = root, model, model.site
+        config.site_name = site.title
+        config.site_description = site.description or config.site_description
+        config.copyright = site.notice or config.copyright
         if not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：sitemap.xml 将为空，二维码和数据中的网页地址只能是相对路径。")
         generated_nav = [
@@ -274,8 +267,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def _add_search(self, config, files) -> None:
         """Add the feed and the search scripts."""
-        model, site = self.model, self.model.taxonomy["site"]
-        feed = render_feed(model.history, site["title"], site["authority"], model.site_url, {r.id for r in model.records},
+        model, site = self.model, self.model.site
+        feed = render_feed(model.history, site.title, site.authority, model.site_url, {r.id for r in model.records},
                            f"{model.today.isoformat()}T00:00:00Z")
         files.append(File.generated(config, "feed.xml", content=feed))
         for name, source in SEARCH_ASSETS.items():

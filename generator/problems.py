@@ -97,6 +97,8 @@ class Problem:
     message: str
     severity: str = ""  # taken from CODES
     hint: str = ""
+    location: tuple = ()  # the field path as data: ("contacts", "phone"), ("functions", 2)
+    value: str | None = None  # the text found there, when it was a single value
 
     def __post_init__(self):
         if self.code not in CODES:

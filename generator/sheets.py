@@ -22,7 +22,6 @@ FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 MAX_BLANK = 1000  # consecutive empty rows after which a sheet is taken to end
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXTS = (".csv", ".txt", ".tsv")
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 class SheetError(Exception):
@@ -187,10 +186,3 @@ def read_tables(path: Path) -> list[Table]:
     if zipfile.is_zipfile(path):
         raise SheetError(f"{path.name} 的扩展名不认识，请改成 .xlsx、.ods 或 .docx")
     raise SheetError(f"{path.name} 的格式不认识：可导入 .xlsx、.xls、.ods、.csv、.txt 和 .docx")
-
-
-def excel_date(text: str) -> str:
-    """Return an Excel date serial number (as text, e.g. 45292) as an ISO date, or the text unchanged."""
-    if text.isdigit() and 20000 <= int(text) <= 80000:
-        return (EXCEL_EPOCH + datetime.timedelta(days=int(text))).isoformat()
-    return text

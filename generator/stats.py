@@ -14,7 +14,7 @@ def compute_stats(model: Model) -> dict:
     matrix = {d: {f: 0 for f in model.functions} for d in model.districts}
     tiers = dict.fromkeys(model.tiers, 0)
     industries = dict.fromkeys(model.industries, 0)
-    strategic_ids = {i["id"] for i in model.taxonomy["industries"] if i.get("strategic")}
+    strategic_ids = {i["id"] for i in model.taxonomy.industries if i.get("strategic")}
     strategic = 0
     for r in records:
         for f in r.data["functions"]:
@@ -24,10 +24,10 @@ def compute_stats(model: Model) -> dict:
             industries[i] += 1
         strategic += bool(strategic_ids & set(r.data.get("industries", [])))
     function_totals = {f: sum(row[f] for row in matrix.values()) for f in model.functions}
-    plan = model.taxonomy.get("plan", {})
+    plan = model.taxonomy.plan
     demonstration = sum(1 for badge in model.badges.values() if badge)
     progress = [("服务机构总数", len(records), plan.get("platforms")), ("示范平台", demonstration, plan.get("demonstration"))]
-    progress += [(f["name"], function_totals[f["id"]], f.get("target")) for f in model.taxonomy["functions"]]
+    progress += [(f["name"], function_totals[f["id"]], f.get("target")) for f in model.taxonomy.functions]
     share = strategic / len(records) if records else 0.0
     return {
         "total": len(records),

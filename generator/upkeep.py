@@ -8,7 +8,6 @@ import datetime
 import json
 from dataclasses import asdict, dataclass
 
-from .checks import title_expiry, verification_due, verification_months
 from .linkcheck import BAD, Result
 
 TITLE = "名录数据待核实清单"
@@ -30,12 +29,12 @@ def website_urls(directory) -> list[str]:
 
 
 def _watched(directory) -> list:
-    return [r for r in directory.records if r.data.get("status", "active") in ("active", "draft")]
+    return [r for r in directory.records if r.published or r.draft]
 
 
 def findings(directory, today: datetime.date, links: dict[str, Result] | None = None) -> list[Finding]:
     """Return every finding, in the taxonomy's district order, then by file."""
-    due, months = verification_due(directory.taxonomy, today), verification_months(directory.taxonomy)
+    due, months = directory.taxonomy.verification_due(today), directory.taxonomy.verification_months
     soon = today + datetime.timedelta(days=EXPIRING_DAYS)
     found = []
     for record in _watched(directory):
@@ -44,12 +43,12 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
         def add(kind: str, todo: str, record=record, data=data) -> None:
             found.append(Finding(data["district"], f"{record.folder}/{record.id}.yml", data["name"], kind, todo))
 
-        if data.get("status") == "draft":
+        if record.draft:
             add("draft", "草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开")
         if data.get("verified", due) < due:
             add("verification", f"最近核实日期 {data['verified']} 已超过 {months} 个月：请向机构核实后更新 verified")
         for title in data.get("demonstration", []):
-            expires = title_expiry(title, directory.taxonomy)
+            expires = directory.taxonomy.title_expiry(title)
             if expires is None:
                 continue
             if expires < today:

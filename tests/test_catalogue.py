@@ -70,7 +70,7 @@ def test_pinyin_index_lists_every_name_in_order_with_its_page(pdf):
     total = page_count(pdf)
     text = pdftext(pdf, total - 2, total)
     index = text[text.index("名称索引"):]
-    overrides = {o["text"]: o["pinyin"] for o in DIRECTORY.taxonomy["pinyin_overrides"]}
+    overrides = DIRECTORY.taxonomy.pinyin_overrides
     listed = []
     for line in index.splitlines():
         found = re.match(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", line)

@@ -20,7 +20,7 @@ def _shanghai_words() -> set[str]:
     words = {"上海", "Shanghai"}
     for name in SAMPLE.choices("districts").values():
         words |= {name} | {name.removesuffix(s) for s in DEFAULT_SUFFIXES if name.endswith(s)}
-    words |= {h["name"] for h in SAMPLE.taxonomy["historical_districts"]}
+    words |= {h["name"] for h in SAMPLE.taxonomy.historical_districts}
     words |= set(SAMPLE.choices("tiers").values()) - {"市级"}  # 市级 is also a common demonstration level
     words |= {r.data["name"] for r in SAMPLE.records} | {r.data["operator"] for r in SAMPLE.records}
     return words
@@ -115,7 +115,7 @@ def test_a_stats_page_without_targets_draws_no_empty_chart():
     directory, _ = load_directory(CITY)
     with_targets = render_stats(Model(directory, datetime.date(2026, 11, 1))).html
     assert 'id="chart-plan"' in with_targets
-    for function in directory.taxonomy["functions"]:
+    for function in directory.taxonomy.functions:
         function.pop("target", None)
     html = render_stats(Model(directory, datetime.date(2026, 11, 1))).html
     assert 'id="chart-plan"' not in html and "规划目标进度" not in html

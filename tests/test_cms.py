@@ -15,6 +15,7 @@ from generator.canonical import record_text
 from generator.cms import admin_config, backend
 from generator.directory import load_directory
 from generator.model import Model
+from generator.schema import RECORD
 from tests.support import EPOCH, FIXTURES, ROOT, SAMPLE, serving
 
 EXISTING = "pudong-ic-testing"
@@ -127,7 +128,8 @@ def test_the_config_offers_each_city_its_own_districts_and_choices():
     assert [o["label"] for o in fields["tier"]["options"]] == ["枢纽平台", "服务窗口"]
     assert len(fields["functions"]["options"]) == 10 and fields["functions"]["multiple"] is True
     assert [f["label"] for f in fields["disclosures"]["fields"]][-1] == "办理时限"
-    assert fields["contacts"]["fields"][1]["pattern"][0].startswith("^[+0-9(]")
+    phone = fields["contacts"]["fields"][1]
+    assert phone["pattern"] == [RECORD.fields["contacts"].fields["phone"].form_pattern(), "只写数字、空格、括号和连字符，如 0000-6600-1234，可带“转”分机号"]
     assert config["publish_mode"] == "editorial_workflow" and config["locale"] == "zh_Hans"
     assert config["backend"] == {"name": "gitlab", "repo": "bureau/names", "branch": "main", "auth_type": "pkce",
                                  "app_id": "请在 mkdocs.yml 中填写 cms_app_id", "base_url": "https://gitlab.example.org",

@@ -7,13 +7,12 @@ from xml.etree import ElementTree
 
 from generator.directory import load_taxonomy
 from generator.feed import read_history, render_feed
-from generator.schema import labels
 from tests.support import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 A = "{http://www.w3.org/2005/Atom}"
 DISCLOSURES = {"standards": "服务标准", "process": "服务流程", "content": "服务功能", "fees": "收费标准", "hours": "办理时限"}
-LABELS = labels({"disclosures": [{"key": key, "label": label} for key, label in DISCLOSURES.items()]})
+LABELS = load_taxonomy(ROOT / "directory")[0].labels | {f"disclosures.{key}": label for key, label in DISCLOSURES.items()}
 
 
 def commit(repo: Path, message: str, day: int) -> None:

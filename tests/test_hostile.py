@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from generator.directory import load_directory
 from generator.load import parse_yaml
-from generator.schema import FIXED_CHOICES, RECORD, Context
+from generator.kinds import Context
+from generator.schema import FIXED_CHOICES, RECORD
 from tests.support import FIXTURES, ROOT, build, serving
 
 INJECTED = "img[src='x'], svg[onload], iframe, a[href^='javascript'], script:not([src]):not([type='application/ld+json'])"
@@ -91,7 +92,7 @@ def test_arbitrary_text_is_valid_or_located_problems(text):
     _located(problems)
     if root is not None and not problems:
         context = Context("x.yml", dict(CHOICES))
-        RECORD.convert(root, "", context)
+        RECORD.convert(root, (), context)
         _located(context.problems)
 
 
@@ -103,7 +104,7 @@ def test_arbitrary_structures_are_valid_or_located_problems(value):
     _located(problems)
     if root is not None:
         context = Context("x.yml", dict(CHOICES))
-        RECORD.convert(root, "", context)
+        RECORD.convert(root, (), context)
         _located(context.problems)
 
 

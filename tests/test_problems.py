@@ -9,7 +9,7 @@ import pytest
 
 from generator.directory import load_directory
 from generator.problems import CODES, Problem
-from generator.schema import ID_MAX
+from generator.kinds import ID_MAX
 from tests.support import FIXTURES, TODAY
 
 SOURCE = Path(__file__).parent.parent / "generator"

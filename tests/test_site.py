@@ -149,7 +149,7 @@ def test_institution_pages_carry_schema_org_json_ld(sample_site):
         assert data["name"] == record.data["name"]
         assert data["url"] == f"https://directory.example.org/institutions/{record.id}/"
         assert data["address"]["streetAddress"] == record.data["address"]
-        assert data["address"]["addressRegion"] == DIRECTORY.taxonomy["site"]["region"] == "上海市"
+        assert data["address"]["addressRegion"] == DIRECTORY.taxonomy.site.region == "上海市"
         assert data["areaServed"]["name"] == DIRECTORY.choices("districts")[record.data["district"]]
         assert data["makesOffer"]["itemOffered"]["description"] == record.data["disclosures"]["content"]
         assert data["makesOffer"]["itemOffered"]["hoursAvailable"] == record.data["disclosures"]["hours"]
@@ -175,6 +175,6 @@ def test_the_region_comes_from_the_taxonomy_and_may_be_left_out():
     from generator.pages import structured_data
 
     directory, _ = load_directory(Path(__file__).parent / "fixtures" / "valid")
-    assert "region" not in directory.taxonomy["site"]
+    assert directory.taxonomy.site.region == ""
     data = json.loads(structured_data(Model(directory, datetime.date(2026, 1, 1)), directory.records[0]))
     assert "addressRegion" not in data["address"] and data["address"]["addressLocality"] in ("黄浦区", "浦东新区")
