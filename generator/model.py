@@ -11,7 +11,7 @@ from functools import cached_property
 from pypinyin import lazy_pinyin
 
 from .directory import Directory, Record, load_directory, reference_date
-from .feed import History, read_history
+from .history import History, read_history
 from .hours import schedule, workday_hours
 from .kinds import Cells
 from .problems import Problem

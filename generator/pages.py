@@ -10,7 +10,8 @@ from functools import partial
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .feed import MAX_EVENTS, summary
+from .feed import summary
+from .history import MAX_EVENTS
 from .hours import specification, weekly_rows
 from .model import Model
 from .problems import CODES, HELP_PAGE, SEVERITY_LABELS

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from .kinds import ListOf, credit_code_check_char
 from .schema import FIXED_CHOICES, RECORD, TAXONOMY, fields
 
-
 LISTS = [key for key, spec in TAXONOMY.fields.items() if isinstance(spec, ListOf) and spec.unique_key == "id"]  # lists of choices
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import FIXTURES, ROOT, build, serving
+from tests.support import FIXTURES, ROOT, build, commit, git, serving
 
 
 @pytest.fixture
@@ -12,6 +12,16 @@ def valid_dir(tmp_path) -> Path:
     target = tmp_path / "directory"
     shutil.copytree(FIXTURES / "valid", target)
     return target
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A git repository whose directory/ is a copy of the small valid directory, committed once ("base")."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "valid", root / "directory")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "base")
+    return root
 
 
 @pytest.fixture

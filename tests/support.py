@@ -18,6 +18,22 @@ PUBLISHED = [r for r in SAMPLE.records if r.published]
 UNPUBLISHED = [r for r in SAMPLE.records if not r.published]
 
 
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in repo as a test author; return its output."""
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=GIT_IDENTITY).stdout
+
+
+def commit(repo: Path, message: str, day: int | None = None) -> None:
+    """Commit everything in repo (dated 2026-03-<day> when a day is given)."""
+    dated = {key: f"2026-03-{day:02d}T10:00:00+08:00" for key in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE")} if day else {}
+    for args in (["add", "-A"], ["commit", "-q", "-m", message]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=GIT_IDENTITY | dated)
+
+
 def build(directory: Path, out: Path, epoch: str = EPOCH, command: tuple[str, ...] = ()) -> Path:
     """Run `python -m generator build` (or another build command) as a user would; return the site folder."""
     env = {"SOURCE_DATE_EPOCH": epoch, "PATH": "/usr/bin:/bin"}

@@ -143,11 +143,10 @@ def test_backends_follow_repo_url():
     assert "base_url" not in backend("https://gitlab.com/bureau/names", "main")
 
 
-def test_the_config_is_written_by_a_serializer_so_taxonomy_text_stays_inert(tmp_path):
+def test_the_config_is_written_by_a_serializer_so_taxonomy_text_stays_inert(valid_dir):
     from generator.cms import admin_yaml
 
-    root = tmp_path / "directory"
-    shutil.copytree(FIXTURES / "valid", root)
+    root = valid_dir
     taxonomy = root / "taxonomy.yml"
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("name: 市级\n", "name: 'a: b # c\" {x}'\n", 1), encoding="utf-8")
     directory, problems = load_directory(root)

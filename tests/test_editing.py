@@ -1,15 +1,13 @@
 """The editing tools: diff between git revisions, spreadsheet import (xlsx and GB18030 csv), new from flags."""
 
 import csv
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.__main__ import main
 from generator.directory import load_directory
-from tests.support import FIXTURES
+from tests.support import commit, git
 
 ROOT = Path(__file__).parent.parent
 BUREAU_HEADINGS = ["机构名称", "区", "层级", "服务功能", "运营单位", "地址", "联系电话", "服务内容", "服务流程", "服务标准", "收费标准",
@@ -122,18 +120,7 @@ def test_new_without_required_fields_writes_nothing(target, capsys):
     assert list(target.glob("*/*.yml")) == []
 
 
-def git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"})
-
-
-def test_diff_between_revisions(tmp_path, capsys):
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "valid", repo / "directory")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "base")
+def test_diff_between_revisions(repo, capsys):
     center = repo / "directory" / "pudong" / "test-center.yml"
     text = center.read_text(encoding="utf-8")
     center.write_text(text.replace('"021-0000-0001"', '"021-0000-0099"').replace("按目录收费，咨询免费", "全部免费")
@@ -143,8 +130,7 @@ def test_diff_between_revisions(tmp_path, capsys):
     (repo / "directory" / "pudong" / "new-center.yml").write_text(added, encoding="utf-8")
     (repo / "directory" / "pudong" / "second-center.yml").write_text(
         text.replace("测试检测中心", "第二检测中心").replace("Test Centre", "Second Centre"), encoding="utf-8")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "head")
+    commit(repo, "head")
     # Deleting a record breaks its address: the summary is printed, and the command fails with the reason.
     assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 1
     out, err = capsys.readouterr()

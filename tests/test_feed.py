@@ -6,21 +6,14 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from generator.directory import load_taxonomy
-from generator.feed import read_history, render_feed
-from tests.support import ROOT
+from generator.feed import render_feed
+from generator.history import read_history
+from tests.support import ROOT, commit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 A = "{http://www.w3.org/2005/Atom}"
 DISCLOSURES = {"standards": "服务标准", "process": "服务流程", "content": "服务功能", "fees": "收费标准", "hours": "办理时限"}
 LABELS = load_taxonomy(ROOT / "directory")[0].labels | {f"disclosures.{key}": label for key, label in DISCLOSURES.items()}
-
-
-def commit(repo: Path, message: str, day: int) -> None:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_AUTHOR_DATE": f"2026-03-{day:02d}T10:00:00+08:00", "GIT_COMMITTER_DATE": f"2026-03-{day:02d}T10:00:00+08:00",
-           "PATH": "/usr/bin:/bin"}
-    for args in (["add", "-A"], ["commit", "-q", "-m", message]):
-        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -4,21 +4,19 @@ chromium with the clock set on statutory holidays and make-up working days, JSON
 import datetime
 import json
 import re
-import shutil
 import zipfile
 
 import pytest
 
 from generator.directory import load_directory
 from generator.hours import calendar, from_chinese, schedule
-from tests.support import FIXTURES, TODAY
+from tests.support import TODAY
 
 RECORD = "institutions/pudong-ic-testing/"  # sample record with Mo-Fr 09:00-17:00; PH off
 
 
-def test_an_invalid_value_is_an_error_at_its_line_and_column_quoting_what_could_not_be_read(tmp_path):
-    root = tmp_path / "directory"
-    shutil.copytree(FIXTURES / "valid", root)
+def test_an_invalid_value_is_an_error_at_its_line_and_column_quoting_what_could_not_be_read(valid_dir):
+    root = valid_dir
     path = root / "pudong" / "test-center.yml"
     path.write_text(path.read_text(encoding="utf-8") + "opening_hours: Mo-Fr 09:00-17:00; Sa 9点\n", encoding="utf-8")
     _, problems = load_directory(root, TODAY)
@@ -126,7 +124,7 @@ def test_hsds_schedules_and_cost_options_come_from_the_structured_fields(sample_
     assert any(c["option"] == "专项服务" and c["amount"] == "1400" and c["currency"] == "CNY" for c in costs)
 
 
-def test_the_free_services_facet_counts_free_fee_items_too(tmp_path):
+def test_the_free_services_facet_counts_free_fee_items_too(valid_dir):
     from generator.model import Model
     from generator.search import build_search_files
 
@@ -134,8 +132,7 @@ def test_the_free_services_facet_counts_free_fee_items_too(tmp_path):
         files = build_search_files(model)
         return {"docs": [entry[0] for path, text in files.items() if path.startswith("d/") for entry in json.loads(text)]}
 
-    root = tmp_path / "directory"
-    shutil.copytree(FIXTURES / "valid", root)
+    root = valid_dir
     path = root / "pudong" / "test-center.yml"
     text = path.read_text(encoding="utf-8").replace("free_services:\n  - 检测咨询\n", "")
     path.write_text(text, encoding="utf-8")
@@ -148,11 +145,10 @@ def test_the_free_services_facet_counts_free_fee_items_too(tmp_path):
     assert {doc[0]: doc[8] for doc in build_result_list(Model(directory, TODAY))["docs"]}["test-center"] == 1
 
 
-def test_hours_suggest_lists_and_writes_what_it_can_read(tmp_path, capsys):
+def test_hours_suggest_lists_and_writes_what_it_can_read(valid_dir, capsys):
     from generator.__main__ import main
 
-    root = tmp_path / "directory"
-    shutil.copytree(FIXTURES / "valid", root)
+    root = valid_dir
     assert main(["hours", "--suggest", "--directory", str(root)]) == 0
     out = capsys.readouterr().out
     assert "“周一至周五 9:00-17:00” → opening_hours: Mo-Fr 09:00-17:00" in out
@@ -162,13 +158,9 @@ def test_hours_suggest_lists_and_writes_what_it_can_read(tmp_path, capsys):
     assert {r.id: r.data.get("opening_hours") for r in directory.records}["test-center"] == "Mo-Fr 09:00-17:00"
 
 
-def test_import_reads_the_hours_text_into_opening_hours(tmp_path, capsys):
+def test_import_reads_the_hours_text_into_opening_hours(target, tmp_path, capsys):
     from generator.__main__ import main
-    from tests.support import ROOT
-
-    root = tmp_path / "directory"
-    root.mkdir()
-    shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
+    root = target
     sheet = tmp_path / "名单.csv"
     sheet.write_text("名称,所在区,服务时间\n示例站,浦东新区,周一至周五 9:00-17:00（法定节假日除外）\n", encoding="utf-8")
     assert main(["import", str(sheet), "--directory", str(root)]) == 0

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator.directory import load_directory
-from generator.problems import CODES, Problem
 from generator.kinds import ID_MAX
-from tests.support import FIXTURES, TODAY
+from generator.problems import CODES, Problem, has_errors
+from tests.support import TODAY
 
 SOURCE = Path(__file__).parent.parent / "generator"
 RECORD = "pudong/test-center.yml"
@@ -101,23 +101,28 @@ TRIGGERS = {
 }
 
 
+WARNINGS = {"verification-overdue", "title-expired", "below-tier-criteria", "revoked-with-title"}
+
+
 def test_every_catalogued_code_has_a_trigger_here():
     assert sorted(TRIGGERS) == sorted(CODES)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
-def test_each_code_is_emitted_by_its_smallest_cause(code, tmp_path):
-    root = tmp_path / "directory"
-    shutil.copytree(FIXTURES / "valid", root)
+def test_each_code_is_emitted_by_its_smallest_cause(code, valid_dir):
+    root = valid_dir
     TRIGGERS[code](root)
     _, problems = load_directory(root, TODAY)
     assert code in {p.code for p in problems}, [(p.code, p.message) for p in problems]
-    assert all(p.severity == CODES[p.code].severity for p in problems)
+    # A warning leaves the data publishable; an error stops the build. Judged from this test's own list, not from CODES.
+    expected = "warning" if code in WARNINGS else "error"
+    assert {p.severity for p in problems if p.code == code} == {expected}
+    assert has_errors(problems) == (expected == "error"), [(p.code, p.severity) for p in problems]
 
 
 def test_every_code_written_in_the_source_is_catalogued():
     pattern = re.compile(r'(?:Problem|report|problem)\(\s*"([a-z0-9-]+)"|_problem\(record, "[a-z_]+", "([a-z0-9-]+)"')
-    written = {a or b for path in SOURCE.glob("*.py") for a, b in pattern.findall(path.read_text(encoding="utf-8"))}
+    written = {a or b for path in SOURCE.rglob("*.py") for a, b in pattern.findall(path.read_text(encoding="utf-8"))}
     assert len(written) > 30
     assert written - set(CODES) == set()
 
@@ -132,9 +137,8 @@ def test_every_catalogue_entry_says_what_it_means_how_to_fix_it_and_gives_an_exa
         assert check.severity in ("error", "warning") and check.title and check.fix and check.example, code
 
 
-def test_id_rule_limit_is_shared_by_file_names(tmp_path):
-    root = tmp_path / "directory"
-    shutil.copytree(FIXTURES / "valid", root)
+def test_id_rule_limit_is_shared_by_file_names(valid_dir):
+    root = valid_dir
     _copy_record(f"pudong/{'a' * (ID_MAX + 1)}.yml", "测试检测中心", "另一个中心")(root)
     _, problems = load_directory(root, TODAY)
     assert [p.code for p in problems if p.severity == "error"] == ["bad-id"]

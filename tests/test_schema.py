@@ -1,4 +1,5 @@
 import json
+import subprocess
 from pathlib import Path
 
 from generator.__main__ import main
@@ -29,45 +30,99 @@ def test_every_sample_record_points_editors_at_the_schema():
         assert first == "# yaml-language-server: $schema=../../schema/institution.schema.json", path
 
 
-def test_a_field_added_to_the_field_table_reaches_every_output(valid_dir, tmp_path, monkeypatch, capsys):
-    """One declaration in schema.RECORD is the only edit a new field needs."""
-    import datetime
+PROBES = ["021-5555-0000", "+ 86 21 5555 0000", "+86 21 5555 0000", "０２１-５５５５-００００", " 021-5555-0000 ", "\t021-5555-0000",
+          "021-5555-0000 转 8", "(021) 5555 0000", "5555", "电话待定", "abc-def_01", "Service_2025", "9abcdef", "ab"]
 
+
+def _form_verdicts(pattern: str, values: list[str]) -> list[bool]:
+    """Return what the form editor says of each value: Decap CMS tests `RegExp(pattern).test(value)` in the browser."""
+    script = "const [p, v] = JSON.parse(process.argv[1]); console.log(JSON.stringify(v.map(x => RegExp(p).test(x))));"
+    result = subprocess.run(["node", "-e", script, json.dumps([pattern, values])], check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def _validator_verdicts(spec, values: list[str], tables) -> list[bool]:
+    from generator.kinds import Context
+    from generator.load import Scalar
+
+    verdicts = []
+    for value in values:
+        ctx = Context("x.yml", tables)
+        spec.convert(Scalar(value, 1, 1, False), ("x",), ctx)
+        verdicts.append(not ctx.problems)
+    return verdicts
+
+
+def test_a_field_added_to_the_field_table_reaches_every_output(valid_dir, tmp_path, monkeypatch, capsys):
+    """One declaration in schema.RECORD is the only edit a new field needs, and a new kind is one class: the form checks
+    the validator's own pattern, so both give the same verdict."""
+    import datetime
+    from dataclasses import dataclass
+
+    from generator.cms import admin_config
     from generator.directory import load_directory
     from generator.exports import export_rows
     from generator.importer import headings
+    from generator.kinds import Patterned
     from generator.model import Model
     from generator.pages import render_field_help
-    from generator.schema import RECORD, Text, record_json_schema
+    from generator.problems import CODES, Check
+    from generator.schema import RECORD, record_json_schema
 
-    field = Text("微信公众号", ask=True, help="机构的微信公众号名称", example="示例服务号", headings=("微信公众号", "公众号"))
+    @dataclass
+    class WeChatId(Patterned):
+        pattern: str = "^[A-Za-z][-_A-Za-z0-9]{5,19}$"
+        pattern_hint: str = "微信号以字母开头，6 到 20 位字母、数字、下划线或减号"
+        code: str = "bad-wechat"
+        refusal: str = "{value} 不是微信号"
+        fix: str = "以字母开头，6 到 20 位"
+        described: str = "微信号"
+
+    monkeypatch.setitem(CODES, "bad-wechat", Check("error", "不是微信号", "以字母开头，6 到 20 位", "wechat: 1"))
+    field = WeChatId("微信公众号", ask=True, help="机构的微信公众号", example="Service_2025", headings=("微信公众号", "公众号"))
     monkeypatch.setitem(RECORD.fields, "wechat", field)
     record = valid_dir / "pudong/test-center.yml"
-    record.write_text(record.read_text(encoding="utf-8") + "wechat: 测试服务号\n", encoding="utf-8")
+    record.write_text(record.read_text(encoding="utf-8") + "wechat: Service_2025\n", encoding="utf-8")
     directory, problems = load_directory(valid_dir)
     assert [p for p in problems if p.severity == "error"] == []
     model = Model(directory, datetime.date(2026, 11, 1))
 
-    assert record_json_schema(directory.choice_tables)["properties"]["wechat"]["title"] == "微信公众号"
+    schema = record_json_schema(directory.choice_tables)["properties"]["wechat"]
+    assert schema["title"] == "微信公众号" and schema["pattern"] == WeChatId.pattern
     titles, rows = export_rows(model)
-    assert "测试服务号" in rows[[r.id for r in model.records].index("test-center")][titles.index("微信公众号")]
+    assert "Service_2025" in rows[[r.id for r in model.records].index("test-center")][titles.index("微信公众号")]
     assert headings(directory.taxonomy)["公众号"].path == "wechat"
     page = render_field_help(model).html
-    assert "<code>wechat</code>" in page and "机构的微信公众号名称" in page and "示例服务号" in page
+    assert "<code>wechat</code>" in page and "机构的微信公众号" in page and "Service_2025" in page and "微信号" in page
+
+    form = {f["name"]: f for f in admin_config(model, "https://github.com/a/b")["collections"][0]["fields"]}
+    phone = {f["name"]: f for f in form["contacts"]["fields"]}["phone"]
+    for spec, widget in ((field, form["wechat"]), (RECORD.fields["contacts"].fields["phone"], phone)):
+        assert widget["pattern"][0] == spec.form_pattern()
+        said = _validator_verdicts(spec, PROBES, directory.choice_tables)
+        assert _form_verdicts(widget["pattern"][0], PROBES) == said, spec.label
+        assert True in said and False in said
+    assert _validator_verdicts(RECORD.fields["contacts"].fields["phone"], ["+ 86 21 5555 0000", " 021-5555-0000 "],
+                               directory.choice_tables) == [False, True]
 
     sheet = tmp_path / "list.csv"
     disclosures = [model.labels[f"disclosures.{key}"] for key in ("content", "process", "standards", "fees", "hours")]
     sheet.write_text("\n".join([",".join(["名称", "区", "层级", "功能", "运营机构", "地址", "电话", *disclosures, "公众号"]),
-                                "新增中心,浦东新区,市级,quality,某公司,示例路 3 号,021-0000-0003,检测,受理,七日,免费,工作日,新增服务号"])
+                                "新增中心,浦东新区,市级,quality,某公司,示例路 3 号,021-0000-0003,检测,受理,七日,免费,工作日,New_Service"])
                      + "\n", encoding="utf-8")
     assert main(["import", str(sheet), "--directory", str(valid_dir)]) == 0, capsys.readouterr()
-    assert "wechat: 新增服务号" in (valid_dir / "pudong/xin-zeng-zhong-xin.yml").read_text(encoding="utf-8")
+    assert "wechat: New_Service" in (valid_dir / "pudong/xin-zeng-zhong-xin.yml").read_text(encoding="utf-8")
 
     assert main(["new", "--directory", str(valid_dir), "--id", "wechat-center", "--name", "公众号中心", "--district", "pudong",
                  "--tier", "city", "--functions", "quality", "--operator", "某公司", "--address", "示例路 2 号",
                  "--phone", "021-0000-0002", "--content", "检测", "--process", "受理", "--standards", "七日", "--fees", "免费",
-                 "--hours", "工作日", "--wechat", "中心服务号"]) == 0
-    assert "wechat: 中心服务号" in (valid_dir / "pudong/wechat-center.yml").read_text(encoding="utf-8")
+                 "--hours", "工作日", "--wechat", "Center_Service"]) == 0
+    assert "wechat: Center_Service" in (valid_dir / "pudong/wechat-center.yml").read_text(encoding="utf-8")
+    assert main(["new", "--directory", str(valid_dir), "--id", "wechat-bad", "--name", "公众号中心二", "--district", "pudong",
+                 "--tier", "city", "--functions", "quality", "--operator", "某公司", "--address", "示例路 2 号",
+                 "--phone", "021-0000-0002", "--content", "检测", "--process", "受理", "--standards", "七日", "--fees", "免费",
+                 "--hours", "工作日", "--wechat", "1"]) == 1
+    assert "1 不是微信号" in capsys.readouterr().err
 
 
 def test_field_labels_on_pages_come_from_the_field_table():

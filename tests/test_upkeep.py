@@ -4,7 +4,6 @@ server, redirect pages for former addresses, and `diff` refusing a change that b
 import datetime
 import http.server
 import json
-import shutil
 import socket
 import ssl
 import subprocess
@@ -23,16 +22,15 @@ from generator.linkcheck import check_links, classify_error
 from generator.model import Model
 from generator.pages import render_institution
 from generator.upkeep import TITLE, findings, format_markdown, tracking_action
-from tests.support import FIXTURES, ROOT
+from tests.support import ROOT, commit
 
 TODAY = datetime.date(2026, 11, 1)
 
 
 @pytest.fixture
-def aging(tmp_path):
+def aging(valid_dir):
     """The valid directory with one overdue record, one title expiring soon, one expired and one draft."""
-    root = tmp_path / "directory"
-    shutil.copytree(FIXTURES / "valid", root)
+    root = valid_dir
     center = root / "pudong" / "test-center.yml"
     text = center.read_text(encoding="utf-8")
     center.write_text(text.replace("verified: 2026-10-01", "verified: 2025-09-30").replace("expires: 2099-12-31", "expires: 2026-12-31")
@@ -244,40 +242,25 @@ def test_former_addresses_redirect_in_the_offline_copy(sample_site, page, tmp_pa
     expect(page).to_have_url((root / "institutions" / "pudong-ic-testing" / "index.html").as_uri())
 
 
-def git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
-
-
-@pytest.fixture
-def history(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "valid", repo / "directory")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "base")
-    return repo
-
-
 def _commit(repo):
-    git(repo, "add", "-A")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "change")
+    commit(repo, "change")
 
 
-def test_diff_refuses_a_rename_without_alias_and_a_deletion_and_accepts_a_rename_with_alias(history, capsys):
-    folder = history / "directory" / "pudong"
+def test_diff_refuses_a_rename_without_alias_and_a_deletion_and_accepts_a_rename_with_alias(repo, capsys):
+    folder = repo / "directory" / "pudong"
     (folder / "test-center.yml").rename(folder / "test-lab.yml")
-    _commit(history)
-    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(history)]) == 1
+    _commit(repo)
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 1
     err = capsys.readouterr().err
     assert "pudong/test-center.yml（测试检测中心）被删除或改名，旧网址 /institutions/test-center/ 将失效。改名请在新文件中写 aliases: [test-center]" in err
 
     text = (folder / "test-lab.yml").read_text(encoding="utf-8")
     (folder / "test-lab.yml").write_text(text.replace("verified:", "aliases: [test-center]\nverified:"), encoding="utf-8")
-    _commit(history)
-    assert main(["diff", "HEAD~2", "HEAD", "--repo", str(history)]) == 0
+    _commit(repo)
+    assert main(["diff", "HEAD~2", "HEAD", "--repo", str(repo)]) == 0
     capsys.readouterr()
 
-    (history / "directory" / "huangpu" / "test-finance.yml").unlink()
-    _commit(history)
-    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(history)]) == 1
+    (repo / "directory" / "huangpu" / "test-finance.yml").unlink()
+    _commit(repo)
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 1
     assert "不再公开请改为 status: revoked，不要删除文件" in capsys.readouterr().err
