@@ -26,8 +26,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from benchmarks.search_bench import bench_search
 from benchmarks.synth import ROOT, write_directory
-from generator.directory import load_directory
-from generator.sheets import MAX_BYTES
+from generator.read.directory import load_directory
+from generator.read.sheets import MAX_BYTES
 
 COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s"), ("build_peak_mb", "build peak MB"),
            ("floor_s", "floor s"), ("ratio", "build/floor"), ("site_mb", "site MB"),
@@ -89,9 +89,9 @@ def render_floor(directory: Path, out: Path) -> None:
     """Load the directory and write every generated page with plain Jinja2: the floor the site build is compared to."""
     from jinja2 import Template
 
-    from generator.directory import reference_date
-    from generator.model import Model
-    from generator.pages import render_pages
+    from generator.model.model import Model
+    from generator.read.directory import reference_date
+    from generator.write.pages import render_pages
 
     loaded, _ = load_directory(directory)
     model = Model(loaded, reference_date())
@@ -105,9 +105,9 @@ def render_floor(directory: Path, out: Path) -> None:
 
 def write_search_only(directory: Path, out: Path) -> None:
     """Write just the search files of a directory into out/search/ with the build's code."""
-    from generator.directory import reference_date
-    from generator.model import Model
-    from generator.search import write_search_files
+    from generator.model.model import Model
+    from generator.read.directory import reference_date
+    from generator.write.search import write_search_files
 
     loaded, _ = load_directory(directory)
     write_search_files(Model(loaded, reference_date()), out / "search")

@@ -177,8 +177,8 @@ def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7, page
 
 
 if __name__ == "__main__":
-    from generator.directory import load_directory, reference_date
-    from generator.model import Model
+    from generator.model.model import Model
+    from generator.read.directory import load_directory, reference_date
 
     loaded, _ = load_directory(Path(sys.argv[2]))
     published = Model(loaded, reference_date()).records

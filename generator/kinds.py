@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from .load import Mapping, Scalar, Sequence
 from .problems import Problem
+from .read.load import Mapping, Scalar, Sequence
 
 MISSING = object()
 

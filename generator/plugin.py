@@ -21,22 +21,22 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import background
-from .catalogue import CACHE, PAPER_SIZES, write_catalogues
-from .chrome import TOKENS, Chrome, fits
-from .cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
-from .exports import Exports
-from .feed import render_feed
 from .hours import calendar_script
-from .hsds import write_hsds
-from .model import load_model
-from .offline import NAME as OFFLINE_ZIP
-from .offline import OfflineZip
-from .pages import render_pages, render_redirects, render_snippets
+from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
-from .search import write_search_files
+from .write.catalogue import CACHE, PAPER_SIZES, write_catalogues
+from .write.chrome import TOKENS, Chrome, fits
+from .write.cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
+from .write.exports import Exports
+from .write.feed import render_feed
+from .write.hsds import write_hsds
+from .write.offline import NAME as OFFLINE_ZIP
+from .write.offline import OfflineZip
+from .write.pages import render_pages, render_redirects, render_snippets
+from .write.search import write_search_files
 
 log = logging.getLogger("mkdocs.plugins.directory")
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parent / "write" / "assets"
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
 SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-page.js")}  # the worker: core + worker
 

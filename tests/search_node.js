@@ -1,4 +1,4 @@
-// Runs the browser's search code (generator/assets/search-core.js) under node for the tests.
+// Runs the browser's search code (generator/write/assets/search-core.js) under node for the tests.
 // usage: node search_node.js SEARCH_FOLDER MODE < input.json
 //   MODE tokenize: input is a list of strings; print their tokens
 //   MODE search:   input is a list of queries; print [{order, fallback}] (order as record ids) or null
@@ -6,7 +6,7 @@
 //   Every mode also prints the files read, in "files".
 const fs = require("fs");
 const path = require("path");
-const core = require(path.join(__dirname, "..", "generator", "assets", "search-core.js"));
+const core = require(path.join(__dirname, "..", "generator", "write", "assets", "search-core.js"));
 const [folder, mode] = process.argv.slice(2);
 const input = JSON.parse(fs.readFileSync(0, "utf8") || "null");
 const read = [];

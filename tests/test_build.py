@@ -28,7 +28,7 @@ def test_strict_mkdocs_build_refuses_an_invalid_record_with_the_validators_messa
     import pytest
     from mkdocs.exceptions import Abort
 
-    from generator.build import build_site
+    from generator.commands.build import build_site
 
     monkeypatch.chdir(ROOT)
     (valid_dir / "pudong/test-center.yml").write_text("name: 测试\n", encoding="utf-8")

@@ -12,8 +12,8 @@ import threading
 import pytest
 
 from generator import catalogue
-from generator.catalogue import CatalogueError, _render, check_cjk_font
-from generator.model import spell
+from generator.model.model import spell
+from generator.write.catalogue import CatalogueError, _render, check_cjk_font
 from tests.support import PUBLISHED, UNPUBLISHED
 from tests.support import SAMPLE as DIRECTORY
 
@@ -179,9 +179,9 @@ def test_formula_cells_are_neutralised(valid_dir, tmp_path):
 
     from openpyxl import load_workbook
 
-    from generator.directory import load_directory
-    from generator.exports import write_exports
-    from generator.model import Model
+    from generator.model.model import Model
+    from generator.read.directory import load_directory
+    from generator.write.exports import write_exports
 
     record = valid_dir / "pudong/test-center.yml"
     text = record.read_text(encoding="utf-8").replace("name: 测试检测中心", 'name: "=HYPERLINK(\\"http://x\\",\\"点我\\")"')

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from generator import chrome
-from generator.build import build_site
-from generator.chrome import TOKENS, Chrome, fits
+from generator.commands.build import build_site
+from generator.write.chrome import TOKENS, Chrome, fits
 from tests.support import EPOCH, PUBLISHED, ROOT
 
 

@@ -108,9 +108,9 @@ def test_the_city_s_own_words_are_used(city_site):
 def test_a_stats_page_without_targets_draws_no_empty_chart():
     import datetime
 
-    from generator.directory import load_directory
-    from generator.model import Model
-    from generator.pages import render_stats
+    from generator.model.model import Model
+    from generator.read.directory import load_directory
+    from generator.write.pages import render_stats
 
     directory, _ = load_directory(CITY)
     with_targets = render_stats(Model(directory, datetime.date(2026, 11, 1))).html

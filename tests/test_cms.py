@@ -10,12 +10,12 @@ import sys
 import pytest
 import yaml
 
-from generator.build import build_site
 from generator.canonical import record_text
-from generator.cms import admin_config, backend
-from generator.directory import load_directory
-from generator.model import Model
+from generator.commands.build import build_site
+from generator.model.model import Model
+from generator.read.directory import load_directory
 from generator.schema import RECORD
+from generator.write.cms import admin_config, backend
 from tests.support import EPOCH, FIXTURES, ROOT, SAMPLE, serving
 
 EXISTING = "pudong-ic-testing"
@@ -144,7 +144,7 @@ def test_backends_follow_repo_url():
 
 
 def test_the_config_is_written_by_a_serializer_so_taxonomy_text_stays_inert(valid_dir):
-    from generator.cms import admin_yaml
+    from generator.write.cms import admin_yaml
 
     root = valid_dir
     taxonomy = root / "taxonomy.yml"

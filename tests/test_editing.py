@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.__main__ import main
-from generator.directory import load_directory
+from generator.read.directory import load_directory
 from tests.support import commit, git
 
 ROOT = Path(__file__).parent.parent

@@ -5,9 +5,9 @@ import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
-from generator.directory import load_taxonomy
-from generator.feed import render_feed
-from generator.history import read_history
+from generator.model.history import read_history
+from generator.read.directory import load_taxonomy
+from generator.write.feed import render_feed
 from tests.support import ROOT, commit
 
 FIXTURES = Path(__file__).parent / "fixtures"

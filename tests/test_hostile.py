@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from generator.directory import load_directory
 from generator.kinds import Context
-from generator.load import parse_yaml
+from generator.read.directory import load_directory
+from generator.read.load import parse_yaml
 from generator.schema import FIXED_CHOICES, RECORD
 from tests.support import FIXTURES, ROOT, build, serving
 

@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from generator.directory import load_directory
 from generator.hours import calendar, from_chinese, schedule
+from generator.read.directory import load_directory
 from tests.support import TODAY
 
 RECORD = "institutions/pudong-ic-testing/"  # sample record with Mo-Fr 09:00-17:00; PH off
@@ -125,8 +125,8 @@ def test_hsds_schedules_and_cost_options_come_from_the_structured_fields(sample_
 
 
 def test_the_free_services_facet_counts_free_fee_items_too(valid_dir):
-    from generator.model import Model
-    from generator.search import build_search_files
+    from generator.model.model import Model
+    from generator.write.search import build_search_files
 
     def build_result_list(model):
         files = build_search_files(model)

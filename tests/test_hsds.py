@@ -1,5 +1,5 @@
 """The Open Referral HSDS 3.0.0 export, checked as another tool would: against the specification's own tabular
-data package (vendored in generator/data/hsds-3.0.0 with its licence and source) with frictionless."""
+data package (vendored in generator/write/data/hsds-3.0.0 with its licence and source) with frictionless."""
 
 import csv
 import datetime
@@ -10,9 +10,9 @@ import uuid
 import pytest
 from frictionless import Package
 
-from generator.directory import load_directory
-from generator.hsds import SPEC, write_hsds
-from generator.model import Model
+from generator.model.model import Model
+from generator.read.directory import load_directory
+from generator.write.hsds import SPEC, write_hsds
 from tests.support import FIXTURES, PUBLISHED, SAMPLE
 
 # openreferral/specification, tag v3.0, datapackage.json: the vendored copy must stay the official file.

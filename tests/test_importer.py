@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from generator.__main__ import main
-from generator.directory import load_directory
-from generator.importer import slug_for, write_all
-from generator.model import Model
+from generator.model.model import Model
+from generator.read.directory import load_directory
+from generator.read.importer import slug_for, write_all
 from tests.support import ROOT
 
 HEADINGS = ["序号", "平台名称", "运营单位", "所在区", "服务类别", "示范级别", "认定年份", "联系电话"]

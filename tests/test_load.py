@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from generator.load import MAX_DEPTH, Mapping, Scalar, Sequence, parse_yaml
+from generator.read.load import MAX_DEPTH, Mapping, Scalar, Sequence, parse_yaml
 
 
 def codes(problems):

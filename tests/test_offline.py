@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from generator.offline import SEARCH_INDEX, offline_link
+from generator.write.offline import SEARCH_INDEX, offline_link
 from tests.support import Links
 
 # Chromium refuses these requests from file:// pages; the theme survives both (it reads the sitemap only to

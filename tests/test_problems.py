@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.directory import load_directory
 from generator.kinds import ID_MAX
 from generator.problems import CODES, Problem, has_errors
+from generator.read.directory import load_directory
 from tests.support import TODAY
 
 SOURCE = Path(__file__).parent.parent / "generator"

@@ -43,7 +43,7 @@ def _form_verdicts(pattern: str, values: list[str]) -> list[bool]:
 
 def _validator_verdicts(spec, values: list[str], tables) -> list[bool]:
     from generator.kinds import Context
-    from generator.load import Scalar
+    from generator.read.load import Scalar
 
     verdicts = []
     for value in values:
@@ -59,15 +59,15 @@ def test_a_field_added_to_the_field_table_reaches_every_output(valid_dir, tmp_pa
     import datetime
     from dataclasses import dataclass
 
-    from generator.cms import admin_config
-    from generator.directory import load_directory
-    from generator.exports import export_rows
-    from generator.importer import headings
     from generator.kinds import Patterned
-    from generator.model import Model
-    from generator.pages import render_field_help
+    from generator.model.model import Model
     from generator.problems import CODES, Check
+    from generator.read.directory import load_directory
+    from generator.read.importer import headings
     from generator.schema import RECORD, record_json_schema
+    from generator.write.cms import admin_config
+    from generator.write.exports import export_rows
+    from generator.write.pages import render_field_help
 
     @dataclass
     class WeChatId(Patterned):
@@ -128,6 +128,6 @@ def test_a_field_added_to_the_field_table_reaches_every_output(valid_dir, tmp_pa
 def test_field_labels_on_pages_come_from_the_field_table():
     from generator.schema import RECORD
 
-    template = (ROOT / "generator/templates/institution.html").read_text(encoding="utf-8")
+    template = (ROOT / "generator/write/templates/institution.html").read_text(encoding="utf-8")
     for key in ("district", "tier", "operator", "address"):
         assert f"<dt>{RECORD.fields[key].label}</dt>" not in template

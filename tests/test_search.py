@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from lunr.query import Query, QueryPresence
 
-from generator.model import Model
-from generator.search import Postings, build_lunr_index, compact_name, fnv1a, pack, tokenize, write_search_files
+from generator.model.model import Model
+from generator.write.search import Postings, build_lunr_index, compact_name, fnv1a, pack, tokenize, write_search_files
 from tests.support import SAMPLE as DIRECTORY
 
 NODE_SCRIPT = Path(__file__).parent / "search_node.js"

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from generator.directory import load_directory
+from generator.read.directory import load_directory
 from tests.support import PUBLISHED, ROOT, UNPUBLISHED, Links, build
 from tests.support import SAMPLE as DIRECTORY
 from tests.support import read_page as read
@@ -171,8 +171,8 @@ def test_sitemap_lists_every_published_page_and_nothing_unpublished(sample_site)
 def test_the_region_comes_from_the_taxonomy_and_may_be_left_out():
     import datetime
 
-    from generator.model import Model
-    from generator.pages import structured_data
+    from generator.model.model import Model
+    from generator.write.pages import structured_data
 
     directory, _ = load_directory(Path(__file__).parent / "fixtures" / "valid")
     assert directory.taxonomy.site.region == ""

@@ -17,11 +17,11 @@ import pytest
 from playwright.sync_api import expect
 
 from generator.__main__ import main
-from generator.directory import load_directory
-from generator.linkcheck import check_links, classify_error
-from generator.model import Model
-from generator.pages import render_institution
-from generator.upkeep import TITLE, findings, format_markdown, tracking_action
+from generator.model.model import Model
+from generator.model.upkeep import TITLE, findings, format_markdown, tracking_action
+from generator.read.directory import load_directory
+from generator.read.linkcheck import check_links, classify_error
+from generator.write.pages import render_institution
 from tests.support import ROOT, commit
 
 TODAY = datetime.date(2026, 11, 1)

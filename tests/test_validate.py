@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.__main__ import main
-from generator.directory import load_directory
+from generator.read.directory import load_directory
 from generator.schema import RECORD as RECORD_SCHEMA
 from tests.support import TODAY
 

@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .directory import compare_records, record_from_text
-from .git import EMPTY_TREE, Blobs, GitError, run_git
-from .load import decode
+from ..git import EMPTY_TREE, Blobs, GitError, run_git
+from ..read.directory import compare_records, record_from_text
+from ..read.load import decode
 
 KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "unpublished": "停止公开"}
 MAX_COMMITS = 200

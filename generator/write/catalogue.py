@@ -16,9 +16,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from . import background
-from .hours import weekly_rows
-from .model import Model
+from .. import background
+from ..hours import weekly_rows
+from ..model.model import Model
 from .pages import templates
 
 FONT_FAMILY = "Noto Sans CJK SC"

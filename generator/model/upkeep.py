@@ -8,7 +8,7 @@ import datetime
 import json
 from dataclasses import asdict, dataclass
 
-from .linkcheck import BAD, Result
+from ..read.linkcheck import BAD, Result
 
 TITLE = "名录数据待核实清单"
 EXPIRING_DAYS = 90

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .canonical import PLAIN, SCHEMA_LINE
-from .kinds import Date, ListOf, Object
-from .model import Model
-from .schema import RECORD, fields
+from ..canonical import PLAIN, SCHEMA_LINE
+from ..kinds import Date, ListOf, Object
+from ..model.model import Model
+from ..schema import RECORD, fields
 
 FORMAT = "minglu-yml"  # our canonical YAML, registered by assets/cms-format.js
 ID_SLUG = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"  # a new record's file name: a valid id, renamed at will later

@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from . import background
+from .. import background
 from .search import INDEX_FILE
 
 NAME = "directory-offline.zip"

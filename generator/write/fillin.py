@@ -8,9 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from .directory import Directory
-from .model import load_model
-from .table import Column, columns
+from ..model.model import load_model
+from ..read.directory import Directory
+from ..table import Column, columns
 
 MISSING_FILL = "FFF2CC"  # light yellow: to be filled in
 CHOICES_SHEET = "选项"

@@ -10,11 +10,11 @@ from functools import cached_property
 
 from pypinyin import lazy_pinyin
 
-from .directory import Directory, Record, load_directory, reference_date
+from ..hours import schedule, workday_hours
+from ..kinds import Cells
+from ..problems import Problem
+from ..read.directory import Directory, Record, load_directory, reference_date
 from .history import History, read_history
-from .hours import schedule, workday_hours
-from .kinds import Cells
-from .problems import Problem
 from .stats import compute_stats
 
 

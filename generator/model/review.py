@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .directory import compare_records, load_directory, reference_date
-from .git import Blobs, Revision
-from .problems import ERROR
+from ..git import Blobs, Revision
+from ..problems import ERROR
+from ..read.directory import compare_records, load_directory, reference_date
 
 SHORT_FIELDS = ("name", "tier", "functions", "operator", "address", "contacts", "demonstration", "status", "verified")
 SHORT_DISCLOSURES = ("fees", "hours")

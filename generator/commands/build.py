@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
+
+from ..background import BackgroundError
+from ..write.catalogue import CatalogueError
+from . import validate_directory
 
 
 def replace_directory(new: Path, target: Path) -> None:
@@ -45,3 +52,32 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def run(args) -> int:
+    """Validate, then build the site into --site-dir, replacing the old site only on success."""
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    started = time.monotonic()
+    loaded, ok = validate_directory(args.directory)
+    if not ok:
+        print("数据有错误，网站没有生成，原有网站保持不变。", file=sys.stderr)
+        return 1
+    options = {"catalogue": not args.no_catalogue} | ({"paper": args.paper} if args.paper else {})
+    try:
+        build_site(args.directory, args.site_dir, args.config_file, loaded, options)
+    except CatalogueError as exc:
+        print(f"印刷版无法生成，网站未更新：{exc}（只生成网站请加 --no-catalogue）", file=sys.stderr)
+        return 1
+    except BackgroundError as exc:
+        print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
+        return 1
+    except (Abort, PluginError, ConfigurationError) as exc:
+        print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
+        return 1
+    print(f"网站已生成：{args.site_dir}（用时 {time.monotonic() - started:.1f} 秒）", file=sys.stderr)
+    return 0

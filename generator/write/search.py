@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from lunr import get_default_builder
 
-from .model import Model
+from ..model.model import Model
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(f"[{CJK}]+|[a-z0-9]+")

@@ -10,12 +10,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_directory
-from .kinds import ID_HINT, MISSING, Context, is_id
+from ..kinds import ID_HINT, MISSING, Context, is_id
+from ..model.checks import check_directory
+from ..problems import Problem, has_errors
+from ..schema import FIXED_CHOICES, RECORD, TAXONOMY, leaf_fields
+from ..taxonomy import Taxonomy, choice_tables
 from .load import Mapping, Scalar, Sequence, decode, parse_yaml, read_head
-from .problems import Problem, has_errors
-from .schema import FIXED_CHOICES, RECORD, TAXONOMY, leaf_fields
-from .taxonomy import Taxonomy, choice_tables
 
 TAXONOMY_FILE = "taxonomy.yml"
 DRAFT_GAPS = ("missing-field", "placeholder-value")  # what a draft may still lack

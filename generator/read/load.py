@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Problem
+from ..problems import Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 6

@@ -12,14 +12,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .canonical import record_text
+from ..canonical import record_text
+from ..hours import from_chinese
+from ..kinds import ID_MAX, Text, dotted, is_id, short_names
+from ..model.model import Model, spell
+from ..schema import RECORD, normalise_name
+from ..table import Column, columns, part_columns
 from .directory import DRAFT_NEEDS, Record, node_from_data, record_from_node, record_from_text
-from .hours import from_chinese
-from .kinds import ID_MAX, Text, dotted, is_id, short_names
-from .model import Model, spell
-from .schema import RECORD, normalise_name
 from .sheets import Table, read_tables
-from .table import Column, columns, part_columns
 
 HEADING_SCAN = 30  # rows searched for the heading row
 NOTE_ROW = re.compile(r"^\s*(注|说明|备注|填表说明|填报说明)\s*[0-9一二三四五六七八九十]*\s*[：:.、]")

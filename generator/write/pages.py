@@ -10,15 +10,15 @@ from functools import partial
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..hours import specification, weekly_rows
+from ..model.history import MAX_EVENTS
+from ..model.model import Model
+from ..problems import CODES, HELP_PAGE, SEVERITY_LABELS
+from ..schema import fields
 from .feed import summary
-from .history import MAX_EVENTS
-from .hours import specification, weekly_rows
-from .model import Model
-from .problems import CODES, HELP_PAGE, SEVERITY_LABELS
-from .schema import fields
 from .search import facet_options
 
-templates = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(default=True),
+templates = Environment(loader=PackageLoader("generator.write", "templates"), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
 
 

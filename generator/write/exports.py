@@ -10,9 +10,9 @@ import re
 import zipfile
 from pathlib import Path
 
-from .background import Job
-from .model import Model
-from .table import columns
+from ..background import Job
+from ..model.model import Model
+from ..table import columns
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from .history import Event, History
+from ..model.history import Event, History
 
 ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -11,7 +11,7 @@ import re
 import uuid
 from pathlib import Path
 
-from .model import Model
+from ..model.model import Model
 
 SPEC = Path(__file__).parent / "data" / "hsds-3.0.0" / "datapackage.json"
 VERSION = "3.0.0"

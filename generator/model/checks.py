@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from .problems import Problem
-from .schema import RECORD, normalise_name
+from ..problems import Problem
+from ..schema import RECORD, normalise_name
 
 
 def _problem(record, key: str, code: str, message: str, hint: str = "") -> Problem:

@@ -1,0 +1,38 @@
+"""Import a bureau's list (spreadsheet, CSV or Word tables): new records, drafts and updates, every row reported."""
+
+from __future__ import annotations
+
+import sys
+
+
+def run(args) -> int:
+    """Import a bureau's list (spreadsheet, CSV or Word tables): new records, drafts and updates, every row reported."""
+    from ..model.model import load_model
+    from ..read.importer import ImportFailed, format_report, import_file
+    from ..read.load import load_yaml_file
+    from ..read.sheets import SheetError
+
+    model, _ = load_model(args.directory)
+    if model is None:
+        print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
+        return 1
+    mapping = {}
+    if args.mapping:
+        node, problems = load_yaml_file(args.mapping, str(args.mapping))
+        if problems or node is None or not hasattr(node, "items"):
+            print(f"映射文件 {args.mapping} 应为“列标题: 字段”的列表", file=sys.stderr)
+            return 2
+        mapping = {key: value.value for key, (_, value) in node.items.items() if hasattr(value, "value")}
+    try:
+        report = import_file(model, args.file, args.directory, mapping, args.sheet, args.dry_run, args.overwrite)
+    except (SheetError, ImportFailed) as exc:
+        print(f"没有导入任何记录：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"无法写入名录目录，没有修改任何文件：{exc}", file=sys.stderr)
+        return 1
+    print(format_report(report, args.dry_run))
+    if report.written or report.drafts or report.updated:
+        return 0
+    print(f"没有导入任何记录：{args.file.name} 中没有可以新增或更新的行（原因见上）", file=sys.stderr)
+    return 1

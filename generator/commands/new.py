@@ -1,0 +1,67 @@
+"""Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
+
+from __future__ import annotations
+
+import sys
+
+from ..kinds import ID_HINT, is_id
+from ..read.directory import reference_date
+from ..schema import fields
+
+
+def new_fields(named: dict[str, str] | None = None) -> list[tuple[str, str, object]]:
+    """Return (dotted path, prompt, field) for each field `new` asks for, from the field table, in display order;
+    labelled as the taxonomy words them when its labels are given."""
+    named = named or {path: spec.label for path, spec in fields()}
+    asked = []
+    for path, spec in fields():
+        if spec.ask:
+            notes = ["多个用顿号分隔"] if spec.many else []
+            notes += [spec.help] if spec.help and spec.many else []
+            notes += [] if spec.required or path.startswith("disclosures.") else ["可留空"]
+            asked.append((path, named[path] + (f"（{'，'.join(notes)}）" if notes else ""), spec))
+    return asked
+
+
+def run(args) -> int:
+    """Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
+    from ..canonical import record_text
+    from ..model.model import load_model
+    from ..read.importer import check_record_text, set_field, slug_for
+
+    model, _ = load_model(args.directory)
+    if model is None:
+        print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
+        return 1
+    loaded = model.directory
+    data = {}
+    for path, prompt, spec in new_fields(model.labels):
+        value = getattr(args, path.split(".")[-1])
+        if value is None and sys.stdin.isatty():
+            table = spec.choice_table()
+            hint = "（可选：" + "、".join(f"{k} {v}" for k, v in loaded.choices(table).items()) + "）" if table else ""
+            value = input(f"{prompt}{hint}：").strip()
+        if value:
+            set_field(data, path, spec.read_cell(value, model.cells))
+    data["verified"] = reference_date()
+    if args.id is not None and not is_id(args.id):
+        print(f"机构标识 {args.id} 不合法：{ID_HINT}", file=sys.stderr)
+        return 2
+    record_id = args.id or slug_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")}, model.pinyin_overrides)
+    folder = data.get("district", "")
+    if folder not in model.districts:
+        print(f"所在区不在分类表中；可选：{'、'.join(model.districts)}", file=sys.stderr)
+        return 1
+    target = args.directory / folder / f"{record_id}.yml"
+    if target.exists():
+        print(f"{target} 已存在，不会覆盖。请换一个 --id。", file=sys.stderr)
+        return 1
+    text = record_text(data)
+    problems = check_record_text(text, target, folder, loaded.choice_tables)
+    if problems:
+        print(f"记录还不完整，没有写入：{problems}", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"已写入 {target}", file=sys.stderr)
+    return 0
