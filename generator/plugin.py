@@ -1,14 +1,12 @@
 """The MkDocs plugin `directory`: glue only. Each hook, in the order MkDocs runs them, hands its work to a MkDocs-free
-module: the records are loaded and checked (directory), seen as a Model (model), rendered (pages), and written out
-(exports, hsds, search, feed, catalogue, offline)."""
+module: the directory is loaded as a Model (model.load_model), every output is written (write.outputs), the pages
+are rendered (write.pages) and each finished page goes to the offline copy (write.offline)."""
 
 from __future__ import annotations
 
 import copy
 import json
 import logging
-import shutil
-import tempfile
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -20,25 +18,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import background
-from .hours import calendar_script
 from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
-from .write.catalogue import CACHE, PAPER_SIZES, write_catalogues
+from .write.catalogue import CACHE, PAPER_SIZES
 from .write.chrome import TOKENS, Chrome, fits
-from .write.cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
-from .write.exports import Exports
-from .write.feed import render_feed
-from .write.hsds import write_hsds
 from .write.offline import NAME as OFFLINE_ZIP
 from .write.offline import OfflineZip
+from .write.outputs import Options, OutputError, Outputs
 from .write.pages import render_pages, render_redirects, render_snippets
-from .write.search import write_search_files
 
 log = logging.getLogger("mkdocs.plugins.directory")
-ASSETS = Path(__file__).parent / "write" / "assets"
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
-SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-page.js")}  # the worker: core + worker
 
 
 class DirectoryConfig(Config):
@@ -106,15 +96,20 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return config
 
     def on_files(self, files, config):
-        """Write the downloads, feed and search files, and add every generated page and record JSON."""
-        self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
-        # The search files are written while the pages are rendered and copied into the site after them.
-        self.search = background.Job("搜索索引", write_search_files, self.model, self.downloads_dir / "search")
+        """Write every output (outputs.OUTPUTS) and add its files, every generated page, record JSON and redirect."""
+        root = Path(config.config_file_path).parent
+        options = Options(self.config.catalogue, self.config.paper, self._relative(config, self.config.cache_dir) if self.config.cache_dir else None,
+                          self.config.cms, root / "node_modules", config.repo_url or "", self.config.cms_branch, self.config.cms_app_id,
+                          self.config.cms_auth_url, self.config.cms_test_backend)
+        self.outputs = Outputs(self.model, options)
         try:
-            self._write_downloads(config, files)
-        except BaseException:
-            self.search.cancel()
-            raise
+            written = self.outputs.write()
+        except OutputError as exc:
+            raise PluginError(str(exc)) from exc
+        self.downloads = [(path.name, path.stat().st_size) for path in self.outputs.downloads]
+        for file in written:
+            files.append(File.generated(config, file.dest, content=file.content) if file.source is None else
+                         File.generated(config, file.dest, abs_src_path=str(file.source)))
         self.pages = {}
         self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
         generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
@@ -130,27 +125,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record)))
         for path, html in render_redirects(self.model):
             files.append(File.generated(config, path, content=html))
-        if self.config.cms:
-            self._add_editor(config, files)
         return files
-
-    def _add_editor(self, config, files) -> None:
-        """Add /admin/: Decap CMS and js-yaml from node_modules, our format, and config.yml from the field table."""
-        modules = Path(config.config_file_path).parent / "node_modules"
-        decap, jsyaml = modules / "decap-cms" / "dist", modules / "js-yaml" / "dist" / "js-yaml.min.js"
-        if not (decap / "decap-cms.js").is_file() or not jsyaml.is_file():
-            raise PluginError("编辑表单（/admin/）需要 node_modules 中的 decap-cms 和 js-yaml：请运行 make site（会执行 npm ci），"
-                              "或在 mkdocs.yml 的 directory 插件中写 cms: false")
-        for path in sorted(decap.iterdir()):
-            if path.name.endswith((".decap-cms.js", ".wasm")) or path.name == "decap-cms.js":
-                files.append(File.generated(config, f"admin/{path.name}", abs_src_path=str(path)))
-        files.append(File.generated(config, "admin/js-yaml.min.js", abs_src_path=str(jsyaml)))
-        files.append(File.generated(config, "admin/cms-format.js", abs_src_path=str(ASSETS / "cms-format.js")))
-        files.append(File.generated(config, "admin/format.js", content=format_settings()))
-        files.append(File.generated(config, "admin/index.html", content=ADMIN_PAGE))
-        settings = admin_config(self.model, config.repo_url or "", self.config.cms_branch, self.config.cms_app_id, self.config.cms_auth_url,
-                                self.config.cms_test_backend)
-        files.append(File.generated(config, "admin/config.yml", content=admin_yaml(settings)))
 
     def on_env(self, env, config, files):
         """Start the offline copy's writer, which takes each page as it is rendered; prepare the shared chrome."""
@@ -219,21 +194,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_post_build(self, config):
         """Put the search files into the site, then finish the offline copy with every other file of the site."""
-        self.search.finish()
-        shutil.copytree(self.downloads_dir / "search", Path(config.site_dir) / "search", dirs_exist_ok=True)
-        shutil.rmtree(self.downloads_dir, ignore_errors=True)
+        self.outputs.finish(Path(config.site_dir))
         self.offline.finish(Path(config.site_dir))
         self.offline = None
         log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}")
 
     def on_build_error(self, error):
         """Stop the background writers and remove what they left."""
-        if getattr(self, "search", None):
-            self.search.cancel()
+        if getattr(self, "outputs", None):
+            self.outputs.cancel()
         if getattr(self, "offline", None):
             self.offline.abandon()
-        if getattr(self, "downloads_dir", None):
-            shutil.rmtree(self.downloads_dir, ignore_errors=True)
 
     def _edit_url(self, config, record) -> str:
         if not config.repo_url:
@@ -244,36 +215,3 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _report_url(self, config, record) -> str:
         base = self.config.report_url or (config.repo_url.rstrip("/") + "/issues/new" if config.repo_url else "")
         return f"{base}?title={quote('更正：' + record.data['name'])}" if base else "../../about/"
-
-    def _write_downloads(self, config, files) -> None:
-        """Write the downloads; the feed and search scripts are added while another process writes the workbook."""
-        model = self.model
-        exports = Exports(model, self.downloads_dir)
-        try:
-            paths = []
-            if self.config.catalogue:
-                cache = self._relative(config, self.config.cache_dir) if self.config.cache_dir else None
-                paths = write_catalogues(model, self.downloads_dir, self.config.paper, cache)
-            for path in write_hsds(model, self.downloads_dir / "hsds"):
-                files.append(File.generated(config, f"downloads/hsds/{path.name}", abs_src_path=str(path)))
-            self._add_search(config, files)
-        except BaseException:
-            exports.cancel()
-            raise
-        paths += exports.finish()
-        for path in paths:
-            files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
-        self.downloads = [(path.name, path.stat().st_size) for path in paths]
-
-    def _add_search(self, config, files) -> None:
-        """Add the feed and the search scripts."""
-        model, site = self.model, self.model.site
-        feed = render_feed(model.history, site.title, site.authority, model.site_url, {r.id for r in model.records},
-                           f"{model.today.isoformat()}T00:00:00Z")
-        files.append(File.generated(config, "feed.xml", content=feed))
-        for name, source in SEARCH_ASSETS.items():
-            files.append(File.generated(config, f"assets/dirsearch/{name}", abs_src_path=str(source)))
-        worker = "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("search-core.js", "search-worker.js"))
-        files.append(File.generated(config, "assets/dirsearch/search-worker.js", content=worker))
-        files.append(File.generated(config, "assets/dirhours/calendar.js", content=calendar_script(model.today)))
-        files.append(File.generated(config, "assets/dirhours/hours.js", abs_src_path=str(ASSETS / "hours.js")))

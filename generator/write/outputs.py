@@ -1,0 +1,140 @@
+"""Every output of one build in one list, each with its write step: the downloads (catalogue, HSDS, exports), the feed,
+the browser scripts, the form editor and the search files. Each step writes into a staging folder (or starts a forked
+job) and returns the site files it gives; the MkDocs plugin only adds them. No MkDocs imports."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..background import Job
+from ..hours import calendar_script
+from ..model.model import Model
+from .catalogue import write_catalogues
+from .cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
+from .exports import Exports
+from .feed import render_feed
+from .hsds import write_hsds
+from .search import write_search_files
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+class OutputError(Exception):
+    """An output cannot be written; the message says why in Chinese."""
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """One file of the built site: at `dest`, copied from `source` or holding `content`."""
+
+    dest: str
+    source: Path | None = None
+    content: str | bytes | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the outputs need from the site's configuration."""
+
+    catalogue: bool = True
+    paper: str = "A4"
+    cache: Path | None = None
+    cms: bool = True
+    node_modules: Path = Path("node_modules")
+    repo_url: str = ""
+    cms_branch: str = "main"
+    cms_app_id: str = ""
+    cms_auth_url: str = ""
+    cms_test_backend: bool = False
+
+
+class Outputs:
+    """One build's outputs: write() runs each write step in OUTPUTS order, finish() puts the search files (written
+    beside the pages) into the site, cancel() stops what still runs and removes the staging folder."""
+
+    def __init__(self, model: Model, options: Options):
+        self.model, self.options = model, options
+        self.folder = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
+        self.jobs: list = []
+        self.downloads: list[Path] = []  # the files of downloads/, for the page that lists them
+
+    def write(self) -> list[SiteFile]:
+        """Run every output's write step; return the site files they give."""
+        try:
+            return [file for step in OUTPUTS for file in step(self)]
+        except BaseException:
+            self.cancel()
+            raise
+
+    def finish(self, site_dir: Path) -> None:
+        """Wait for the jobs beside the pages, put the search files into the site and remove the staging folder."""
+        for job in self.jobs:
+            job.finish()
+        shutil.copytree(self.folder / "search", site_dir / "search", dirs_exist_ok=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Stop the jobs still running and remove the staging folder."""
+        for job in self.jobs:
+            job.cancel()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def search_index(build: Outputs) -> list[SiteFile]:
+    """Start the search files: written in a forked process while the pages are rendered, put in place by finish()."""
+    build.jobs.append(Job("搜索索引", write_search_files, build.model, build.folder / "search"))
+    return []
+
+
+def downloads(build: Outputs) -> list[SiteFile]:
+    """Write downloads/: the exports (the workbook in a forked process meanwhile), the catalogue and HSDS."""
+    exports = Exports(build.model, build.folder)
+    try:
+        paths = write_catalogues(build.model, build.folder, build.options.paper, build.options.cache) if build.options.catalogue else []
+        files = [SiteFile(f"downloads/hsds/{path.name}", path) for path in write_hsds(build.model, build.folder / "hsds")]
+    except BaseException:
+        exports.cancel()
+        raise
+    build.downloads = paths + exports.finish()
+    return files + [SiteFile(f"downloads/{path.name}", path) for path in build.downloads]
+
+
+def feed(build: Outputs) -> list[SiteFile]:
+    """The Atom feed of the history of changes."""
+    model = build.model
+    content = render_feed(model.history, model.site.title, model.site.authority, model.site_url, {r.id for r in model.records},
+                          f"{model.today.isoformat()}T00:00:00Z")
+    return [SiteFile("feed.xml", content=content)]
+
+
+def scripts(build: Outputs) -> list[SiteFile]:
+    """The browser's search scripts (the worker served with the core in front) and the opening-hours scripts."""
+    worker = "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("search-core.js", "search-worker.js"))
+    return [SiteFile(f"assets/dirsearch/{name}", ASSETS / name) for name in ("search-core.js", "search-page.js")] + [
+        SiteFile("assets/dirsearch/search-worker.js", content=worker),
+        SiteFile("assets/dirhours/calendar.js", content=calendar_script(build.model.today)),
+        SiteFile("assets/dirhours/hours.js", ASSETS / "hours.js")]
+
+
+def editor(build: Outputs) -> list[SiteFile]:
+    """/admin/: Decap CMS and js-yaml from node_modules, our format, and config.yml from the field table."""
+    options = build.options
+    if not options.cms:
+        return []
+    decap, jsyaml = options.node_modules / "decap-cms" / "dist", options.node_modules / "js-yaml" / "dist" / "js-yaml.min.js"
+    if not (decap / "decap-cms.js").is_file() or not jsyaml.is_file():
+        raise OutputError("编辑表单（/admin/）需要 node_modules 中的 decap-cms 和 js-yaml：请运行 make site（会执行 npm ci），"
+                          "或在 mkdocs.yml 的 directory 插件中写 cms: false")
+    files = [SiteFile(f"admin/{path.name}", path) for path in sorted(decap.iterdir())
+             if path.name.endswith((".decap-cms.js", ".wasm")) or path.name == "decap-cms.js"]
+    settings = admin_config(build.model, options.repo_url, options.cms_branch, options.cms_app_id, options.cms_auth_url,
+                            options.cms_test_backend)
+    return files + [SiteFile("admin/js-yaml.min.js", jsyaml), SiteFile("admin/cms-format.js", ASSETS / "cms-format.js"),
+                    SiteFile("admin/format.js", content=format_settings()), SiteFile("admin/index.html", content=ADMIN_PAGE),
+                    SiteFile("admin/config.yml", content=admin_yaml(settings))]
+
+
+OUTPUTS = (search_index, downloads, feed, scripts, editor)  # in this order: the search job first, so it runs longest beside the rest
