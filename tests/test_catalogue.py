@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from generator import catalogue
+from generator.write import catalogue
 from generator.model.model import spell
 from generator.write.catalogue import CatalogueError, _render, check_cjk_font
 from tests.support import PUBLISHED, UNPUBLISHED

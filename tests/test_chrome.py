@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from generator import chrome
+from generator.write import chrome
 from generator.commands.build import build_site
 from generator.write.chrome import TOKENS, Chrome, fits
 from tests.support import EPOCH, PUBLISHED, ROOT
