@@ -89,12 +89,10 @@ def render_floor(directory: Path, out: Path) -> None:
     """Load the directory and write every generated page with plain Jinja2: the floor the site build is compared to."""
     from jinja2 import Template
 
-    from generator.model.model import Model
-    from generator.read.directory import reference_date
+    from generator.model.model import load_model
     from generator.write.pages import render_pages
 
-    loaded, _ = load_directory(directory)
-    model = Model(loaded, reference_date())
+    model, _ = load_model(directory)
     shell = Template("<!doctype html><html lang=zh-CN><meta charset=utf-8><title>{{ title }}</title><body>{{ body }}</body></html>",
                      autoescape=True)
     for page in render_pages(model, [], lambda r: "", lambda r: ""):
@@ -105,12 +103,10 @@ def render_floor(directory: Path, out: Path) -> None:
 
 def write_search_only(directory: Path, out: Path) -> None:
     """Write just the search files of a directory into out/search/ with the build's code."""
-    from generator.model.model import Model
-    from generator.read.directory import reference_date
+    from generator.model.model import load_model
     from generator.write.search import write_search_files
 
-    loaded, _ = load_directory(directory)
-    write_search_files(Model(loaded, reference_date()), out / "search")
+    write_search_files(load_model(directory)[0], out / "search")
 
 
 def search_only(size: int, work: Path) -> dict:

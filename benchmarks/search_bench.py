@@ -177,9 +177,7 @@ def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7, page
 
 
 if __name__ == "__main__":
-    from generator.model.model import Model
-    from generator.read.directory import load_directory, reference_date
+    from generator.model.model import load_model
 
-    loaded, _ = load_directory(Path(sys.argv[2]))
-    published = Model(loaded, reference_date()).records
+    published = load_model(Path(sys.argv[2]))[0].records
     print(json.dumps(bench_search(Path(sys.argv[1]), [(r.id, r.data["name"]) for r in published]), ensure_ascii=False, indent=2))

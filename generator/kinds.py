@@ -106,6 +106,7 @@ class Field:
     default: object = MISSING  # the value a reader gets when the field is left out
     described: str = "文字"  # what /help/fields/ calls the kind
     many: ClassVar[bool] = False  # a list: several values in one cell
+    plain_date: ClassVar[bool] = False  # written in YAML as a plain date (2026-03-01)
 
     @property
     def heading(self) -> str:
@@ -144,6 +145,10 @@ class Field:
     def parts(self) -> dict[str, Field]:
         """Return the fields inside this one, by key (none but for an object)."""
         return {}
+
+    def entry_parts(self) -> dict[str, Field]:
+        """Return the fields of one entry: an object's own, a list's item's (none for a single value)."""
+        return self.parts()
 
     def example_for(self, tables: dict[str, dict[str, str]], given: dict[str, str]) -> str:
         """Return the example shown for this field, so each city sees its own: `(table)` becomes the first id of that
@@ -537,6 +542,7 @@ def excel_date(text: str) -> str:
 
 @dataclass
 class Date(Text):
+    plain_date: ClassVar[bool] = True
     expects: str = "日期"
     described: str = "日期（年-月-日）"
 
@@ -638,6 +644,9 @@ class ListOf(Field):
 
     def choice_table(self):
         return self.item.choice_table()
+
+    def entry_parts(self):
+        return self.item.parts()
 
     def describe(self):
         parts = self.item.fields.values() if isinstance(self.item, Object) else ()

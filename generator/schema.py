@@ -204,11 +204,11 @@ def fields(spec: Object = RECORD, prefix: str = "") -> list[tuple[str, Field]]:
     found = []
     for key, child in spec.fields.items():
         found.append((prefix + key, child))
-        if isinstance(child, Object):
+        if child.parts():
             found += fields(child, f"{prefix}{key}.")
     return found
 
 
 def leaf_fields(spec: Object = RECORD) -> list[tuple[str, Field]]:
     """Return (dotted path, field) for every field that holds a value (nested objects flattened), in display order."""
-    return [(path, child) for path, child in fields(spec) if not isinstance(child, Object)]
+    return [(path, child) for path, child in fields(spec) if not child.parts()]

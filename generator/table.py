@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .kinds import Cells, Field, ListOf, Object, Slug
+from .kinds import Cells, Field, Slug
 from .schema import leaf_fields
 
 
@@ -61,8 +61,8 @@ def part_columns(taxonomy) -> list[Column]:
     an evaluation's year and grade): path `demonstration.level` and so on, from the field table's headings."""
     found = []
     for path, spec in leaf_fields():
-        if isinstance(spec, ListOf) and isinstance(spec.item, Object):
-            for key, child in spec.item.fields.items():
+        if spec.many:
+            for key, child in spec.entry_parts().items():
                 if child.headings:
                     found.append(Column(child.headings[0], f"{path}.{key}", child, child.headings[1:]))
     return found

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from .kinds import ListOf, credit_code_check_char
+from .kinds import credit_code_check_char
 from .schema import FIXED_CHOICES, RECORD, TAXONOMY, fields
 
-LISTS = [key for key, spec in TAXONOMY.fields.items() if isinstance(spec, ListOf) and spec.unique_key == "id"]  # lists of choices
+LISTS = [key for key, spec in TAXONOMY.fields.items() if getattr(spec, "unique_key", "") == "id"]  # the lists a field chooses from
 
 
 def choice_tables(data: dict) -> dict[str, dict[str, str]]:

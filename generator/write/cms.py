@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..canonical import PLAIN, SCHEMA_LINE
-from ..kinds import Date, ListOf, Object
 from ..model.model import Model
 from ..schema import RECORD, fields
 
@@ -66,12 +65,11 @@ def format_settings() -> str:
     """Return what assets/cms-format.js needs to write our canonical text: field order, date fields, the plain rule."""
     order, dates = {}, []
     for path, spec in fields():
-        if isinstance(spec, Object):
-            order[path] = list(spec.fields)
-        if isinstance(spec, ListOf) and isinstance(spec.item, Object):
-            order[path] = list(spec.item.fields)
-            dates += [f"{path}.{k}" for k, v in spec.item.fields.items() if isinstance(v, Date)]
-        if isinstance(spec, Date):
+        if spec.entry_parts():
+            order[path] = list(spec.entry_parts())
+        if spec.many:
+            dates += [f"{path}.{k}" for k, v in spec.entry_parts().items() if v.plain_date]
+        if spec.plain_date:
             dates.append(path)
     settings = {"first": SCHEMA_LINE, "top": list(RECORD.fields), "order": order, "dates": dates, "plain": PLAIN.pattern,
                 "format": FORMAT}
