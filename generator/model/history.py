@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..git import EMPTY_TREE, Blobs, GitError, run_git
-from ..read.directory import compare_records, record_from_text
+from ..read.directory import Record, compare_records, record_from_text
 from ..read.load import decode
 
 KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "unpublished": "停止公开"}
@@ -37,16 +37,12 @@ class History:
     note: str = ""  # why the history is missing or incomplete, for the page
 
 
-def _record(blobs: Blobs, revision: str, path: str, choices: dict) -> dict | None:
+def _record(blobs: Blobs, revision: str, path: str, choices: dict) -> Record | None:
     raw = blobs.read(revision, path)
     text = decode(raw, path)[0] if raw is not None else None
     record, problems = record_from_text(text, path, "", Path(path).stem, choices) if text is not None else (None, [])
     # A version that did not load was not on the site either.
-    return None if record is None or problems else record.data
-
-
-def _published(data: dict | None) -> bool:
-    return data is not None and data.get("status", "active") == "active"
+    return None if record is None or problems else record
 
 
 def changed_fields(old: dict, new: dict, labels: dict[str, str]) -> list[str]:
@@ -98,16 +94,16 @@ def _commit_events(blobs, top, prefix, commit, parent, date, choices, labels) ->
         record_id = parts[1][:-4]
         old = _record(blobs, parent, path, choices) if parent != EMPTY_TREE else None
         new = _record(blobs, commit, path, choices)
-        was, now = _published(old), _published(new)
+        was, now = old is not None and old.published, new is not None and new.published
         if now and not was:
             kind, fields = ("added" if old is None else "republished"), []
         elif was and not now:
             kind, fields = "unpublished", []
         elif was and now:
-            kind, fields = "changed", changed_fields(old, new, labels)
+            kind, fields = "changed", changed_fields(old.data, new.data, labels)
             if not fields:
                 continue
         else:
             continue
-        events.append(Event(commit, date, kind, record_id, (new if now else old)["name"], fields))
+        events.append(Event(commit, date, kind, record_id, (new if now else old).data["name"], fields))
     return events
