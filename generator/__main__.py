@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import shutil
@@ -48,11 +49,30 @@ def command_validate(args) -> int:
     return 0 if ok else 1
 
 
+def disk_error(exc: OSError) -> str:
+    """Return one line for a failed write: a full disk in Chinese, the file named (shutil.copytree gathers a list)."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        _, target, why = exc.args[0][0]
+        return f"无法写入 {target}（{'磁盘空间不足' if 'Errno 28' in why else why}）"
+    why = "磁盘空间不足" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return f"无法写入 {exc.filename}（{why}）" if exc.filename else f"无法写入（{why}）"
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C: the build stops where it is and cleans up."""
+
+
+def _terminate(signum, frame):
+    raise Interrupted
+
+
 def command_build(args) -> int:
     """Validate, then build the site into --site-dir, replacing the old site only on success."""
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    from .build import build_site
+    from .build import BuildBusy, build_site
+
+    signal.signal(signal.SIGTERM, _terminate)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     for noisy in ("weasyprint", "fontTools"):
@@ -71,9 +91,15 @@ def command_build(args) -> int:
     except BackgroundError as exc:
         print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
         return 1
-    except (Abort, PluginError, ConfigurationError) as exc:
+    except (Abort, PluginError, ConfigurationError, BuildBusy) as exc:
         print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full or read-only disk
+        print(f"网站生成失败，原有网站保持不变：{disk_error(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("生成已中断，网站没有更新，原有网站保持不变。", file=sys.stderr)
+        return 130
     print(f"网站已生成：{args.site_dir}（用时 {time.monotonic() - started:.1f} 秒）", file=sys.stderr)
     return 0
 
@@ -403,7 +429,11 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `… | head` ends quietly, as other command-line tools do
     args = make_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

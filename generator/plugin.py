@@ -114,7 +114,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_files(self, files, config):
         """Write the downloads, feed and search files, and add every generated page and record JSON."""
-        self.downloads_dir = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
+        site_dir = Path(config.site_dir)  # beside the site, where the next build removes what a killed one left
+        self.downloads_dir = Path(tempfile.mkdtemp(prefix=f".{site_dir.name.lstrip('.')}-downloads-", dir=site_dir.parent))
         # The search files are written while the pages are rendered and copied into the site after them.
         self.search = background.Job("搜索索引", write_search_files, self.model, self.downloads_dir / "search")
         try:
