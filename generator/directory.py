@@ -155,7 +155,7 @@ def load_taxonomy(source) -> tuple[dict | None, dict, list[Problem]]:
     problems += found
     if node is None:
         return None, {}, problems or [Problem("empty-file", shown, 1, 1, "", "文件是空的")]
-    ctx = Context(shown, dict(FIXED_CHOICES))
+    ctx = Context(shown, dict(FIXED_CHOICES), plain=True)
     taxonomy = TAXONOMY.convert(node, "", ctx)
     if taxonomy is MISSING:
         return None, {}, problems + ctx.problems

@@ -71,7 +71,7 @@ class DirectoryConfig(Config):
 
 def _front_matter(title: str) -> str:
     # JSON strings are valid YAML double-quoted scalars, so record text cannot break out of the front matter.
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsearch:\n  exclude: true\n---\n"
+    return f"---\ntitle: {json.dumps(title)}\nsearch:\n  exclude: true\n---\n"
 
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
@@ -103,8 +103,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         generated_nav = [
             {"首页": "index.md"},
             {"搜索": "search.md"},
-            {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in model.districts.items()]},
-            {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in model.functions.items()]},
+            {"按区域浏览": [{escape(name): f"districts/{d}.md"} for d, name in model.districts.items()]},  # Material prints nav
+            {"按服务功能浏览": [{escape(name): f"functions/{f}.md"} for f, name in model.functions.items()]},  # titles as they are
             {"示范平台": "demonstration.md"},
             {"统计": "stats.md"},
             {"最近更新": "changes.md"},

@@ -24,6 +24,9 @@ VERIFICATION_MONTHS = 12  # default of the taxonomy's verification_months
 FIXED_CHOICES = {"statuses": STATUSES, "disclosure_keys": DISCLOSURE_KEYS}
 
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# C0 controls but tab and newline, DEL, C1 controls and the Unicode non-characters: no page, sheet or file can hold them
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef" + "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0, 0x110000, 0x10000)) + "]")
+MARKUP = re.compile('[<>"&]')  # the taxonomy's text is printed by the theme as it is: markup would run in every page
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 64
 ID_HINT = f"只用小写英文字母、数字和连字符，不超过 {ID_MAX} 个字符"
@@ -45,6 +48,7 @@ class Context:
     choices: dict[str, dict[str, str]]
     problems: list[Problem] = field(default_factory=list)
     deferred: list = field(default_factory=list)  # choices whose table is not known yet (the taxonomy's own references)
+    plain: bool = False  # text that must not hold markup characters (the taxonomy's)
 
     def report(self, code: str, node, name: str, message: str, hint: str = "") -> None:
         """Record an error at a node's position."""
@@ -133,6 +137,14 @@ class Text(Field):
             return MISSING
         if len(value) > self.max_length:
             ctx.report("too-long", node, name, f"有 {len(value)} 个字符，超过上限 {self.max_length}")
+            return MISSING
+        if CONTROL.search(value):
+            char = CONTROL.search(value).group()
+            ctx.report("control-character", node, name, f"含有控制字符 U+{ord(char):04X}", "请删除这个字符后重新输入（可能是从别处复制来的）")
+            return MISSING
+        if ctx.plain and MARKUP.search(value):
+            ctx.report("markup-character", node, name, f"含有网页标记字符 {MARKUP.search(value).group()}",
+                       "分类表中的文字原样印在每个网页上，不能含 < > \" &，请改用全角字符（＜ ＞ “ ” ＆）")
             return MISSING
         if self.visible_only and INVISIBLE.search(value):
             char = INVISIBLE.search(value).group()
@@ -672,7 +684,7 @@ def examples(taxonomy: dict) -> dict[str, str]:
 def choice_tables(taxonomy: dict) -> dict[str, dict[str, str]]:
     """Return every id → Chinese name table a field may choose from (the taxonomy's lists and the fixed ones), and
     under `placeholders` the words a text field may not hold."""
-    tables = {key: {item["id"]: item["name"] for item in taxonomy.get(key, [])}
+    tables = {key: {item["id"]: item.get("name", item["id"]) for item in taxonomy.get(key, []) if "id" in item}  # refused ones too
               for key, spec in TAXONOMY.fields.items() if isinstance(spec, ListOf) and spec.unique_key == "id"}
     tables["placeholders"] = dict.fromkeys(taxonomy.get("placeholders") or PLACEHOLDERS, "")  # text that is not data
     return tables | FIXED_CHOICES
