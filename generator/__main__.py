@@ -268,7 +268,12 @@ def command_check(args) -> int:
     if args.links:
         urls = website_urls(loaded)
         print(f"检查 {len(urls)} 个网站 …", file=sys.stderr, flush=True)
-        links = check_links(urls, timeout=args.timeout, progress=lambda done, total: print(f"  {done}/{total}", file=sys.stderr, flush=True))
+        if hasattr(signal, "SIGPIPE"):  # a server hanging up must not end the check (main() restores the default for stdout)
+            signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        links = check_links(urls, timeout=args.timeout, allow_private=args.allow_private,
+                            progress=lambda done, total: print(f"  {done}/{total}", file=sys.stderr, flush=True))
+        if hasattr(signal, "SIGPIPE"):
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     items = findings(loaded, reference_date(), links)
     if args.format == "markdown":
         print(format_markdown(items, loaded))
@@ -406,7 +411,9 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[directory], help="列出需要人工核实的记录（核实超期、称号到期、草稿、网站）")
     check.add_argument("--links", action="store_true", help="同时检查每个网站能否访问")
     check.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式（markdown 为核实清单议题的正文）")
-    check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10）")
+    check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10；每个网址总共最多两倍）")
+    check.add_argument("--allow-private", action="store_true",
+                       help="也访问本机、内网和保留地址的网站（只用于本地测试；默认不访问，报告为“未访问”）")
     check.set_defaults(run=command_check)
 
     fmt = commands.add_parser("fmt", parents=[directory], help="把记录整理成标准格式（与网页表单保存的格式相同）")

@@ -82,6 +82,7 @@ TRIGGERS = {
     "placeholder-value": _edit("  fees: 按目录收费，咨询免费", "  fees: 待补充"),
     "unknown-choice": _edit("tier: city", "tier: 市级"),
     "bad-url": _edit("https://test-center.example.org/", "www.example.org"),
+    "private-website": _edit("https://test-center.example.org/", "http://2130706433/"),
     "bad-email": _edit("service@test-center.example.org", "service.example.org"),
     "bad-phone": _edit('"021-0000-0001"', '"电话待定"'),
     "bad-credit-code": _edit("91310115MA1K000003", "91310115MA1K000004"),
