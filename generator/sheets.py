@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError as ElementTreeError
 
+from .schema import CONTROL
+
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
@@ -46,6 +48,11 @@ class Table:
     rows: list[list[str]]
 
 
+def clean(text: str) -> str:
+    """Return a cell's text without the control characters no record may hold (NUL, DEL, C1, non-characters), trimmed."""
+    return CONTROL.sub("", text).strip()
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -59,7 +66,7 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, datetime.timedelta):
         return str(value)
-    return str(value).strip()
+    return clean(str(value))
 
 
 def _has_formula(archive: zipfile.ZipFile, member: str) -> bool:
@@ -226,7 +233,7 @@ def _spreadsheet(path: Path) -> list[Table]:
                 rows.append(cells)
                 for column, text in formulas.get(name, {}).get(len(rows) - 1 + sheet.start[0], {}).items():  # a formula as its text
                     if 0 <= column - sheet.start[1] < len(cells):
-                        cells[column - sheet.start[1]] = text
+                        cells[column - sheet.start[1]] = clean(text)
                 if len(rows) > MAX_ROWS:
                     raise SheetError(f"{path.name} 的工作表“{name}”超过 {MAX_ROWS} 行，请分成几个文件导入")
         except SheetError:
@@ -261,7 +268,7 @@ def _text(path: Path, data: bytes) -> list[Table]:
         for row in csv.reader(lines, delimiter=delimiter):  # row by row: a file of blank lines stops at the limit
             if len(rows) == MAX_ROWS:
                 raise SheetError(f"{path.name} 超过 {MAX_ROWS:,} 行（空行也算），请删除多余的空行或分成几个文件导入")
-            rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
+            rows.append([clean(cell) for cell in row[:MAX_COLUMNS]])
     except csv.Error as exc:  # a cell over the csv module's field limit (131,072 characters), a NUL in older Pythons
         raise SheetError(f"{path.name} 第 {len(rows) + 1} 行无法读取：有一个单元格超过 {MAX_CELL_CHARS} 个字符或引号没有配对") from exc
     for number, row in enumerate(rows, 1):
@@ -276,7 +283,7 @@ def _word(path: Path) -> list[Table]:
         import docx
 
         document = docx.Document(str(path))
-        return [Table(f"表格 {number}", [[cell.text.strip() for cell in row.cells[:MAX_COLUMNS]] for row in table.rows])
+        return [Table(f"表格 {number}", [[clean(cell.text) for cell in row.cells[:MAX_COLUMNS]] for row in table.rows])
                 for number, table in enumerate(document.tables, 1)]
     except Exception as exc:
         raise SheetError(f"{path.name} 不是能读取的 Word 文件（{type(exc).__name__}），请用 Word 或 WPS 打开后另存为 .docx 再导入") from exc
