@@ -69,7 +69,9 @@ def make_parser() -> argparse.ArgumentParser:
     check = subcommands.add_parser("check", parents=[directory], help="列出需要人工核实的记录（核实超期、称号到期、草稿、网站）")
     check.add_argument("--links", action="store_true", help="同时检查每个网站能否访问")
     check.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式（markdown 为核实清单议题的正文）")
-    check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10）")
+    check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10；每个网址总共最多两倍）")
+    check.add_argument("--allow-private", action="store_true",
+                       help="也访问本机、内网和保留地址的网站（只用于本地测试；默认不访问，报告为“未访问”）")
     check.set_defaults(run="check")
 
     fmt = subcommands.add_parser("fmt", parents=[directory], help="把记录整理成标准格式（与网页表单保存的格式相同）")
@@ -92,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `… | head` ends quietly, as other command-line tools do
     args = make_parser().parse_args(argv)
-    return importlib.import_module(f"{__package__}.commands.{args.run}").run(args)
+    try:
+        return importlib.import_module(f"{__package__}.commands.{args.run}").run(args)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

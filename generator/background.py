@@ -1,23 +1,53 @@
 """Work in forked processes while the build goes on: one job (the workbook, the offline zip) or a pool (the catalogue).
 
 Forked children inherit the parent's data instead of having it pickled. A failed job is reported one way: finish()
-raises BackgroundError naming the job; the child's own error has already been printed above it.
+raises BackgroundError naming the job; the child's own error has already been printed above it, in one line when it
+is the disk (full, or not writable). A child dies with the build: it is killed when its parent dies (even by SIGKILL),
+it leaves Ctrl-C and SIGTERM to the parent, and a parent that stops early kills it rather than waiting for it.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
+import errno
 import multiprocessing
 import os
+import queue as queues
+import signal
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 _fork = multiprocessing.get_context("fork")
 shared = None  # what pool workers read: set before the pool forks them
+PR_SET_PDEATHSIG = 1
 
 
 class BackgroundError(Exception):
     """A background job failed."""
+
+
+def _as_child() -> None:
+    """Make a forked child die with its parent and leave interruptions to the parent (it would print a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's own clean-up still stops its children
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _run(name: str, target, args) -> None:
+    _as_child()
+    try:
+        target(*args)
+    except OSError as exc:  # a full or read-only disk: one line, not a traceback
+        why = "磁盘空间不足" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        print(f"{name}无法写入{' ' + str(exc.filename) if exc.filename else ''}（{why}）", file=sys.stderr)
+        sys.exit(1)
 
 
 class Job:
@@ -25,7 +55,7 @@ class Job:
 
     def __init__(self, name: str, target, *args):
         self.name = name
-        self.process = _fork.Process(target=target, args=args, daemon=True)
+        self.process = _fork.Process(target=_run, args=(name, target, args), daemon=True)
         self.process.start()
 
     def finish(self) -> None:
@@ -33,6 +63,17 @@ class Job:
         self.process.join()
         if self.process.exitcode != 0:
             raise BackgroundError(f"{self.name}没有写成（进程退出码 {self.process.exitcode}），详见上面的错误信息")
+
+    def send(self, items, item) -> None:
+        """Put an item on the job's queue; raise BackgroundError if the job died (a full queue would wait forever)."""
+        while True:
+            try:
+                items.put(item, timeout=0.5)
+                return
+            except queues.Full:
+                if not self.process.is_alive():
+                    items.cancel_join_thread()
+                    self.finish()
 
     def cancel(self) -> None:
         """Stop the job after a failure elsewhere."""
@@ -48,11 +89,25 @@ def queue(size: int):
 @contextmanager
 def pool(name: str, data):
     """Give a pool of forked workers, one per core, that read `data` as background.shared; a worker that dies
-    (rather than raising) is reported as BackgroundError."""
+    (rather than raising) is reported as BackgroundError, and a failure or interruption kills the workers at once."""
     global shared
     shared = data
-    with concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=_fork) as executor:
-        try:
-            yield executor
-        except BrokenProcessPool as exc:
-            raise BackgroundError(f"{name}的工作进程意外退出，详见上面的错误信息") from exc
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=_fork, initializer=_as_child)
+    try:
+        yield executor
+    except BrokenProcessPool as exc:
+        _kill(executor)
+        raise BackgroundError(f"{name}的工作进程意外退出，详见上面的错误信息") from exc
+    except BaseException:
+        _kill(executor)
+        raise
+    executor.shutdown()
+
+
+def _kill(executor) -> None:
+    processes = list((executor._processes or {}).values())  # the executor has no public way to stop running work
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()

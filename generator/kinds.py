@@ -19,6 +19,10 @@ from .read.load import Mapping, Scalar, Sequence
 MISSING = object()
 
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# C0 controls but tab and newline, DEL, C1 controls and the Unicode non-characters: no page, sheet or file can hold them
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+                     + "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0, 0x110000, 0x10000)) + "]")
+MARKUP = re.compile('[<>"&]')  # the taxonomy's text is printed by the theme as it is: markup would run in every page
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 64
 ID_HINT = f"只用小写英文字母、数字和连字符，不超过 {ID_MAX} 个字符"
@@ -48,6 +52,7 @@ class Context:
     choices: dict[str, dict[str, str]]
     problems: list[Problem] = field(default_factory=list)
     deferred: list = field(default_factory=list)  # choices whose table is not known yet (the taxonomy's own references)
+    plain: bool = False  # text that must not hold markup characters (the taxonomy's)
 
     def report(self, code: str, node, path: tuple, message: str, hint: str = "", column: int | None = None) -> None:
         """Record an error at a node's position, with the field path and the value found."""
@@ -201,6 +206,14 @@ class Text(Field):
             return MISSING
         if len(value) > self.max_length:
             ctx.report("too-long", node, path, f"有 {len(value)} 个字符，超过上限 {self.max_length}")
+            return MISSING
+        if CONTROL.search(value):
+            char = CONTROL.search(value).group()
+            ctx.report("control-character", node, path, f"含有控制字符 U+{ord(char):04X}", "请删除这个字符后重新输入（可能是从别处复制来的）")
+            return MISSING
+        if ctx.plain and MARKUP.search(value):
+            ctx.report("markup-character", node, path, f"含有网页标记字符 {MARKUP.search(value).group()}",
+                       "分类表中的文字原样印在每个网页上，不能含 < > \" &，请改用全角字符（＜ ＞ “ ” ＆）")
             return MISSING
         if self.visible_only and INVISIBLE.search(value):
             char = INVISIBLE.search(value).group()

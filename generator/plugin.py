@@ -60,7 +60,7 @@ class DirectoryConfig(Config):
 
 def _front_matter(title: str) -> str:
     # JSON strings are valid YAML double-quoted scalars, so record text cannot break out of the front matter.
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsearch:\n  exclude: true\n---\n"
+    return f"---\ntitle: {json.dumps(title)}\nsearch:\n  exclude: true\n---\n"
 
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
@@ -86,8 +86,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         generated_nav = [
             {"首页": "index.md"},
             {"搜索": "search.md"},
-            {"按区域浏览": [{name: f"districts/{d}.md"} for d, name in model.districts.items()]},
-            {"按服务功能浏览": [{name: f"functions/{f}.md"} for f, name in model.functions.items()]},
+            {"按区域浏览": [{escape(name): f"districts/{d}.md"} for d, name in model.districts.items()]},  # Material prints nav
+            {"按服务功能浏览": [{escape(name): f"functions/{f}.md"} for f, name in model.functions.items()]},  # titles as they are
             {"示范平台": "demonstration.md"},
             {"统计": "stats.md"},
             {"最近更新": "changes.md"},
@@ -101,7 +101,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         options = Options(self.config.catalogue, self.config.paper, self._relative(config, self.config.cache_dir) if self.config.cache_dir else None,
                           self.config.cms, root / "node_modules", config.repo_url or "", self.config.cms_branch, self.config.cms_app_id,
                           self.config.cms_auth_url, self.config.cms_test_backend)
-        self.outputs = Outputs(self.model, options)
+        self.outputs = Outputs(self.model, options, Path(config.site_dir))
         try:
             written = self.outputs.write()
         except OutputError as exc:

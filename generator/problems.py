@@ -60,6 +60,8 @@ CODES = {
     "multiline-value": _error("应为一行的字段里有换行", "写成一行", "name: |（多行）"),
     "too-long": _error("文字超过长度上限", "删减到上限以内", "name 超过 100 个字符"),
     "invisible-character": _error("含有看不见的控制字符", "删除后重新输入", "名称中夹了零宽空格"),
+    "control-character": _error("含有控制字符", "删除这个字符后重新输入", r'name: "检测\x7f中心"（DEL、C1 控制字符或 U+FFFE）'),
+    "markup-character": _error("分类表文字含有网页标记字符", "改用全角字符 ＜ ＞ “ ” ＆", "区名写成 <b>浦东</b>"),
     "placeholder-value": _error("占位文字不是内容", "填写实际内容；暂时没有的，删除这一行（草稿中算作待补全）", "fees: 待补充"),
     "unknown-choice": _error("不在分类表的可选值中", "写分类表中的标识", "tier: 一级平台（应写层级的标识）"),
     "bad-url": _error("不是 http(s) 网址", "写完整网址", "website: www.example.org"),
@@ -83,6 +85,7 @@ CODES = {
     "verification-overdue": _warning("超过 12 个月没有核实", "重新核实后更新 verified", "verified: 2024-01-01"),
     "title-expired": _warning("示范平台称号已到期", "网站显示为已过期；如已续期请更新 expires", "expires: 2019-12-31"),
     "below-tier-criteria": _warning("运营指标低于层级的认定条件", "核实指标，或调整层级", "层级要求 1000 平方米，写的是 floor_area_m2: 100"),
+    "private-website": _warning("网站在本机或内网地址上", "写机构在互联网上的网址", "website: http://127.0.0.1/"),
     "revoked-with-title": _warning("已撤销的机构仍持有未到期的称号", "核实称号是否已被收回，并填写 expires", "status: revoked 且称号未到期"),
 }
 

@@ -16,7 +16,8 @@ def choice_tables(data: dict) -> dict[str, dict[str, str]]:
     """Return every id → Chinese name table a field may choose from (the taxonomy's lists, as far as they are read, and
     the fixed ones), and under `placeholders` the text that is not data."""
     data = TAXONOMY.complete(data)
-    tables = {key: {item["id"]: item["name"] for item in data.get(key, []) if "id" in item and "name" in item} for key in LISTS}
+    tables = {key: {item["id"]: item.get("name", item["id"]) for item in data.get(key, []) if "id" in item}  # refused ones too
+              for key in LISTS}
     return tables | {"placeholders": dict.fromkeys(data["placeholders"], "")} | FIXED_CHOICES
 
 

@@ -296,3 +296,15 @@ def test_writing_is_all_or_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_all({tmp_path / "a" / "one.yml": "a", tmp_path / "b" / "two.yml": "b"})
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_control_characters_in_cells_are_cleaned_before_records_are_written(target, tmp_path, capsys):
+    path = tmp_path / "名单.csv"
+    rows = [row[:] for row in LIST]
+    rows[3][1] = "示例\x00知识产权\x7f服务\x85中心\ufffe"
+    rows[3][2] = "示例科技\x1b有限公司"
+    write_csv("utf-8", ",")(path, rows)
+    assert main(["import", str(path), "--directory", str(target)]) == 0
+    found = records(target)  # every written record validates
+    center = found["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"].data
+    assert (center["name"], center["operator"]) == ("示例知识产权服务中心", "示例科技有限公司")

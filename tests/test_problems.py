@@ -77,9 +77,12 @@ TRIGGERS = {
     "multiline-value": _edit("name: 测试检测中心", 'name: "测试\\n检测中心"'),
     "too-long": _edit("name: 测试检测中心", "name: " + "长" * 101),
     "invisible-character": _edit("name: 测试检测中心", "name: 测试\u200b检测中心"),
+    "control-character": _edit("name: 测试检测中心", 'name: "测试\\x7f检测中心"'),
+    "markup-character": _edit_taxonomy("name: 浦东新区", "name: <b>浦东新区</b>"),
     "placeholder-value": _edit("  fees: 按目录收费，咨询免费", "  fees: 待补充"),
     "unknown-choice": _edit("tier: city", "tier: 市级"),
     "bad-url": _edit("https://test-center.example.org/", "www.example.org"),
+    "private-website": _edit("https://test-center.example.org/", "http://2130706433/"),
     "bad-email": _edit("service@test-center.example.org", "service.example.org"),
     "bad-phone": _edit('"021-0000-0001"', '"电话待定"'),
     "bad-credit-code": _edit("91310115MA1K000003", "91310115MA1K000004"),
@@ -101,7 +104,7 @@ TRIGGERS = {
 }
 
 
-WARNINGS = {"verification-overdue", "title-expired", "below-tier-criteria", "revoked-with-title"}
+WARNINGS = {"verification-overdue", "title-expired", "below-tier-criteria", "revoked-with-title", "private-website"}
 
 
 def test_every_catalogued_code_has_a_trigger_here():

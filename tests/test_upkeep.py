@@ -134,16 +134,33 @@ def test_the_ci_script_keeps_one_tracking_issue(tmp_path):
 
 
 class _Sites(http.server.BaseHTTPRequestHandler):
-    """200, 301 → 200, 404, 410, 500, a HEAD-refusing server and a slow one."""
+    """200, 301 → 200, 404, 410, 500, a HEAD-refusing server, a slow one, one sending a header line every 0.3 s,
+    redirects to ftp:// and to another loopback address."""
+
+    requests = 0
 
     def log_message(self, *args):
         pass
 
     def _answer(self, head):
+        _Sites.requests += 1
         path = self.path.split("?")[0]
         if path == "/slow":
             time.sleep(3)
-        if path == "/no-head" and head:
+        if path == "/drip":
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(100):
+                    time.sleep(0.3)
+                    self.wfile.write(b"X-Drip: 1\r\n")
+            except OSError:  # the check hung up, as it should
+                pass
+            return
+        if path in ("/to-ftp", "/to-private"):
+            self.send_response(302)
+            port = self.server.server_port
+            self.send_header("Location", "ftp://files.example.org/x?token=secret" if path == "/to-ftp" else f"http://127.0.0.2:{port}/ok?token=secret")
+        elif path == "/no-head" and head:
             self.send_response(405)
         elif path == "/moved":
             self.send_response(301)
@@ -178,12 +195,48 @@ def _closed_port() -> int:
 def test_each_kind_of_answer_is_classified(sites):
     refused = f"http://127.0.0.1:{_closed_port()}/"
     urls = [f"{sites}/ok", f"{sites}/moved", f"{sites}/missing", f"{sites}/gone", f"{sites}/broken", f"{sites}/no-head", f"{sites}/slow", refused]
-    results = check_links(urls, timeout=1)
+    results = check_links(urls, timeout=1, allow_private=True)
     assert {url.rsplit("/", 1)[-1] or "refused": results[url].kind for url in urls} == {
         "ok": "ok", "moved": "redirect", "missing": "not-found", "gone": "gone", "broken": "server-error", "no-head": "ok",
         "slow": "timeout", "refused": "refused"}
     assert results[f"{sites}/moved"].target == f"{sites}/ok"
     assert results[f"{sites}/moved"].describe() == f"已跳转到新地址：{sites}/ok"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "2130706433", "127.1", "[::1]", "[::ffff:127.0.0.1]", "10.0.0.1",
+                                  "192.168.1.1", "169.254.169.254", "224.0.0.1", "240.0.0.1", "0.0.0.0"])
+def test_loopback_private_link_local_multicast_and_reserved_addresses_are_not_contacted(sites, host):
+    port = sites.rsplit(":", 1)[1]
+    before = _Sites.requests
+    started = time.monotonic()
+    [result] = check_links([f"http://{host}:{port}/ok"], timeout=1).values()
+    assert result.kind == "private" and result.describe().startswith("地址是本机、内网或保留地址，未访问；")
+    assert _Sites.requests == before and time.monotonic() - started < 1
+
+
+def test_only_http_and_https_are_followed_and_every_redirect_hop_is_checked(sites, monkeypatch):
+    from generator import linkcheck
+
+    assert check_links(["ftp://files.example.org/x"], timeout=1)["ftp://files.example.org/x"].kind == "scheme"
+    monkeypatch.setattr(linkcheck, "is_public", lambda address: address == "127.0.0.1")  # the server stands for a public site
+    results = check_links([f"{sites}/to-ftp", f"{sites}/to-private"], timeout=1)
+    assert results[f"{sites}/to-ftp"].describe() == "不是 http(s) 地址，未访问；跳转到 ftp://files.example.org/x"
+    assert results[f"{sites}/to-private"].kind == "private" and "127.0.0.2" in results[f"{sites}/to-private"].detail
+    assert "secret" not in repr(results)
+
+
+def test_a_server_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(sites):
+    import signal
+
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # main() of an earlier test restored the default
+    try:
+        started = time.monotonic()
+        [result] = check_links([f"{sites}/drip"], timeout=1, allow_private=True).values()
+        assert result.kind == "timeout" and result.detail == "2 秒内没有完成"
+        assert time.monotonic() - started < 6  # one retry: twice the deadline of 2 × timeout
+        time.sleep(0.5)  # the server notices the hang-up
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
 
 
 def test_dns_and_tls_failures_are_named():
@@ -195,7 +248,7 @@ def test_dns_and_tls_failures_are_named():
 
 def test_a_thousand_links_to_one_slow_host_finish_in_bounded_time(sites):
     started = time.monotonic()
-    results = check_links([f"{sites}/slow?{n}" for n in range(1000)], timeout=0.5, per_host=2, give_up_after=3)
+    results = check_links([f"{sites}/slow?{n}" for n in range(1000)], timeout=0.5, per_host=2, give_up_after=3, allow_private=True)
     assert time.monotonic() - started < 20
     assert {r.kind for r in results.values()} == {"timeout"} and len(results) == 1000
     assert sum("未再请求" in r.detail for r in results.values()) >= 990
@@ -205,7 +258,7 @@ def test_broken_and_moved_websites_become_findings(aging, sites):
     record = aging / "pudong" / "test-center.yml"
     record.write_text(record.read_text(encoding="utf-8").replace("https://test-center.example.org/", f"{sites}/moved"), encoding="utf-8")
     directory, _ = load_directory(aging, TODAY)
-    items = findings(directory, TODAY, check_links([f"{sites}/moved"], timeout=1))
+    items = findings(directory, TODAY, check_links([f"{sites}/moved"], timeout=1, allow_private=True))
     assert [f.todo for f in items if f.kind == "link-moved"] == [f"网站 {sites}/moved 已跳转到 {sites}/ok：请核实后把 website 改为新地址"]
 
 

@@ -1,17 +1,29 @@
-"""The `build` command's MkDocs run: into a temporary folder, swapped into place only on success."""
+"""The `build` command's MkDocs run: into a temporary folder, swapped into place only on success.
+
+One build at a time writes beside a site folder: a lock file (`.<site>.lock`, held with flock, so a killed build
+releases it) keeps a second build from removing the first one's staging folder as a leftover of a killed build.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import logging
 import shutil
+import signal
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..background import BackgroundError
 from ..write.catalogue import CatalogueError
 from . import validate_directory
+
+
+class BuildBusy(Exception):
+    """Another build is writing beside the same site folder."""
 
 
 def replace_directory(new: Path, target: Path) -> None:
@@ -25,6 +37,17 @@ def replace_directory(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+@contextmanager
+def site_lock(site_dir: Path):
+    """Hold the lock of a site folder for one build; raise BuildBusy when another build holds it."""
+    with open(site_dir.parent / f".{site_dir.name}.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildBusy(f"另一次生成正在写入 {site_dir}，请等它结束后再试") from None
+        yield
+
+
 def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, options: dict | None = None) -> None:
     """Run a strict MkDocs build of `directory` into `site_dir`; raise on failure, leaving the old site intact.
 
@@ -36,29 +59,51 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
 
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    for kind in ("new", "old"):  # folders left behind by a build that was killed
-        for stale in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
-    try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True)
-        plugin = config.plugins["directory"]
-        plugin.config["path"] = str(Path(directory).resolve())
-        plugin.config.update(options or {})
-        plugin.loaded = loaded
-        build(config)
-        replace_directory(staging, site_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    with site_lock(site_dir):
+        for kind in ("new", "old", "downloads"):  # folders left behind by a build that was killed
+            for stale in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+        staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
+        try:
+            config = load_config(str(config_file), site_dir=str(staging), strict=True)
+            plugin = config.plugins["directory"]
+            plugin.config["path"] = str(Path(directory).resolve())
+            plugin.config.update(options or {})
+            plugin.loaded = loaded
+            try:
+                build(config)
+            except KeyboardInterrupt:  # MkDocs runs on_build_error for errors only: stop the writers for Ctrl-C too
+                plugin.on_build_error(error=None)
+                raise
+            replace_directory(staging, site_dir)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def disk_error(exc: OSError) -> str:
+    """Return one line for a failed write: a full disk in Chinese, the file named (shutil.copytree gathers a list)."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        _, target, why = exc.args[0][0]
+        return f"无法写入 {target}（{'磁盘空间不足' if 'Errno 28' in why else why}）"
+    why = "磁盘空间不足" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return f"无法写入 {exc.filename}（{why}）" if exc.filename else f"无法写入（{why}）"
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C: the build stops where it is and cleans up."""
+
+
+def _terminate(signum, frame):
+    raise Interrupted
 
 
 def run(args) -> int:
     """Validate, then build the site into --site-dir, replacing the old site only on success."""
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-
+    signal.signal(signal.SIGTERM, _terminate)
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -76,8 +121,14 @@ def run(args) -> int:
     except BackgroundError as exc:
         print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
         return 1
-    except (Abort, PluginError, ConfigurationError) as exc:
+    except (Abort, PluginError, ConfigurationError, BuildBusy) as exc:
         print(f"网站生成失败，原有网站保持不变：{exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full or read-only disk
+        print(f"网站生成失败，原有网站保持不变：{disk_error(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("生成已中断，网站没有更新，原有网站保持不变。", file=sys.stderr)
+        return 130
     print(f"网站已生成：{args.site_dir}（用时 {time.monotonic() - started:.1f} 秒）", file=sys.stderr)
     return 0

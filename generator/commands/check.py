@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from . import load_for
@@ -21,7 +22,12 @@ def run(args) -> int:
     if args.links:
         urls = website_urls(loaded)
         print(f"检查 {len(urls)} 个网站 …", file=sys.stderr, flush=True)
-        links = check_links(urls, timeout=args.timeout, progress=lambda done, total: print(f"  {done}/{total}", file=sys.stderr, flush=True))
+        if hasattr(signal, "SIGPIPE"):  # a server hanging up must not end the check (main() restores the default for stdout)
+            signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        links = check_links(urls, timeout=args.timeout, allow_private=args.allow_private,
+                            progress=lambda done, total: print(f"  {done}/{total}", file=sys.stderr, flush=True))
+        if hasattr(signal, "SIGPIPE"):
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     items = findings(loaded, model.today, links)
     if args.format == "markdown":
         print(format_markdown(items, loaded))

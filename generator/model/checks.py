@@ -95,6 +95,42 @@ def check_aliases(directory, today) -> Iterator[Problem]:
             seen.setdefault(alias, record.path)
 
 
+LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan")
+
+
+def private_host(url: str) -> str | None:
+    """Return the host of a URL when it names this machine or a private network without DNS (an address, localhost)."""
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    from ..read.linkcheck import is_public
+
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return None
+    if host == LOCAL_NAMES[0] or host.endswith(LOCAL_NAMES[1:]):
+        return host
+    try:
+        address = str(ipaddress.ip_address(host))
+    except ValueError:
+        try:
+            address = socket.inet_ntoa(socket.inet_aton(host))  # 2130706433, 127.1 and 0x7f.1 are addresses too
+        except OSError:
+            return None
+    return None if is_public(address) else host
+
+
+def check_websites_public(directory, today) -> Iterator[Problem]:
+    """Warn about a website on this machine or a private network: visitors cannot reach it, and the link check won't."""
+    for record in directory.records:
+        website = record.data.get("contacts", {}).get("website")
+        if website and (host := private_host(website)):
+            yield _problem(record, "contacts.website", "private-website", f"网站 {website} 的地址 {host} 是本机、内网或保留地址，访客无法访问",
+                           "请写机构在互联网上的网址")
+
+
 CHECKS = (
     check_district_matches_folder,
     check_unique_ids,
@@ -104,6 +140,7 @@ CHECKS = (
     check_metrics_meet_tier,
     check_revoked_without_title,
     check_aliases,
+    check_websites_public,
 )
 
 

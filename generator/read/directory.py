@@ -175,7 +175,7 @@ def load_taxonomy(source) -> tuple[Taxonomy | None, dict, list[Problem]]:
     problems += found
     if node is None:
         return None, {}, problems or [Problem("empty-file", shown, 1, 1, "", "文件是空的")]
-    ctx = Context(shown, dict(FIXED_CHOICES))
+    ctx = Context(shown, dict(FIXED_CHOICES), plain=True)
     data = TAXONOMY.convert(node, (), ctx)
     if data is MISSING:
         return None, {}, problems + ctx.problems

@@ -15,11 +15,25 @@ from ..model.model import Model
 from ..table import columns
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_REFUSES = str.maketrans("/\\[]:*?", "／＼［］：＊？")  # what Excel refuses in a sheet's name, as full-width forms
 
 
-def neutralise(value: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe, so it stays text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+def neutralise(value):
+    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe, so it stays text; used for every cell
+    of every CSV and workbook written (exports, HSDS, the fill-in workbook). Other values are returned unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """Return a sheet name Excel accepts for `name` (31 characters, none of / \\ [ ] : * ?, not starting or ending with
+    an apostrophe), unique among `taken` (case aside), and add it there."""
+    title = name.translate(SHEET_TITLE_REFUSES).strip("'")[:31] or "表"
+    base, number = title, 1
+    while title.casefold() in taken:
+        number += 1
+        title = f"{base[:31 - len(str(number)) - 1]}-{number}"
+    taken.add(title.casefold())
+    return title
 
 
 def export_rows(model: Model) -> tuple[list[str], list[list[str]]]:
@@ -58,8 +72,9 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
     bold = Font(bold=True)
     district = [c.path for c in columns(model.taxonomy)].index("district")
     sheets = [("全部", rows)] + [(name, [r for r in rows if r[district] == name]) for name in model.districts.values()]
+    taken = set()
     for title, sheet_rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
+        sheet = workbook.create_sheet(sheet_title(title, taken))
         sheet.freeze_panes = "A2"
         for column, heading in enumerate(headings, 1):
             width = max([len(heading) * 2] + [min(len(str(r[column - 1])), 40) * 2 for r in sheet_rows[:200]])

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..model.model import load_model
 from ..read.directory import Directory
 from ..table import Column, columns
+from .exports import neutralise, sheet_title
 
 MISSING_FILL = "FFF2CC"  # light yellow: to be filled in
 CHOICES_SHEET = "选项"
@@ -41,20 +42,21 @@ def write_fillin(directory: Directory, output: Path) -> int:
         names = list(directory.choices(key).values())
         letter = get_column_letter(number)
         for row, name in enumerate(names, 1):
-            options[f"{letter}{row}"] = name
+            options[f"{letter}{row}"] = neutralise(name)
         lists[key] = f"={CHOICES_SHEET}!${letter}$1:${letter}${len(names)}"
     fill, bold = PatternFill("solid", fgColor=MISSING_FILL), Font(bold=True)
+    taken = {CHOICES_SHEET}
     for district, name in directory.choices("districts").items():
         mine = [r for r in drafts if r.folder == district]
         if not mine:
             continue
-        sheet = book.create_sheet(name[:31])
+        sheet = book.create_sheet(sheet_title(name, taken))
         sheet.append([c.heading for c in table])
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "B2"
         for record in mine:
-            sheet.append([c.text(model, record) for c in table])
+            sheet.append([neutralise(c.text(model, record)) for c in table])
             for index, column in enumerate(table, 1):
                 if _missing(column, record.gaps):
                     sheet.cell(row=sheet.max_row, column=index).fill = fill

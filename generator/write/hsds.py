@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from ..model.model import Model
+from .exports import neutralise
 
 SPEC = Path(__file__).parent / "data" / "hsds-3.0.0" / "datapackage.json"
 VERSION = "3.0.0"
@@ -135,7 +136,7 @@ def write_hsds(model: Model, folder: Path) -> list[Path]:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns[name], lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
         path = folder / f"{name}.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")
         paths.append(path)

@@ -71,7 +71,7 @@ class OfflineZip:
         """Add one rendered page (its path in the site, e.g. districts/pudong/index.html)."""
         if name not in LEFT_OUT:
             self.added.add(name)
-            self.queue.put(("page", name, html))
+            self.job.send(self.queue, ("page", name, html))
 
     def finish(self, site_dir: Path) -> Path:
         """Add every other file of the finished site, close the zip and put it in place; return its path."""
@@ -79,9 +79,9 @@ class OfflineZip:
         for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
             name = path.relative_to(site_dir).as_posix()
             if path not in (self.target, self.partial) and name not in LEFT_OUT and name not in self.added:
-                self.queue.put(("file", name, str(path)))
-        self.queue.put(None)
+                self.job.send(self.queue, ("file", name, str(path)))
         try:
+            self.job.send(self.queue, None)
             self.job.finish()
         except background.BackgroundError:
             self.partial.unlink(missing_ok=True)
@@ -91,6 +91,7 @@ class OfflineZip:
 
     def abandon(self) -> None:
         """Stop after a failed build and remove the unfinished file."""
+        self.queue.cancel_join_thread()  # what is still buffered for the dead reader is dropped, not waited for
         self.job.cancel()
         self.partial.unlink(missing_ok=True)
 

@@ -55,9 +55,10 @@ class Outputs:
     """One build's outputs: write() runs each write step in OUTPUTS order, finish() puts the search files (written
     beside the pages) into the site, cancel() stops what still runs and removes the staging folder."""
 
-    def __init__(self, model: Model, options: Options):
+    def __init__(self, model: Model, options: Options, site_dir: Path):
         self.model, self.options = model, options
-        self.folder = Path(tempfile.mkdtemp(prefix="directory-downloads-"))
+        # Beside the site, where the next build removes what a killed one left.
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{site_dir.name.lstrip('.')}-downloads-", dir=site_dir.parent))
         self.jobs: list = []
         self.downloads: list[Path] = []  # the files of downloads/, for the page that lists them
 

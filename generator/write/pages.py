@@ -18,6 +18,8 @@ from ..schema import fields
 from .feed import summary
 from .search import facet_options
 
+MARKDOWN_SPECIAL = set("&<>\"'`*_[]{}\\~")  # HTML, links, emphasis, code spans and attribute lists ({: onclick=…})
+
 templates = Environment(loader=PackageLoader("generator.write", "templates"), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
 
@@ -171,18 +173,23 @@ def render_check_help(model: Model) -> Page:
                 in_nav=False)
 
 
+def inert(text: str) -> str:
+    """Return text for a Markdown page that shows as itself: HTML and Markdown's own characters as character references."""
+    return "".join(f"&#{ord(c)};" if c in MARKDOWN_SPECIAL else c for c in text)
+
+
 def render_snippets(model: Model, downloads: list[tuple[str, int]], base: str) -> dict[str, str]:
     """Return what a hand-written page may ask for with `<!-- name -->`: facts of the taxonomy, so no city corrects the text."""
     notice = model.site.notice
     return {
         "downloads": render_downloads(model, downloads, base),
-        "tiers": "、".join(model.tiers.values()),
-        "tier-ids": "、".join(model.tiers),
-        "disclosures": "、".join(d["label"] for d in model.taxonomy.disclosures),
-        "historical-districts": "、".join(h["name"] for h in model.taxonomy.historical_districts) or "（无）",
-        "district-word": model.words["district_word"],
-        "example-phone": model.examples["phone"],
-        "example-id": model.examples["id"],
+        "tiers": inert("、".join(model.tiers.values())),
+        "tier-ids": inert("、".join(model.tiers)),
+        "disclosures": inert("、".join(d["label"] for d in model.taxonomy.disclosures)),
+        "historical-districts": inert("、".join(h["name"] for h in model.taxonomy.historical_districts) or "（无）"),
+        "district-word": inert(model.words["district_word"]),
+        "example-phone": inert(model.examples["phone"]),
+        "example-id": inert(model.examples["id"]),
         "notice": templates.get_template("notice.html").render(notice=notice) if notice else "",
     }
 
