@@ -34,12 +34,12 @@ from .offline import NAME as OFFLINE_ZIP
 from .offline import OfflineZip
 from .pages import render_pages, render_redirects, render_snippets
 from .problems import format_text, has_errors, sort_problems
-from .search import write_search_files
+from .search import pages_file, write_search_files
 
 log = logging.getLogger("mkdocs.plugins.directory")
 ASSETS = Path(__file__).parent / "assets"
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
-SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-page.js")}  # the worker: core + worker
+SEARCH_ASSETS = {name: ASSETS / name for name in ("search-core.js", "search-page.js", "search-box.js")}  # the worker: core + worker
 
 
 class DirectoryConfig(Config):
@@ -122,7 +122,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         except BaseException:
             self.search.cancel()
             raise
-        self.pages = {}
+        self.pages, self.texts = {}, []
         self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
         generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
                                  lambda r: self._report_url(config, r))
@@ -183,6 +183,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_page_content(self, html, page, config, files):
         """Replace a generated page's body with the HTML pages.py rendered."""
         generated = self.pages.get(page.file.src_uri)
+        if generated is None or page.file.src_uri.startswith("help/"):  # the hand-written pages, for the header box
+            self.texts.append((page.title, page.url, html if generated is None else generated.body()))
         return html if generated is None else generated.body()
 
     def on_page_context(self, context, page, config, nav):
@@ -228,6 +230,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         """Put the search files into the site, then finish the offline copy with every other file of the site."""
         self.search.finish()
         shutil.copytree(self.downloads_dir / "search", Path(config.site_dir) / "search", dirs_exist_ok=True)
+        texts = sorted(self.texts, key=lambda text: text[1])
+        (Path(config.site_dir) / "search" / "pages.json").write_text(pages_file(texts), encoding="utf-8")
         shutil.rmtree(self.downloads_dir, ignore_errors=True)
         self.offline.finish(Path(config.site_dir))
         self.offline = None

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,7 +38,7 @@ SHARD_SIZE = 1200  # postings and terms per shard file, on average (about 4 KB g
 DOCS = 8  # records per record file (what a result shows, field lengths, common words)
 LENGTHS = 512  # records per field-length file (to rank many matches)
 MAX_TOKENS, MAX_QUERY = 32, 200  # a query's distinct tokens and characters read (search-core.js's queryTokens)
-INDEX_FILE = re.compile(r"(manifest|words)\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
+INDEX_FILE = re.compile(r"(manifest|words|pages)\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
 
 
 def tokenize(text: str) -> list[str]:
@@ -353,6 +354,47 @@ def _words_file(words: dict[str, list]) -> str:
         out[kind + "_records"] = pack(documents for _, _, documents, _ in listed)
         if kind == "terms":  # a term's frequency counts each field it occurs in: records + those with it in both
             out["terms_both"] = pack(frequency - documents for _, _, documents, frequency in listed)
+    return dump_json(out)
+
+
+SKIPPED_TAGS = {"script", "style", "svg"}
+
+
+class _Sections(HTMLParser):
+    """An HTML page's text by section: the text before the first h2 or h3, then one section per heading (with its id)."""
+
+    def __init__(self):
+        super().__init__()
+        self.sections, self.skipping, self.heading = [["", "", []]], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in ("h2", "h3"):
+            self.heading = []
+            self.sections.append(["", dict(attrs).get("id") or "", []])
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in ("h2", "h3") and self.heading is not None:
+            self.sections[-1][0] = "".join(self.heading).replace("¶", "").strip()
+            self.heading = None
+
+    def handle_data(self, data):
+        if not self.skipping:
+            (self.heading if self.heading is not None else self.sections[-1][2]).append(data)
+
+
+def pages_file(pages: list[tuple[str, str, str]]) -> str:
+    """Return pages.json, the hand-written pages for the header box: [title, address, [[heading, id, text], …]] each,
+    from (title, address, HTML of the page's content)."""
+    out = []
+    for title, url, html in pages:
+        parser = _Sections()
+        parser.feed(html)
+        sections = [[heading, anchor, re.sub(r"\s+", " ", "".join(text)).strip()] for heading, anchor, text in parser.sections]
+        out.append([title, url, [section for section in sections if section[0] or section[2]]])
     return dump_json(out)
 
 

@@ -1,5 +1,6 @@
 """The search page as a user drives it in headless chromium."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
@@ -115,4 +116,82 @@ def test_without_javascript_the_page_says_so(browser, serve):
     page = context.new_page()
     page.goto(serve + "/search/")
     assert "搜索需要浏览器启用 JavaScript" in page.content()
+    context.close()
+
+
+def box(page):
+    return page.locator(".dir-box")
+
+
+def box_names(page):
+    return box(page).locator(".dir-box__records h1").all_inner_texts()
+
+
+def test_the_header_box_answers_from_the_directory_as_the_user_types(page, serve):
+    page.goto(serve + "/search/?q=检测")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
+    first_five = result_names(page)[:5]
+    page.goto(serve + "/districts/pudong/")
+    box(page).get_by_role("combobox").press_sequentially("检测", delay=20)
+    expect(box(page).locator(".dir-box__all")).to_have_text("查看全部 10 条结果")
+    assert box_names(page) == first_five
+    first = box(page).locator(".dir-box__records li").first
+    expect(first.locator(".dir-box__meta")).to_have_text("青浦区 · 质量技术、信息服务")
+    expect(first.locator(".dir-box__snippet mark").first).to_have_text("检测")
+    box(page).locator(".dir-box__all").click()
+    expect(page).to_have_url(serve + "/search/?q=%E6%A3%80%E6%B5%8B")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
+    assert page.errors == []
+    assert not [w for w in page.context.pages if w.url.endswith("search_index.json")]
+
+
+def test_the_header_box_lists_the_hand_written_pages_as_their_own_group(page, serve):
+    page.goto(serve + "/")
+    box(page).get_by_role("combobox").fill("编辑")
+    expect(box(page).locator(".dir-box__pages-title")).to_be_visible()
+    pages = box(page).locator(".dir-box__pages h1").all_inner_texts()
+    assert pages and all(text.startswith(("编辑指南", "字段说明", "检查项说明", "关于名录", "安全与可靠性")) for text in pages)
+    assert pages[0].startswith("编辑指南")
+    box(page).locator(".dir-box__pages a").first.click()
+    expect(page).to_have_url(re.compile(r"/editing/(#.*)?$"))
+
+
+def test_the_header_box_works_with_the_keyboard_alone(page, serve):
+    page.goto(serve + "/about/")
+    page.keyboard.press("/")
+    page.keyboard.type("融资担保")
+    expect(box(page).locator(".dir-box__records li").first).to_contain_text("松江中小企业融资担保服务平台")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent").startswith("查看全部")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('.dir-box__records') !== null")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    expect(page.locator(".dir-search__results .dir-entry__name").first).to_have_text("松江中小企业融资担保服务平台")
+    page.goto(serve + "/about/")
+    page.keyboard.press("/")
+    page.keyboard.type("融资担保")
+    expect(box(page).locator(".dir-box__records li").first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("松江中小企业融资担保服务平台")
+    page.keyboard.press("/")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.getElementById('__search').checked") is False
+
+
+def test_the_header_box_at_360_px(browser, serve):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(serve + "/functions/quality/")
+    page.locator("label.md-header__button[for='__search']").click()
+    box(page).get_by_role("combobox").fill("钢铁")
+    expect(box(page).locator(".dir-box__records h1").first).to_have_text("宝山钢铁资讯服务平台")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    width = box(page).locator(".dir-box__records li").first.bounding_box()["width"]
+    assert 300 <= width <= 360
     context.close()

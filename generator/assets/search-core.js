@@ -349,7 +349,33 @@
       });
     }
 
-    return { answer: answer, search: search, prefetch: prefetch };
+    /* Return the hand-written pages' sections (pages.json) holding every word of the text, best first, at most
+       `limit`: [page title, section heading, address, a snippet around the first match]. */
+    function pages(text, limit) {
+      var tokens = queryTokens(text);
+      if (!tokens.length) return Promise.resolve([]);
+      return get("pages.json").then(function (all) {
+        var hits = [];
+        all.forEach(function (entry) {
+          entry[2].forEach(function (section) {
+            var head = (entry[0] + " " + section[0]).normalize("NFKC").toLowerCase();
+            var body = section[2].normalize("NFKC").toLowerCase(), score = 0;
+            for (var i = 0; i < tokens.length; i++) {
+              var inHead = head.split(tokens[i]).length - 1, inBody = body.split(tokens[i]).length - 1;
+              if (!inHead && !inBody) return;
+              score += 10 * inHead + Math.min(inBody, 5);
+            }
+            var at = Math.max(0, body.indexOf(tokens[0]) - 20);
+            hits.push([score, entry[0], section[0], entry[1] + (section[1] ? "#" + section[1] : ""),
+              (at ? "…" : "") + section[2].slice(at, at + 80)]);
+          });
+        });
+        hits.sort(function (a, b) { return b[0] - a[0]; });
+        return hits.slice(0, limit || 5).map(function (hit) { return hit.slice(1); });
+      });
+    }
+
+    return { answer: answer, search: search, prefetch: prefetch, pages: pages };
   }
 
   var api = { tokenize: tokenize, queryTokens: queryTokens, fnv1a: fnv1a, unpack: unpack, engine: engine };

@@ -3,9 +3,6 @@
   "use strict";
   var box = document.querySelector(".dir-search");
   if (!box) return;
-  // This page is itself the search: drop the theme's search box, which would otherwise claim ?q= and remove it
-  // from the URL. The script is not deferred, so it runs before the theme's bundle mounts that box.
-  document.querySelectorAll(".md-search, label.md-header__button[for='__search']").forEach(function (node) { node.remove(); });
   var form = box.querySelector("form"), input = form.elements.q;
   var status = box.querySelector(".dir-search__status"), fallback = box.querySelector(".dir-search__fallback");
   var list = box.querySelector(".dir-search__results"), more = box.querySelector(".dir-search__more");
