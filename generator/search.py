@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from lunr import get_default_builder
 
+from .expansions import former_names, pinyin_files, record_lookups, thesaurus, traditional_table
 from .model import Model
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -38,7 +39,7 @@ SHARD_SIZE = 1200  # postings and terms per shard file, on average (about 4 KB g
 DOCS = 8  # records per record file (what a result shows, field lengths, common words)
 LENGTHS = 512  # records per field-length file (to rank many matches)
 MAX_TOKENS, MAX_QUERY = 32, 200  # a query's distinct tokens and characters read (search-core.js's queryTokens)
-INDEX_FILE = re.compile(r"(manifest|words|pages)\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
+INDEX_FILE = re.compile(r"(manifest|words|pages|t2s)\.json|[tcdlvp]/.+\.json")  # every file written here, by its path under search/
 
 
 def tokenize(text: str) -> list[str]:
@@ -312,6 +313,12 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     for key, documents in names.items():
         first, _, name = key.partition("=")
         grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
+    lookups: dict[str, list[int]] = {}
+    for number, record in enumerate(model.records):
+        for key in sorted(record_lookups(model, record)):
+            lookups.setdefault("#" + key, []).append(number)
+    for key, documents in lookups.items():  # in the shard of the whole key, "#" included
+        grouped.setdefault(fnv1a(key) % shards, {})[key] = _gaps(documents, 1)
     files = {f"t/{n}.json": dump_json(grouped.get(n, {})) for n in range(shards)}
     files |= {f"c/{n}.json": text for n, text in enumerate(common)}
     files["words.json"] = _words_file(words)
@@ -326,6 +333,9 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
             [rows[n], list(postings.lengths[n * width : (n + 1) * width]), pack(_coded(forward[n]))]
             for n in range(start, min(start + DOCS, count))])
     files |= _facet_files(rows, options)
+    files |= {path: dump_json(table) for path, table in pinyin_files(model).items()}
+    folded = traditional_table(set(lone))
+    files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + files[path].encode())
@@ -338,6 +348,8 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         "fields": FIELDS, "totals": postings.totals, "facets": options,
         # characters per record of the record files and per posting of the common lists: the browser fetches the cheaper
         "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
+        # what a query is widened with: thesaurus groups, former district names, the traditional characters t2s.json folds
+        "synonyms": thesaurus(model), "former": former_names(model), "traditional": pack(_gaps(sorted(map(ord, folded)), 1)),
     })
     return files
 

@@ -101,7 +101,7 @@
   }
 
   function render(result) {
-    var facets = result.facets, words = result.marks || result.tokens;
+    var facets = result.facets, words = result.marks.filter(function (w) { return w.length > 1 || !/^[a-z0-9]$/.test(w); });
     records.textContent = "";
     pages.textContent = "";
     if (result.total) {
@@ -109,8 +109,15 @@
       var all = element("a", "dir-box__all", "查看全部 " + result.total + " 条结果");
       all.href = searchUrl(input.value.trim());
       status.appendChild(all);
-      if (result.note) status.appendChild(element("span", "dir-box__note", result.note));
-    } else status.textContent = result.note || "没有找到符合条件的服务机构";
+      if (result.fallback) status.appendChild(element("span", "dir-box__note", "没有同时包含所有关键词的机构，下面是包含任一关键词的"));
+      else if (result.notes.length) status.appendChild(element("span", "dir-box__note", "也按这些说法查找了：" + result.notes.join("；")));
+    } else {
+      status.textContent = "没有找到符合条件的服务机构";
+      var more = element("a", "dir-box__all", "去搜索页看看建议");
+      more.href = searchUrl(input.value.trim());
+      status.appendChild(document.createTextNode("。"));
+      status.appendChild(more);
+    }
     result.items.forEach(function (row) {
       var meta = facets.district[row[2]][1] + " · " + row[3].map(function (n) { return facets["function"][n][1]; }).join("、");
       records.appendChild(item(page("institutions/" + row[0] + "/"), row[1], meta, row[9], words));
