@@ -1,8 +1,9 @@
 """The search page as a user drives it in headless chromium."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -195,3 +196,53 @@ def test_the_header_box_at_360_px(browser, serve):
     width = box(page).locator(".dir-box__records li").first.bounding_box()["width"]
     assert 300 <= width <= 360
     context.close()
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("jiance", "检测"), ("jian ce", "检测"), ("jscx", "技术创新"), ("檢驗", "检验"),
+                                              ("卢湾", "黄浦"), ("pudong jiance", "浦东 检测")])
+def test_the_header_box_finds_what_people_type(page, serve, typed, meant):
+    page.goto(serve + "/search/?q=" + meant)
+    expect(page.locator(".dir-search__status")).to_contain_text("找到")
+    wanted = result_names(page)[:5]
+    page.goto(serve + "/stats/")
+    box(page).get_by_role("combobox").fill(typed)
+    expect(box(page).locator(".dir-box__note")).to_contain_text("也按这些说法查找了：")
+    assert box_names(page) == wanted
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(("typed", "first"), [("021-0518-1129", "安亭示例镇企业服务站"), ("+86 21 0518 1129", "安亭示例镇企业服务站"),
+                                              ("52310104JWC2KYTFU4", "安亭示例镇企业服务站"), ("商标", "浦东知识产权公共服务中心"),
+                                              ("資訊服務", "宝山钢铁资讯服务平台")])
+def test_codes_phones_synonyms_and_traditional_text_find_their_record_first(page, serve, typed, first):
+    page.goto(serve + "/")
+    box(page).get_by_role("combobox").fill(typed)
+    expect(box(page).locator(".dir-box__records h1").first).to_have_text(first)
+    page.goto(serve + "/search/?q=" + quote(typed))
+    expect(page.locator(".dir-search__results .dir-entry__name").first).to_have_text(first)
+
+
+def test_widened_words_are_said_and_highlighted(page, serve):
+    page.goto(serve + "/search/?q=商标")
+    expect(page.locator(".dir-search__notes")).to_have_text("也按这些说法查找了（排在原词的结果之后）：商标→知识产权")
+    expect(page.locator(".dir-search__results li").first.locator("mark").first).to_have_text("知识产权")
+
+
+def test_no_result_offers_close_names_a_shorter_query_and_browsing(page, serve):
+    page.goto(serve + "/search/?q=宝山纲铁资讯")
+    expect(page.locator(".dir-search__fallback")).to_be_visible()
+    expect(page.locator(".dir-search__names a").first).to_have_text("宝山钢铁资讯服务平台")
+    page.goto(serve + "/search/?q=区块链")
+    expect(page.locator(".dir-search__status")).to_have_text("没有找到符合条件的服务机构")
+    expect(page.locator(".dir-search__names a")).to_have_count(3)
+    suggestions = page.locator(".dir-search__suggestions")
+    assert suggestions.get_by_role("link", name="按区域浏览").get_attribute("href") == "../#by-district"
+    assert suggestions.get_by_role("link", name="按服务功能浏览").get_attribute("href") == "../#by-function"
+    page.get_by_label("关键词").fill("检测 区块链")
+    page.keyboard.press("Enter")
+    expect(page.locator(".dir-search__fallback")).to_be_visible()
+    page.locator(".dir-search__without a").click()
+    expect(page.get_by_label("关键词")).to_have_value("检测")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
+    expect(page.locator(".dir-search__suggestions")).to_be_hidden()
+    assert page.errors == []

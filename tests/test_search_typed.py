@@ -37,7 +37,7 @@ def literal(data, query):
 def test_full_pinyin_with_or_without_spaces_finds_what_the_chinese_word_finds(data):
     jiance, spaced, chinese = find(data, "jiance", "jian ce", "检测")
     assert jiance["order"] == spaced["order"] == literal(data, "检测") == chinese["order"][:chinese["literal"]]
-    assert jiance["literal"] == 0 and jiance["notes"] == ["拼音 jiance"]
+    assert jiance["literal"] == 0 and jiance["notes"] == ["jiance→检测"]
     [peixun] = find(data, "peixun")
     assert peixun["order"][: len(literal(data, "培训"))] == literal(data, "培训")
 
@@ -92,7 +92,7 @@ def test_the_thesaurus_has_sixty_groups_covering_every_function_and_industry():
 
 def test_traditional_characters_are_folded_and_the_table_is_fetched_only_for_them(data):
     traditional, simplified = node(data, "find", ["檢驗"])["result"][0], node(data, "find", ["检验"])["result"][0]
-    assert traditional["order"] == simplified["order"] and "简体 检验" in traditional["notes"]
+    assert traditional["order"] == simplified["order"] and "檢驗→检验" in traditional["notes"]
     [info] = find(data, "資訊服務")
     assert info["order"][0] == "baoshan-steel-info"
     assert "t2s.json" in node(data, "find", ["檢驗"])["files"]

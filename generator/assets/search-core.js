@@ -413,12 +413,12 @@
       return round(0).then(function () {
         var pieces = best[letters.length];
         if (!pieces) return [];
-        var first = pieces.map(function (words) { return words[0]; }), out = [[first.join(" "), "拼音 " + letters]];
+        var first = pieces.map(function (words) { return words[0]; }), out = [[first.join(" "), letters + "→" + first.join("")]];
         pieces.forEach(function (words, i) {
           words.slice(1).forEach(function (word) {
             var other = first.slice();
             other[i] = word;
-            out.push([other.join(" "), "拼音 " + letters]);
+            out.push([other.join(" "), letters + "→" + other.join("")]);
           });
         });
         return out.slice(0, MAX_WIDER);
@@ -435,7 +435,7 @@
       return getManifest().then(function (m) {
         return Promise.all([search(text), lookup(m, text), fold(m, text)]).then(function (first) {
           var literal = first[0], looked = first[1], folded = first[2], wider = [];
-          if (folded !== text) wider.push([folded, "简体 " + folded]);
+          if (folded !== text) wider.push([folded, text.trim() + "→" + folded.trim()]);
           var exact = literal && literal.exact;
           return (exact || looked.length ? Promise.resolve([]) : pinyinQueries(text)).then(function (spelled) {
             if (!exact && !looked.length) wider = wider.concat(synonymQueries(m, folded), spelled);
