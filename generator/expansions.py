@@ -108,8 +108,8 @@ def syllables(run: str, fixed: dict[str, list[str]]) -> list[str]:
 
 
 def pinyin_files(model: Model) -> dict[str, dict[str, list[str]]]:
-    """Return p/<letter>.json: each pinyin key (full syllables run together, or their initials) of the bigrams of names,
-    operators and the taxonomy's districts, functions and industries, and of those labels whole, mapped to its
+    """Return p/<first two letters>.json: each pinyin key (full syllables run together, or their initials) of the bigrams of names,
+    operators and the taxonomy's districts, functions and industries, and of names and labels whole, mapped to its
     Chinese words, those in most records first."""
     fixed = readings(model)
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -125,19 +125,18 @@ def pinyin_files(model: Model) -> dict[str, dict[str, list[str]]]:
                     counts[key][run[start:end]] += weight
 
     for record in model.records:
-        seen = {record.data["name"], record.data["operator"]}
-        for text in seen:
-            add(text, 1, False)
+        add(record.data["name"], 1, True)  # a whole name too: its pinyin or initials typed in one go
+        add(record.data["operator"], 1, False)
     labels = [name for key in ("districts", "functions", "industries") for item in model.taxonomy[key]
               for name in [item["name"], *item.get("aliases", [])]]
     labels += [h["name"] for h in model.taxonomy.get("historical_districts", [])]
     labels += [short for name in list(labels) for short in short_names(name, model.district_suffixes)]
     for label in labels:
         add(label, len(model.records) + 1, True)  # a label's reading before any name's
-    files: dict[str, dict[str, list[str]]] = {f"p/{letter}.json": {} for letter in "abcdefghijklmnopqrstuvwxyz"}
+    files: dict[str, dict[str, list[str]]] = {}
     for key in sorted(counts):
         words = sorted(counts[key].items(), key=lambda item: (-item[1], item[0]))
-        files[f"p/{key[0]}.json"][key] = [word for word, _ in words[:PINYIN_CHOICES]]
+        files.setdefault(f"p/{key[:2]}.json", {})[key] = [word for word, _ in words[:PINYIN_CHOICES]]
     return files
 
 

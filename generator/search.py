@@ -333,7 +333,8 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
             [rows[n], list(postings.lengths[n * width : (n + 1) * width]), pack(_coded(forward[n]))]
             for n in range(start, min(start + DOCS, count))])
     files |= _facet_files(rows, options)
-    files |= {path: dump_json(table) for path, table in pinyin_files(model).items()}
+    spelled = pinyin_files(model)
+    files |= {path: dump_json(table) for path, table in spelled.items()}
     folded = traditional_table(set(lone))
     files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
     digest = hashlib.sha256()
@@ -350,6 +351,7 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
         # what a query is widened with: thesaurus groups, former district names, the traditional characters t2s.json folds
         "synonyms": thesaurus(model), "former": former_names(model), "traditional": pack(_gaps(sorted(map(ord, folded)), 1)),
+        "pinyin": "".join(sorted(path[2:4] for path in spelled)),  # the p/<two letters>.json files there are
     })
     return files
 

@@ -66,7 +66,7 @@ def test_a_chinese_match_ranks_above_a_pinyin_one(data):
     latin = literal(data, "minhang")
     assert latin and minhang["order"][: len(latin)] == latin and minhang["literal"] == len(latin)
     assert set(minhang["order"]) == set(latin) | set(literal(data, "闵行"))
-    assert json.loads((data / "p" / "m.json").read_text(encoding="utf-8"))["minhang"][0] == "闵行"
+    assert json.loads((data / "p" / "mi.json").read_text(encoding="utf-8"))["minhang"][0] == "闵行"
 
 
 def test_a_synonym_finds_the_bureau_s_word_ranked_below_the_literal_word(data):
@@ -148,3 +148,10 @@ def test_no_result_suggests_close_names_and_the_query_without_its_rarest_word(da
     assert typo["suggestions"]["names"][0] == "宝山钢铁资讯服务平台"
     [plenty] = node(data, "answer", [[{"q": "检测"}, 5]])["result"]
     assert plenty["suggestions"] is None
+
+
+@pytest.mark.parametrize(("typed", "first"), [("bsgtzxfwpt", "baoshan-steel-info"), ("baoshan gangtie zixun fuwu pingtai", "baoshan-steel-info"),
+                                              ("mhdzxxcpjczx", "minhang-electronics-testing"), ("songjiang rongzi danbao", "songjiang-credit-guarantee")])
+def test_a_name_typed_in_pinyin_or_its_initials_finds_its_record_first(data, typed, first):
+    [found] = find(data, typed)
+    assert found["order"][0] == first

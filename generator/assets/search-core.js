@@ -388,19 +388,21 @@
       return out.slice(0, MAX_WIDER);
     }
 
-    /* The Chinese queries a pinyin text reads as (p/<letter>.json): full pinyin with or without spaces, or initials,
+    /* The Chinese queries a pinyin text reads as (p/<two letters>.json): full pinyin with or without spaces, or initials,
        cut into the fewest known keys, each key's most common word first, then a few with another word for one key. */
-    function pinyinQueries(text) {
+    function pinyinQueries(m, text) {
       var letters = String(text).normalize("NFKC").toLowerCase().replace(/[\s'’-]+/g, "");
       if (!/^[a-z]{2,40}$/.test(letters)) return Promise.resolve([]);
       var best = [[]], frontier = [0];
       function round(depth) {
         if (!frontier.length || best[letters.length] || depth > 10) return Promise.resolve();
-        var needed = Array.from(new Set(frontier.map(function (at) { return letters.charAt(at); })));
-        return Promise.all(needed.map(function (letter) { return get("p/" + letter + ".json"); })).then(function (tables) {
+        var shards = new Set(), known = m.pinyin || "";
+        for (var i = 0; i < known.length; i += 2) shards.add(known.substr(i, 2));
+        var needed = Array.from(new Set(frontier.map(function (at) { return letters.substr(at, 2); }))).filter(function (p) { return shards.has(p); });
+        return Promise.all(needed.map(function (prefix) { return get("p/" + prefix + ".json"); })).then(function (tables) {
           var next = [];
           frontier.forEach(function (at) {
-            var table = tables[needed.indexOf(letters.charAt(at))];
+            var table = tables[needed.indexOf(letters.substr(at, 2))] || {};
             for (var end = letters.length; end >= at + 2; end--) {
               var key = letters.slice(at, end);
               if (!best[end] && Object.prototype.hasOwnProperty.call(table, key)) { best[end] = best[at].concat([table[key]]); next.push(end); }
@@ -437,7 +439,7 @@
           var literal = first[0], looked = first[1], folded = first[2], wider = [];
           if (folded !== text) wider.push([folded, text.trim() + "→" + folded.trim()]);
           var exact = literal && literal.exact;
-          return (exact || looked.length ? Promise.resolve([]) : pinyinQueries(text)).then(function (spelled) {
+          return (exact || looked.length ? Promise.resolve([]) : pinyinQueries(m, text)).then(function (spelled) {
             if (!exact && !looked.length) wider = wider.concat(synonymQueries(m, folded), spelled);
             return Promise.all(wider.map(function (pair) { return search(pair[0]); })).then(function (results) {
               var seen = new Set(), order = [], marks = literal ? literal.tokens.slice() : [], notes = [];
