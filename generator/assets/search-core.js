@@ -392,7 +392,7 @@
        cut into the fewest known keys, each key's most common word first, then a few with another word for one key. */
     function pinyinQueries(m, text) {
       var letters = String(text).normalize("NFKC").toLowerCase().replace(/[\s'’-]+/g, "");
-      if (!/^[a-z]{2,40}$/.test(letters)) return Promise.resolve([]);
+      if (!/^[a-z]{2,120}$/.test(letters)) return Promise.resolve([]);
       var best = [[]], frontier = [0];
       function round(depth) {
         if (!frontier.length || best[letters.length] || depth > 10) return Promise.resolve();
