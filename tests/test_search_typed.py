@@ -155,3 +155,14 @@ def test_no_result_suggests_close_names_and_the_query_without_its_rarest_word(da
 def test_a_name_typed_in_pinyin_or_its_initials_finds_its_record_first(data, typed, first):
     [found] = find(data, typed)
     assert found["order"][0] == first
+
+
+def test_a_thesaurus_group_of_one_word_is_reported_in_chinese(valid_dir):
+    from generator.directory import load_directory
+    from generator.problems import format_text
+
+    taxonomy = valid_dir / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "thesaurus:\n  - [检测, 检验]\n  - [商标]\n", encoding="utf-8")
+    _, problems = load_directory(valid_dir)
+    assert [p.code for p in problems] == ["too-few-items"]
+    assert "taxonomy.yml:43:5: 错误 [too-few-items] 字段 thesaurus[2]：至少要有 2 项" in format_text(problems)
