@@ -246,3 +246,17 @@ def test_no_result_offers_close_names_a_shorter_query_and_browsing(page, serve):
     expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
     expect(page.locator(".dir-search__suggestions")).to_be_hidden()
     assert page.errors == []
+
+
+def test_several_words_narrow_and_the_page_says_which(page, serve):
+    page.goto(serve + "/search/?q=浦东")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 6 家服务机构")
+    expect(page.locator(".dir-search__narrowed")).to_be_hidden()
+    page.get_by_label("关键词").fill("浦东 检测")
+    expect(page.locator(".dir-search__status")).to_have_text("找到 2 家服务机构")
+    expect(page.locator(".dir-search__narrowed")).to_have_text("下面的机构同时包含全部关键词：浦东、检测")
+    assert result_names(page) == ["浦东集成电路研发检测公共服务平台", "浦东生物医药研发服务平台"]
+    expect(page.locator(".dir-search__fallback")).to_be_hidden()
+    page.get_by_label("关键词").fill("检测 区块链")
+    expect(page.locator(".dir-search__fallback")).to_be_visible()
+    expect(page.locator(".dir-search__narrowed")).to_be_hidden()

@@ -111,6 +111,7 @@
       status.appendChild(all);
       if (result.fallback) status.appendChild(element("span", "dir-box__note", "没有同时包含所有关键词的机构，下面是包含任一关键词的"));
       else if (result.notes.length) status.appendChild(element("span", "dir-box__note", "也按这些说法查找了：" + result.notes.join("；")));
+      else if (/\S\s+\S/.test(input.value.trim())) status.appendChild(element("span", "dir-box__note", "同时包含全部关键词"));
     } else {
       status.textContent = "没有找到符合条件的服务机构";
       var more = element("a", "dir-box__all", "去搜索页看看建议");

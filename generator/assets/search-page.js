@@ -7,6 +7,7 @@
   var status = box.querySelector(".dir-search__status"), fallback = box.querySelector(".dir-search__fallback");
   var list = box.querySelector(".dir-search__results"), more = box.querySelector(".dir-search__more");
   var notes = box.querySelector(".dir-search__notes"), suggestions = box.querySelector(".dir-search__suggestions");
+  var narrowed = box.querySelector(".dir-search__narrowed");
   var KEYS = ["q", "district", "function", "tier", "level", "industry", "free"];
   var PAGE = 50, limit = PAGE, asked = 0, timer = null, typing = false;
   var base = new URL(box.dataset.index, location.href).href;  // the folder of the split index (search/)
@@ -118,6 +119,9 @@
     function names(key, positions) { return positions.map(function (n) { return facets[key][n][1]; }).join("、"); }
     status.textContent = result.total ? "找到 " + result.total + " 家服务机构" : "没有找到符合条件的服务机构";
     fallback.hidden = !result.fallback;
+    var words = (readForm().q || "").split(/\s+/).filter(Boolean);
+    narrowed.hidden = !(result.total && !result.fallback && words.length > 1);
+    narrowed.textContent = narrowed.hidden ? "" : "下面的机构同时包含全部关键词：" + words.join("、");
     notes.hidden = !result.notes.length;
     notes.textContent = result.notes.length ? "也按这些说法查找了（排在原词的结果之后）：" + result.notes.join("；") : "";
     renderSuggestions(result.suggestions);
