@@ -166,3 +166,10 @@ def test_a_thesaurus_group_of_one_word_is_reported_in_chinese(valid_dir):
     _, problems = load_directory(valid_dir)
     assert [p.code for p in problems] == ["too-few-items"]
     assert "taxonomy.yml:43:5: 错误 [too-few-items] 字段 thesaurus[2]：至少要有 2 项" in format_text(problems)
+
+
+@pytest.mark.parametrize("query", [":", "9:00-17:00", "*", "检测~2", "+检测 -融资", "\\", "'\"", "检" * 5000, "a" * 300, "🙂", "   ",
+                                   "=上海", "#02105181129", "__proto__", "constructor", "hasOwnProperty", "--", "86", "檢" * 300])
+def test_hostile_text_through_find_and_answer_never_throws(data, query):
+    [answer] = node(data, "answer", [[{"q": query}, 5]])["result"]
+    assert isinstance(answer["items"], list) and answer["total"] >= len(answer["items"])
