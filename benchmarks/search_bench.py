@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from benchmarks.synth import KINDS
+
 CHROMIUM = "/usr/bin/chromium"
 FIRST_LOADS = 5  # page loads (different names) whose median is the time and bytes to the first result
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -72,6 +74,72 @@ PAGEFIND_LATENCY = """async ([queries]) => {
   }
   return {times, firsts};
 }"""
+
+
+OUR_TOP3 = """async ([queries]) => {
+  const box = document.querySelector(".dir-search");
+  const worker = new Worker(box.dataset.worker);
+  const base = new URL(box.dataset.index, location.href).href;
+  let id = 0;
+  const out = [];
+  for (const q of queries) {
+    const mine = ++id;
+    const r = await new Promise((resolve) => {
+      worker.onmessage = (e) => { if (e.data.id === mine) resolve(e.data.result); };
+      worker.postMessage({id: mine, state: {q}, limit: 3, base});
+    });
+    out.push(r.items.map((row) => row[0]));
+  }
+  worker.terminate();
+  return out;
+}"""
+PAGEFIND_TOP3 = """async ([queries]) => {
+  const out = [];
+  for (const q of queries) {
+    const r = await window.pagefind.search(q);
+    out.push(await Promise.all(r.results.slice(0, 3).map(async (x) => (await x.data()).url)));
+  }
+  return out;
+}"""
+TYPED_EACH = 20  # typed queries of each kind
+
+
+def typed_queries(model, seed: int = 11) -> list[tuple[str, str, str]]:
+    """Return (kind, query, record id) for what people type besides the name: its pinyin (read right: 闵行 min hang),
+    initials, the name with a thesaurus word swapped for a synonym, in traditional characters, the credit code, the
+    phone without its area code and with a space, and two words (the name's first four characters and its kind)."""
+    from generator.expansions import HAN, opencc_pairs, readings, syllables
+
+    records, fixed = model.records, readings(model)
+
+    to_traditional = opencc_pairs("STCharacters.txt")
+    rng = random.Random(seed)
+    chosen = rng.sample(records, min(TYPED_EACH, len(records)))
+    groups = model.taxonomy.get("thesaurus", [])
+    out = []
+    for record in chosen:
+        data, name = record.data, record.data["name"]
+        spelled = [s for run in HAN.findall(name) for s in syllables(run, fixed)]
+        out += [("拼音", " ".join(spelled), record.id), ("首字母", "".join(s[0] for s in spelled), record.id),
+                ("繁体", "".join(to_traditional.get(c, c) for c in name), record.id)]
+        if data.get("credit_code"):
+            out.append(("信用代码", data["credit_code"], record.id))
+        digits = [part for part in data["contacts"].get("phone", "").split("-") if part]
+        if len(digits) > 2:
+            out.append(("电话", " ".join(digits[1:]), record.id))
+        kind = next((k for k in sorted(KINDS, key=len, reverse=True) if name.endswith(k)), None)
+        if kind and len(name) > len(kind) + 4:
+            out.append(("两个词", name[:4] + " " + kind, record.id))
+    swapped = 0
+    for record in rng.sample(records, len(records)):
+        name = record.data["name"]
+        pair = next(((word, other) for group in groups for word in group if word in name for other in group if other != word), None)
+        if pair:
+            out.append(("同义词", name.replace(pair[0], pair[1], 1), record.id))
+            swapped += 1
+        if swapped == TYPED_EACH:
+            break
+    return out
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -136,8 +204,10 @@ def index_size(folder: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), sum(_gzip_size(p.read_bytes()) for p in files)
 
 
-def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7, pagefind: bool = True) -> dict:
-    """Measure our search and Pagefind's on a built site; records are (id, name) of published institutions.
+def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7, pagefind: bool = True,
+                 typed: list[tuple[str, str, str]] = ()) -> dict:
+    """Measure our search and Pagefind's on a built site; records are (id, name) of published institutions, typed the
+    (kind, query, id) whose share answered in the top 3 is counted by kind.
 
     Without pagefind, the site may hold only the search page and the search files (the bench's 100,000 records)."""
     from playwright.sync_api import sync_playwright
@@ -166,6 +236,19 @@ def bench_search(site: Path, records: list[tuple[str, str]], seed: int = 7, page
                           "first_result_ms_each": [round(ms) for _, ms in loads[label]], "query_median_ms": median,
                           "query_p95_ms": p95, "names_first": sum(a == b for a, b in zip(timing["firsts"], expected)),
                           "names_tried": len(expected)}
+        if typed:
+            queries = [query for _, query, _ in typed]
+            answers = {"ours": _latency(browser, base + runs[0][1] + quote(names[0]), OUR_TOP3, queries)}
+            if pagefind:
+                answers["pagefind"] = [[url.strip("/").rsplit("/", 1)[-1] for url in urls]
+                                       for urls in _latency(browser, base + runs[1][1] + quote(names[0]), PAGEFIND_TOP3, queries)]
+            out["typed"] = {}
+            for label, found in answers.items():
+                for (kind, _, wanted), top in zip(typed, found):
+                    counts = out["typed"].setdefault(kind, {"tried": 0})
+                    counts[label] = counts.get(label, 0) + (wanted in top)
+            for kind, _, _ in typed:
+                out["typed"][kind]["tried"] = sum(k == kind for k, _, _ in typed)
         browser.close()
     raw, gzipped = index_size(site / "search")
     out["ours"] |= {"index_kb": round(raw / 1024), "index_gzip_kb": round(gzipped / 1024)}

@@ -110,7 +110,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         for file in written:
             files.append(File.generated(config, file.dest, content=file.content) if file.source is None else
                          File.generated(config, file.dest, abs_src_path=str(file.source)))
-        self.pages = {}
+        self.pages, self.texts = {}, []
         self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
         generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
                                  lambda r: self._report_url(config, r))
@@ -151,6 +151,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_page_content(self, html, page, config, files):
         """Replace a generated page's body with the HTML pages.py rendered."""
         generated = self.pages.get(page.file.src_uri)
+        if generated is None or page.file.src_uri.startswith("help/"):  # the hand-written pages, for the header box
+            self.texts.append((page.title, page.url, html if generated is None else generated.body()))
         return html if generated is None else generated.body()
 
     def on_page_context(self, context, page, config, nav):
@@ -194,7 +196,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_post_build(self, config):
         """Put the search files into the site, then finish the offline copy with every other file of the site."""
-        self.outputs.finish(Path(config.site_dir))
+        self.outputs.finish(Path(config.site_dir), sorted(self.texts, key=lambda text: text[1]))
         self.offline.finish(Path(config.site_dir))
         self.offline = None
         log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}")

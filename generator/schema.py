@@ -99,6 +99,8 @@ TAXONOMY = Object("分类表", fields={
         "text": Text("词语", required=True),
         "pinyin": Text("拼音（不带声调，空格分隔）", required=True),
     })),
+    "thesaurus": ListOf("同义词表", default=[], item=ListOf("同义词组", item=Text("词"), min_items=2),
+                        help="搜索时，查询中的一个词也按同组的其他词查找，结果排在原词之后；每组一行，如 [检测, 检验, 测试]"),
     "placeholders": ListOf("占位文字", item=Text("占位文字"), default=list(PLACEHOLDERS),
                            help=f"不算数据的填写，如 {'、'.join(PLACEHOLDERS[:5])}；不写时用默认的列表"),
     "verification_months": Integer("核实周期（月）", minimum=1, maximum=120, default=12, help="记录多久没有核实就提醒；默认 12 个月"),

@@ -54,6 +54,7 @@ class Taxonomy:
         self.plan: dict = data["plan"]
         self.verification_months: int = data["verification_months"]
         self.pinyin_overrides = {o["text"]: o["pinyin"] for o in data["pinyin_overrides"]}
+        self.thesaurus: list[list[str]] = data["thesaurus"]  # groups of words a search query also looks for
         self.tables = choice_tables(data)
         # The words a city uses for a choice besides its name (人才培训 for 人员培训), taught to the importer.
         self.aliases = {key: {alias: item["id"] for item in data[key] for alias in item.get("aliases", [])} for key in LISTS}

@@ -2,6 +2,7 @@
 // usage: node search_node.js SEARCH_FOLDER MODE < input.json
 //   MODE tokenize: input is a list of strings; print their tokens
 //   MODE search:   input is a list of queries; print [{order, fallback}] (order as record ids) or null
+//   MODE find:     the same through find (look-ups, widened queries): [{order, fallback, literal, notes, marks}] or null
 //   MODE answer:   input is a list of [state, limit]; print the page's answers (items as record ids)
 //   Every mode also prints the files read, in "files".
 const fs = require("fs");
@@ -22,12 +23,17 @@ async function main() {
   const engine = core.engine(load);
   const out = [];
   for (const item of input) {
-    if (mode === "search") {
+    if (mode === "find") {
+      const found = await engine.find(item);
+      out.push(found && { order: found.order.map((n) => ids[n]), fallback: found.fallback, literal: found.literal, notes: found.notes,
+        marks: found.marks });
+    } else if (mode === "search") {
       const found = await engine.search(item);
       out.push(found && { order: found.order.map((n) => ids[n]), fallback: found.fallback });
     } else {
       const result = await engine.answer(item[0], item[1]);
-      out.push({ total: result.total, fallback: result.fallback, items: result.items.map((row) => row[0]) });
+      out.push({ total: result.total, fallback: result.fallback, items: result.items.map((row) => row[0]), notes: result.notes,
+        suggestions: result.suggestions });
     }
   }
   return out;

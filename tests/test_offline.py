@@ -80,3 +80,16 @@ def test_browse_and_search_from_file_url(page, offline):
     page.get_by_role("link", name="浦东新区").first.click()
     expect(page).to_have_url(re.compile(r"/districts/pudong/index\.html$"))
     assert [e for e in page.errors if not ALLOWED.search(e)] == []
+
+
+def test_the_header_box_searches_from_file_url(page, offline):
+    page.goto((offline / "districts" / "pudong" / "index.html").as_uri())
+    page.locator(".dir-box input").fill("融资担保")
+    expect(page.locator(".dir-box__records h1").first).to_have_text("松江中小企业融资担保服务平台")
+    page.locator(".dir-box__records a").first.click()
+    assert page.url.endswith("/institutions/songjiang-credit-guarantee/index.html")
+    page.locator(".dir-box input").fill("检测")
+    page.locator(".dir-box input").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/index\.html\?q="))
+    expect(page.locator(".dir-search__status")).to_have_text("找到 10 家服务机构")
+    assert [e for e in page.errors if not ALLOWED.search(e)] == []

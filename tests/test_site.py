@@ -58,12 +58,16 @@ def test_expired_title_is_shown_as_expired_not_current(sample_site):
     assert "jiading-nev-platform" not in district_level
 
 
-def test_institution_pages_stay_out_of_navigation_and_material_search(sample_site):
+def test_institution_pages_stay_out_of_navigation_and_the_hand_written_pages_are_in_the_box_s_index(sample_site):
     home = read(sample_site, "")
     assert "institutions/" not in home.split('<nav class="md-nav md-nav--primary"')[1].split("</nav>")[0]
-    docs = json.loads((sample_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    locations = {d["location"].split("#")[0] for d in docs}
-    assert locations == {"about/", "editing/", "security/"}
+    assert not (sample_site / "search/search_index.json").exists()  # Material's own search is gone
+    pages = json.loads((sample_site / "search/pages.json").read_text(encoding="utf-8"))
+    assert [(title, url) for title, url, _ in pages] == [
+        ("关于名录", "about/"), ("编辑指南", "editing/"), ("检查项说明", "help/checks/"), ("字段说明", "help/fields/"),
+        ("安全与可靠性", "security/")]
+    editing = next(sections for title, _, sections in pages if title == "编辑指南")
+    assert all(anchor for heading, anchor, _ in editing[1:]) and len(editing) > 5
 
 
 def test_lists_are_in_pinyin_order(sample_site):

@@ -1,8 +1,8 @@
 """The offline copy: the built site as one zip that works when opened from file:// without a network.
 
 Links that name a folder get `index.html` (a browser shows a folder listing for file:///…/), the split search index
-is bundled into one script, search/bundle.js (file:// pages may not fetch), and the theme's own search box, which needs
-a worker, is hidden.
+is bundled into one script, search/bundle.js (file:// pages may not fetch), which the search page and the header box
+load instead of starting a worker.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 STORED = {".pdf", ".png", ".jpg", ".gz", ".zip", ".xlsx", ".woff", ".woff2"}  # already compressed
 ATTRIBUTE = re.compile(r'(\s(?:href|src|action)="|<meta http-equiv="refresh" content="0; url=)([^"]*)(")')
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-HIDE = '<style>.md-search,label.md-header__button[for="__search"],.dir-offline-link{display:none}</style></head>'
+HIDE = '<style>.dir-offline-link{display:none}</style></head>'
 LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web server only; their links are absolute
 SEARCH_INDEX = re.compile(rf"search/({INDEX_FILE.pattern})")
 README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
@@ -46,7 +46,7 @@ def offline_link(url: str) -> str:
 
 
 def offline_html(html: str) -> str:
-    """Return a page with its links rewritten for file:// and the theme's search box and the link to this zip hidden."""
+    """Return a page with its links rewritten for file:// and the link to this zip hidden."""
     html = ATTRIBUTE.sub(lambda m: m.group(1) + offline_link(m.group(2)) + m.group(3), html)
     return html.replace("</head>", HIDE, 1)
 

@@ -17,7 +17,7 @@ from .cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
 from .exports import Exports
 from .feed import render_feed
 from .hsds import write_hsds
-from .search import write_search_files
+from .search import pages_file, write_search_files
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -70,11 +70,13 @@ class Outputs:
             self.cancel()
             raise
 
-    def finish(self, site_dir: Path) -> None:
-        """Wait for the jobs beside the pages, put the search files into the site and remove the staging folder."""
+    def finish(self, site_dir: Path, texts: list[tuple[str, str, str]]) -> None:
+        """Wait for the jobs beside the pages, put the search files into the site (with the hand-written pages' texts,
+        (title, url, html), for the header box) and remove the staging folder."""
         for job in self.jobs:
             job.finish()
         shutil.copytree(self.folder / "search", site_dir / "search", dirs_exist_ok=True)
+        (site_dir / "search" / "pages.json").write_text(pages_file(texts), encoding="utf-8")
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def cancel(self) -> None:
@@ -114,7 +116,7 @@ def feed(build: Outputs) -> list[SiteFile]:
 def scripts(build: Outputs) -> list[SiteFile]:
     """The browser's search scripts (the worker served with the core in front) and the opening-hours scripts."""
     worker = "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("search-core.js", "search-worker.js"))
-    return [SiteFile(f"assets/dirsearch/{name}", ASSETS / name) for name in ("search-core.js", "search-page.js")] + [
+    return [SiteFile(f"assets/dirsearch/{name}", ASSETS / name) for name in ("search-core.js", "search-page.js", "search-box.js")] + [
         SiteFile("assets/dirsearch/search-worker.js", content=worker),
         SiteFile("assets/dirhours/calendar.js", content=calendar_script(build.model.today)),
         SiteFile("assets/dirhours/hours.js", ASSETS / "hours.js")]

@@ -20,12 +20,14 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from lunr import get_default_builder
 
 from ..model.model import Model
+from .expansions import former_names, pinyin_files, record_lookups, thesaurus, traditional_table
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(f"[{CJK}]+|[a-z0-9]+")
@@ -37,7 +39,7 @@ SHARD_SIZE = 1200  # postings and terms per shard file, on average (about 4 KB g
 DOCS = 8  # records per record file (what a result shows, field lengths, common words)
 LENGTHS = 512  # records per field-length file (to rank many matches)
 MAX_TOKENS, MAX_QUERY = 32, 200  # a query's distinct tokens and characters read (search-core.js's queryTokens)
-INDEX_FILE = re.compile(r"(manifest|words)\.json|[tcdlv]/.+\.json")  # every file written here, by its path under search/
+INDEX_FILE = re.compile(r"(manifest|words|pages|t2s)\.json|[tcdlvp]/.+\.json")  # every file written here, by its path under search/
 
 
 def tokenize(text: str) -> list[str]:
@@ -311,6 +313,12 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     for key, documents in names.items():
         first, _, name = key.partition("=")
         grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
+    lookups: dict[str, list[int]] = {}
+    for number, record in enumerate(model.records):
+        for key in sorted(record_lookups(model, record)):
+            lookups.setdefault("#" + key, []).append(number)
+    for key, documents in lookups.items():  # in the shard of the whole key, "#" included
+        grouped.setdefault(fnv1a(key) % shards, {})[key] = _gaps(documents, 1)
     files = {f"t/{n}.json": dump_json(grouped.get(n, {})) for n in range(shards)}
     files |= {f"c/{n}.json": text for n, text in enumerate(common)}
     files["words.json"] = _words_file(words)
@@ -325,6 +333,10 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
             [rows[n], list(postings.lengths[n * width : (n + 1) * width]), pack(_coded(forward[n]))]
             for n in range(start, min(start + DOCS, count))])
     files |= _facet_files(rows, options)
+    spelled = pinyin_files(model)
+    files |= {path: dump_json(table) for path, table in spelled.items()}
+    folded = traditional_table(set(lone))
+    files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + files[path].encode())
@@ -337,6 +349,9 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         "fields": FIELDS, "totals": postings.totals, "facets": options,
         # characters per record of the record files and per posting of the common lists: the browser fetches the cheaper
         "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
+        # what a query is widened with: thesaurus groups, former district names, the traditional characters t2s.json folds
+        "synonyms": thesaurus(model), "former": former_names(model), "traditional": pack(_gaps(sorted(map(ord, folded)), 1)),
+        "pinyin": "".join(sorted(path[2:4] for path in spelled)),  # the p/<two letters>.json files there are
     })
     return files
 
@@ -353,6 +368,47 @@ def _words_file(words: dict[str, list]) -> str:
         out[kind + "_records"] = pack(documents for _, _, documents, _ in listed)
         if kind == "terms":  # a term's frequency counts each field it occurs in: records + those with it in both
             out["terms_both"] = pack(frequency - documents for _, _, documents, frequency in listed)
+    return dump_json(out)
+
+
+SKIPPED_TAGS = {"script", "style", "svg"}
+
+
+class _Sections(HTMLParser):
+    """An HTML page's text by section: the text before the first h2 or h3, then one section per heading (with its id)."""
+
+    def __init__(self):
+        super().__init__()
+        self.sections, self.skipping, self.heading = [["", "", []]], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in ("h2", "h3"):
+            self.heading = []
+            self.sections.append(["", dict(attrs).get("id") or "", []])
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in ("h2", "h3") and self.heading is not None:
+            self.sections[-1][0] = "".join(self.heading).replace("¶", "").strip()
+            self.heading = None
+
+    def handle_data(self, data):
+        if not self.skipping:
+            (self.heading if self.heading is not None else self.sections[-1][2]).append(data)
+
+
+def pages_file(pages: list[tuple[str, str, str]]) -> str:
+    """Return pages.json, the hand-written pages for the header box: [title, address, [[heading, id, text], …]] each,
+    from (title, address, HTML of the page's content)."""
+    out = []
+    for title, url, html in pages:
+        parser = _Sections()
+        parser.feed(html)
+        sections = [[heading, anchor, re.sub(r"\s+", " ", "".join(text)).strip()] for heading, anchor, text in parser.sections]
+        out.append([title, url, [section for section in sections if section[0] or section[2]]])
     return dump_json(out)
 
 

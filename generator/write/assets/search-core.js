@@ -5,7 +5,8 @@
 (function (root) {
   "use strict";
   var RUNS = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
-  var K1 = 1.2, B = 0.75, MAX_TOKENS = 32, FEW_RECORD_FILES = 12, KEEP_FILES = 2000;
+  var RUNS_CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var K1 = 1.2, B = 0.75, MAX_TOKENS = 32, FEW_RECORD_FILES = 12, KEEP_FILES = 2000, MAX_WIDER = 12;
   var FACETS = ["district", "function", "tier", "level", "industry"];
 
   function isAscii(text) { return /^[\x00-\x7f]*$/.test(text); }
@@ -25,6 +26,30 @@
       if (!seen.has(t) && tokens.length < MAX_TOKENS) { seen.add(t); tokens.push(t); }
     });
     return tokens;
+  }
+
+  /* What an exact look-up compares (generator/expansions.py's lookup_key): letters and digits, lower case, +86 as 0. */
+  function lookupKey(text) {
+    var key = String(text).normalize("NFKC").toLowerCase().replace(/[^0-9a-z]/g, "");
+    if (/^86\d{10,}$/.test(key)) key = key.charAt(2) === "1" && key.length === 13 ? key.slice(2) : "0" + key.slice(2);
+    return key;
+  }
+
+  /* Levenshtein distance over characters, for the names closest to a query that found nothing. */
+  function distance(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var row = [];
+    for (var j = 0; j <= b.length; j++) row.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var diagonal = row[0];
+      row[0] = i;
+      for (j = 1; j <= b.length; j++) {
+        var above = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length];
   }
 
   function compactName(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
@@ -298,15 +323,172 @@
           }).then(function (docs) {
             return Promise.all([rank(m, found, docs, known), get(nameShard(m, listed, text))]);
           }).then(function (both) {
-            var order = both[0], exact = both[1]["=" + compactName(text)];
+            var order = both[0], exact = both[1]["=" + compactName(text)], first = null;
             if (Array.isArray(exact)) {
-              var named = gapsToSet(exact), first = order.filter(function (doc) { return named.has(doc); });
+              var named = gapsToSet(exact);
+              first = order.filter(function (doc) { return named.has(doc); });
               if (first.length) order = first.concat(order.filter(function (doc) { return !named.has(doc); }));
             }
-            return { order: order, fallback: fallback, tokens: tokens };
+            return { order: order, fallback: fallback, tokens: tokens, exact: !!(first && first.length) };
           });
         });
       });
+    }
+
+    /* The exact look-up (credit code, phone, postal code, id, former id): the records filed under the key, or none.
+       Only text with no Chinese and a digit or a dash is looked up, so other queries fetch nothing more. */
+    function lookup(m, text) {
+      var key = lookupKey(text);
+      if (key.length < 5 || RUNS_CJK.test(text) || !/[0-9-]/.test(text)) return Promise.resolve([]);
+      return get("t/" + (fnv1a("#" + key) % m.shards) + ".json").then(function (shard) {
+        var entry = shard["#" + key];
+        return Array.isArray(entry) ? Array.from(gapsToSet(entry)) : [];
+      });
+    }
+
+    /* The query with traditional characters made simplified (t2s.json, fetched only for a query that has one). */
+    function fold(m, text) {
+      if (!m.traditionalSet) m.traditionalSet = gapsToSet(unpack(m.traditional || ""));
+      var chars = Array.from(String(text).normalize("NFKC"));
+      if (!chars.some(function (c) { return m.traditionalSet.has(c.codePointAt(0)); })) return Promise.resolve(text);
+      return get("t2s.json").then(function (table) {
+        if (!table.map) {
+          var from = Array.from(table.from), to = Array.from(table.to);
+          table.map = new Map(from.map(function (c, i) { return [c, to[i]]; }));
+        }
+        return chars.map(function (c) { return table.map.get(c) || c; }).join("");
+      });
+    }
+
+    /* The queries a text is widened to by the thesaurus and the former district names: [text, note] pairs, each with
+       one word replaced (the longest words first, none overlapping). */
+    function synonymQueries(m, text) {
+      var q = String(text).normalize("NFKC").toLowerCase(), out = [];
+      (m.former || []).forEach(function (pair) {
+        if (q.indexOf(pair[0]) >= 0) out.push([q.split(pair[0]).join(pair[1]), pair[0] + "现属" + pair[1]]);
+      });
+      if (!m.groupsOf) {
+        m.groupsOf = new Map();
+        (m.synonyms || []).forEach(function (group) {
+          group.forEach(function (word) { m.groupsOf.set(word, (m.groupsOf.get(word) || []).concat([group])); });
+        });
+        m.synonymWords = Array.from(m.groupsOf.keys()).sort(function (a, b) { return b.length - a.length; });
+      }
+      var taken = new Array(q.length).fill(false);
+      m.synonymWords.forEach(function (word) {
+        var at = q.indexOf(word);
+        if (at < 0 || taken.slice(at, at + word.length).some(Boolean)) return;
+        for (var i = at; i < at + word.length; i++) taken[i] = true;
+        m.groupsOf.get(word).forEach(function (group) {
+          group.forEach(function (other) {
+            if (other !== word) out.push([q.slice(0, at) + " " + other + " " + q.slice(at + word.length), word + "→" + other]);
+          });
+        });
+      });
+      return out.slice(0, MAX_WIDER);
+    }
+
+    /* The Chinese queries a pinyin text reads as (p/<two letters>.json): full pinyin with or without spaces, or initials,
+       cut into the fewest known keys, each key's most common word first, then a few with another word for one key. */
+    function pinyinQueries(m, text) {
+      var letters = String(text).normalize("NFKC").toLowerCase().replace(/[\s'’-]+/g, "");
+      if (!/^[a-z]{2,120}$/.test(letters)) return Promise.resolve([]);
+      var best = [[]], frontier = [0];
+      function round(depth) {
+        if (!frontier.length || best[letters.length] || depth > 10) return Promise.resolve();
+        var shards = new Set(), known = m.pinyin || "";
+        for (var i = 0; i < known.length; i += 2) shards.add(known.substr(i, 2));
+        var needed = Array.from(new Set(frontier.map(function (at) { return letters.substr(at, 2); }))).filter(function (p) { return shards.has(p); });
+        return Promise.all(needed.map(function (prefix) { return get("p/" + prefix + ".json"); })).then(function (tables) {
+          var next = [];
+          frontier.forEach(function (at) {
+            var table = tables[needed.indexOf(letters.substr(at, 2))] || {};
+            for (var end = letters.length; end >= at + 2; end--) {
+              var key = letters.slice(at, end);
+              if (!best[end] && Object.prototype.hasOwnProperty.call(table, key)) { best[end] = best[at].concat([table[key]]); next.push(end); }
+            }
+          });
+          frontier = next;
+          return round(depth + 1);
+        });
+      }
+      return round(0).then(function () {
+        var pieces = best[letters.length];
+        if (!pieces) return [];
+        var first = pieces.map(function (words) { return words[0]; }), out = [[first.join(" "), letters + "→" + first.join("")]];
+        pieces.forEach(function (words, i) {
+          words.slice(1).forEach(function (word) {
+            var other = first.slice();
+            other[i] = word;
+            out.push([other.join(" "), letters + "→" + other.join("")]);
+          });
+        });
+        return out.slice(0, MAX_WIDER);
+      });
+    }
+
+    /* Return what the page shows for a text: {order, fallback, tokens, marks, notes, wider} or null for an empty text.
+       Exact look-ups first, then the literal matches of every word (lunr.py's order), then the matches of every word
+       of the widened queries (traditional folded, thesaurus, former names, pinyin), each below the literal ones;
+       only when none of these has every word, the records with any word (fallback). */
+    function find(text) {
+      var tokens = queryTokens(text);
+      if (!tokens.length && !lookupKey(text)) return Promise.resolve(null);
+      return getManifest().then(function (m) {
+        return Promise.all([search(text), lookup(m, text), fold(m, text)]).then(function (first) {
+          var literal = first[0], looked = first[1], folded = first[2], wider = [];
+          if (folded !== text) wider.push([folded, text.trim() + "→" + folded.trim()]);
+          var exact = literal && literal.exact;
+          return (exact || looked.length ? Promise.resolve([]) : pinyinQueries(m, text)).then(function (spelled) {
+            if (!exact && !looked.length) wider = wider.concat(synonymQueries(m, folded), spelled);
+            return Promise.all(wider.map(function (pair) { return search(pair[0]); })).then(function (results) {
+              var seen = new Set(), order = [], marks = literal ? literal.tokens.slice() : [], notes = [];
+              function put(doc) { if (!seen.has(doc)) { seen.add(doc); order.push(doc); } }
+              looked.forEach(put);
+              var literalCount = 0;
+              if (literal && !literal.fallback) { literal.order.forEach(put); literalCount = order.length; }
+              results.forEach(function (result, i) {
+                if (!result || result.fallback || !result.order.length) return;
+                var before = order.length;
+                result.order.forEach(put);
+                if (order.length > before && notes.indexOf(wider[i][1]) < 0) notes.push(wider[i][1]);
+                marks = marks.concat(result.tokens);
+              });
+              var fallback = false;
+              if (!order.length && literal && literal.fallback && literal.order.length) { fallback = true; literal.order.forEach(put); }
+              return {
+                order: order, fallback: fallback, tokens: literal ? literal.tokens : [], marks: Array.from(new Set(marks)),
+                notes: notes, literal: literalCount, looked: looked.length
+              };
+            });
+          });
+        });
+      });
+    }
+
+    /* What to try when a text found nothing (or nothing with every word): the names closest to it (edit distance,
+       among the records sharing a character with it), and the text without its rarest word. */
+    function suggest(m, text, found) {
+      var words = String(text).trim().split(/\s+/).filter(Boolean), jobs = [];
+      if (words.length > 1) {
+        jobs.push(Promise.all(words.map(function (word) { return search(word); })).then(function (each) {
+          var counts = each.map(function (r) { return r ? r.order.length : 0; });
+          var rarest = counts.indexOf(Math.min.apply(null, counts));
+          return words.filter(function (_, i) { return i !== rarest; }).join(" ");
+        }));
+      } else jobs.push(Promise.resolve(""));
+      var characters = Array.from(new Set(tokenize(text).join("").split(""))).filter(function (c) { return !isAscii(c); });
+      var pool = found && found.order.length ? Promise.resolve(found) : characters.length ? search(characters.join(" ")) : Promise.resolve(null);
+      jobs.push(pool.then(function (result) {
+        if (!result) return [];
+        return rows(m, result.order.slice(0, 40)).then(function (items) {
+          var target = compactName(text);
+          return items.map(function (row) { return [distance(target, compactName(row[1])), row[1]]; })
+            .sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); })
+            .slice(0, 3).map(function (pair) { return pair[1]; });
+        });
+      }));
+      return Promise.all(jobs).then(function (both) { return { without: both[0], names: both[1] }; });
     }
 
     /* Return the sets of documents for the facets chosen in state (district, function, … and free). */
@@ -328,7 +510,7 @@
     /* Answer the search page: the query, then the facets; the first `limit` results with what they show. */
     function answer(state, limit) {
       return getManifest().then(function (m) {
-        return Promise.all([search(state.q || ""), facetSets(m, state)]).then(function (both) {
+        return Promise.all([find(state.q || ""), facetSets(m, state)]).then(function (both) {
           var found = both[0], sets = both[1], hits;
           if (found) hits = found.order;
           else if (sets.length) {
@@ -339,20 +521,48 @@
             for (var n = 0; n < m.count; n++) hits.push(n);
           }
           if (sets.length) hits = hits.filter(function (doc) { return sets.every(function (set) { return set.has(doc); }); });
-          return rows(m, hits.slice(0, limit)).then(function (items) {
+          var advice = found && (found.fallback || !hits.length) ? suggest(m, state.q, found.fallback ? found : null) : Promise.resolve(null);
+          return Promise.all([rows(m, hits.slice(0, limit)), advice]).then(function (both) {
             return {
               total: hits.length, fallback: !!(found && found.fallback), tokens: found ? found.tokens : [],
-              items: items, facets: m.facets
+              marks: found ? found.marks : [], notes: found ? found.notes : [], items: both[0], facets: m.facets,
+              suggestions: both[1]
             };
           });
         });
       });
     }
 
-    return { answer: answer, search: search, prefetch: prefetch };
+    /* Return the hand-written pages' sections (pages.json) holding every word of the text, best first, at most
+       `limit`: [page title, section heading, address, a snippet around the first match]. */
+    function pages(text, limit) {
+      var tokens = queryTokens(text);
+      if (!tokens.length) return Promise.resolve([]);
+      return get("pages.json").then(function (all) {
+        var hits = [];
+        all.forEach(function (entry) {
+          entry[2].forEach(function (section) {
+            var head = (entry[0] + " " + section[0]).normalize("NFKC").toLowerCase();
+            var body = section[2].normalize("NFKC").toLowerCase(), score = 0;
+            for (var i = 0; i < tokens.length; i++) {
+              var inHead = head.split(tokens[i]).length - 1, inBody = body.split(tokens[i]).length - 1;
+              if (!inHead && !inBody) return;
+              score += 10 * inHead + Math.min(inBody, 5);
+            }
+            var at = Math.max(0, body.indexOf(tokens[0]) - 20);
+            hits.push([score, entry[0], section[0], entry[1] + (section[1] ? "#" + section[1] : ""),
+              (at ? "…" : "") + section[2].slice(at, at + 80)]);
+          });
+        });
+        hits.sort(function (a, b) { return b[0] - a[0]; });
+        return hits.slice(0, limit || 5).map(function (hit) { return hit.slice(1); });
+      });
+    }
+
+    return { answer: answer, search: search, find: find, prefetch: prefetch, pages: pages };
   }
 
-  var api = { tokenize: tokenize, queryTokens: queryTokens, fnv1a: fnv1a, unpack: unpack, engine: engine };
+  var api = { tokenize: tokenize, queryTokens: queryTokens, fnv1a: fnv1a, unpack: unpack, lookupKey: lookupKey, engine: engine };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.DirectorySearch = api;
 })(typeof self !== "undefined" ? self : this);

@@ -3,12 +3,11 @@
   "use strict";
   var box = document.querySelector(".dir-search");
   if (!box) return;
-  // This page is itself the search: drop the theme's search box, which would otherwise claim ?q= and remove it
-  // from the URL. The script is not deferred, so it runs before the theme's bundle mounts that box.
-  document.querySelectorAll(".md-search, label.md-header__button[for='__search']").forEach(function (node) { node.remove(); });
   var form = box.querySelector("form"), input = form.elements.q;
   var status = box.querySelector(".dir-search__status"), fallback = box.querySelector(".dir-search__fallback");
   var list = box.querySelector(".dir-search__results"), more = box.querySelector(".dir-search__more");
+  var notes = box.querySelector(".dir-search__notes"), suggestions = box.querySelector(".dir-search__suggestions");
+  var narrowed = box.querySelector(".dir-search__narrowed");
   var KEYS = ["q", "district", "function", "tier", "level", "industry", "free"];
   var PAGE = 50, limit = PAGE, asked = 0, timer = null, typing = false;
   var base = new URL(box.dataset.index, location.href).href;  // the folder of the split index (search/)
@@ -91,6 +90,7 @@
   function highlight(text, tokens) {
     var lower = text.toLowerCase(), marked = new Array(text.length).fill(false);
     tokens.forEach(function (token) {
+      if (token.length < 2 && !/^[\u3400-\u9fff]$/.test(token)) return;
       for (var at = lower.indexOf(token); at >= 0; at = lower.indexOf(token, at + 1)) {
         for (var i = at; i < at + token.length; i++) marked[i] = true;
       }
@@ -119,6 +119,12 @@
     function names(key, positions) { return positions.map(function (n) { return facets[key][n][1]; }).join("、"); }
     status.textContent = result.total ? "找到 " + result.total + " 家服务机构" : "没有找到符合条件的服务机构";
     fallback.hidden = !result.fallback;
+    var words = (readForm().q || "").split(/\s+/).filter(Boolean);
+    narrowed.hidden = !(result.total && !result.fallback && words.length > 1);
+    narrowed.textContent = narrowed.hidden ? "" : "下面的机构同时包含全部关键词：" + words.join("、");
+    notes.hidden = !result.notes.length;
+    notes.textContent = result.notes.length ? "也按这些说法查找了（排在原词的结果之后）：" + result.notes.join("；") : "";
+    renderSuggestions(result.suggestions);
     list.textContent = "";
     result.items.forEach(function (doc) {
       var item = element("li", "dir-entry");
@@ -133,11 +139,35 @@
         facets.district[doc[2]][1] + " · " + names("function", doc[3]) + " · " + facets.tier[doc[4]][1]));
       if (doc[7]) item.appendChild(element("span", "dir-entry__phone", "电话：" + doc[7]));
       var snippet = element("span", "dir-entry__snippet");
-      snippet.appendChild(highlight(doc[9], result.tokens));
+      snippet.appendChild(highlight(doc[9], result.marks));
       item.appendChild(snippet);
       list.appendChild(item);
     });
     more.hidden = result.items.length >= result.total;
+  }
+
+  function searchLink(text, label) {
+    var link = element("a", "", label || text);
+    link.href = urlFor({ q: text });
+    link.addEventListener("click", function (event) { event.preventDefault(); writeForm({ q: text }); typing = false; changed(true); });
+    return link;
+  }
+
+  /* After no result (or none with every word): the closest names, the query without its rarest word, browsing. */
+  function renderSuggestions(advice) {
+    suggestions.hidden = !advice;
+    if (!advice) return;
+    var names = suggestions.querySelector(".dir-search__names"), without = suggestions.querySelector(".dir-search__without");
+    var holder = names.querySelector("span");
+    holder.textContent = "";
+    advice.names.forEach(function (name, i) {
+      if (i) holder.appendChild(document.createTextNode("、"));
+      holder.appendChild(searchLink(name));
+    });
+    names.hidden = !advice.names.length;
+    without.hidden = !advice.without;
+    without.textContent = "";
+    if (advice.without) without.appendChild(searchLink(advice.without, "去掉最少见的词再搜：" + advice.without));
   }
 
   worker.onmessage = function (event) {

@@ -1,4 +1,5 @@
 /* Answers {id, state, limit} messages off the main thread, fetching only the index files a query needs;
+   {pages: true} adds the hand-written pages that match (the header box);
    {prefetch: text} fetches the files a query of the words typed so far needs. Every message carries base, the index folder.
    The site serves this file with search-core.js in front of it, so nothing more is loaded before the first query.
    The worker fetches the manifest itself: a page busy starting the theme would hand it over late. */
@@ -21,8 +22,10 @@ onmessage = function (event) {
   engine = engine || DirectorySearch.engine(loader(message.base));
   if (message.prefetch !== undefined) { engine.prefetch(message.prefetch); return; }
   if (!message.state) return;
-  engine.answer(message.state, message.limit).then(function (result) {
-    postMessage({ id: message.id, result: result });
+  var pages = message.pages ? engine.pages(message.state.q) : Promise.resolve(undefined);
+  Promise.all([engine.answer(message.state, message.limit), pages]).then(function (both) {
+    both[0].pages = both[1];
+    postMessage({ id: message.id, result: both[0] });
   }, function (error) {
     postMessage({ id: message.id, error: String(error) });
   });
