@@ -52,10 +52,23 @@ def _qr_png(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _page_references(pdf) -> tuple[bytes, ...]:
+    """pydyf's PDF.page_references, kept while the page count stays the same: pydyf builds the tuple anew on each call,
+    and WeasyPrint's tagging calls it for every structure element (quadratic in pages: minutes at 3,000 entries)."""
+    count = len(pdf.pages["Kids"])
+    cached = pdf.__dict__.get("_page_references")
+    if cached is None or cached[0] != count:
+        cached = pdf.__dict__["_page_references"] = (count, tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3]))
+    return cached[1]
+
+
 def _render(html: str) -> tuple[bytes, int]:
     """Lay out one HTML document and write it as tagged PDF/UA-1; return (PDF bytes, page count)."""
+    import pydyf
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
+
+    pydyf.PDF.page_references = property(_page_references)
 
     # Everything the catalogue needs is inline (QR codes as data: URIs): no text can make it load a file or a URL.
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).render(pdf_variant=PDF_VARIANT)

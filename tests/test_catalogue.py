@@ -4,6 +4,7 @@ import csv
 import functools
 import http.server
 import io
+import itertools
 import json
 import re
 import subprocess
@@ -56,7 +57,7 @@ def test_contents_give_the_pages_where_sections_start(pdf):
     contents = pdftext(pdf, 2, 3)
     checked = 0
     for district in DIRECTORY.choices("districts").values():
-        number = int(re.search(rf"^\s*{district}[\s.]+(\d+)\s*$", contents, re.MULTILINE).group(1))
+        number = int(re.search(rf"^\s*{district}\s+(\d+)\s*$", contents, re.MULTILINE).group(1))
         page = pdftext(pdf, number, number)
         assert page.splitlines()[0].strip() == district or district in page.split("\n", 3)[1], (district, number)
         # The section goes on with the first function group of that district.
@@ -76,7 +77,7 @@ def test_pinyin_index_lists_every_name_in_order_with_its_page(pdf):
     overrides = {o["text"]: o["pinyin"] for o in DIRECTORY.taxonomy["pinyin_overrides"]}
     listed = []
     for line in index.splitlines():
-        found = re.match(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", line)
+        found = re.match(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", line)
         if found:
             listed.append((found.group(1), int(found.group(2))))
     names = [name for name, _ in listed]
@@ -181,21 +182,29 @@ def test_each_font_is_embedded_once_in_each_file(pdf, sample_site):
         assert sorted(faces) == ["Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"], path.name
 
 
-def test_index_and_contents_page_numbers_stand_in_one_column_after_dot_leaders(pdf):
-    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    lines = []  # (x where the dots end, x where the number starts, x where it ends) of each line ending in dots and a number
-    for page in words.split("<page ")[1:]:
-        rows = defaultdict(list)
-        for x0, y0, x1, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page):
-            rows[y0].append((float(x0), float(x1), text))
-        for row in rows.values():
-            if len(row) > 4 and row[-1][2].isdigit() and all(text == "." for _, _, text in row[-4:-1]):
-                lines.append((row[-2][1], row[-1][0], row[-1][1]))
-    assert len(lines) >= len(PUBLISHED) + 16
-    # Each name's dots run up to its page number, and every number ends at the same right edge, whatever the name's length.
-    assert all(start - dots < 6 for dots, start, _ in lines)
-    right = [end for _, _, end in lines]
-    assert max(right) - min(right) < 0.5
+def test_index_and_contents_page_numbers_stand_in_one_column_after_dot_leaders(pdf, tmp_path):
+    total = page_count(pdf)
+    words = subprocess.run(["pdftotext", "-bbox", "-f", str(total), "-l", str(total), str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    rows = defaultdict(list)  # the index's last page, by line: (left, right, bottom, text) of each word
+    for x0, y0, x1, y1, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', words):
+        rows[y0].append((float(x0), float(x1), float(y1), text))
+    lines = [row for row in rows.values() if len(row) == 2 and row[1][3].isdigit()]
+    assert len(lines) >= 5
+    # Every page number ends at the same right edge, whatever the length of the name before it ...
+    assert max(n[1] for _, n in lines) - min(n[1] for _, n in lines) < 0.5
+    assert max(name[1] for name, _ in lines) - min(name[1] for name, _ in lines) > 10
+    # ... and dots run from the name to the number: along the foot of the line, ink alternates with paper.
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-f", str(total), "-l", str(total), str(pdf), str(tmp_path / "i")], check=True)
+    image = next(tmp_path.glob("i*.pgm")).read_bytes()
+    width = int(image.split(b"\n", 3)[1].split()[0])
+    pixels = image.split(b"\n", 3)[3]
+    for name, number in lines:
+        runs = []
+        for y in range(int(name[2] * 2) - 16, int(name[2] * 2) + 4):
+            row = pixels[y * width + int(name[1] * 2) + 4:y * width + int(number[0] * 2) - 4]
+            runs.append(sum(1 for a, b in itertools.pairwise(row) if (a < 128) != (b < 128)))
+        assert max(runs) > (number[0] - name[1]) / 2, (name, number)
 
 
 def test_an_entry_shows_hours_and_fees_once(sample_site):
