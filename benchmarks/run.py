@@ -1,6 +1,6 @@
 """`make bench`: validation, site build (against the plain-Jinja2 floor) and search (beside Pagefind), by directory size.
 
-Usage: python benchmarks/run.py [--sizes 1000,3000,10000,30000,100000] [--search-only 100000]
+Usage: python benchmarks/run.py [--sizes 1000,3000,10000,30000,100000] [--search-only 100000] [--catalogue-only]
 Sizes from --search-only up get just the search files, written from the records by the build's own code, beside the
 sample site's search page (a full site build of 100,000 records takes too long); Pagefind, which indexes built pages,
 is not measured there. Prints one table and writes benchmarks/results/<date>-<host>.json with the machine's description.
@@ -37,12 +37,14 @@ COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s")
            ("pagefind_index_kb", "Pagefind index KB raw/gzip"), ("pagefind_first_kb", "Pagefind KB to 1st"), ("pagefind_first_ms", "Pagefind ms to 1st"),
            ("pagefind_ms", "Pagefind p50/p95"), ("pagefind_names", "Pagefind names 1st"),
            ("search_files_s", "search files s"), ("import_s", "import s"), ("catalogue_s", "catalogue s"), ("catalogue_peak_mb", "catalogue peak MB"), ("catalogue_pages", "pages"),
-           ("catalogue_mb", "catalogue MB")]
+           ("catalogue_mb", "catalogue MB"), ("naive_s", "naive PDF s"), ("catalogue_ratio", "catalogue/naive")]
 # Times are judged against the plain-Jinja2 floor measured in the same run (this machine's speed varies by 2x), and
-# search against Pagefind on the same site (a limit that names a column is that column's value).
+# search against Pagefind on the same site (a limit that names a column is that column's value); the printed catalogue
+# (17 tagged files) against a naive one-pass WeasyPrint render of the same records.
 BESIDE_PAGEFIND = {"search_first_kb": "pagefind_first_kb", "search_first_ms": "pagefind_first_ms", "search_names_missed": 0}
 TARGETS = {
-    3000: {"catalogue_s": 60, "catalogue_peak_mb": 1024, **BESIDE_PAGEFIND},
+    1000: {"catalogue_ratio": 1},
+    3000: {"catalogue_s": 60, "catalogue_peak_mb": 1024, "catalogue_ratio": 1, **BESIDE_PAGEFIND},
     10000: {"build_peak_mb": 1536, "ratio": 4, "import_s": 30, **BESIDE_PAGEFIND, "search_first_kb": 150},
     30000: {"ratio": 4, **BESIDE_PAGEFIND},
     100000: {"search_first_kb": 200, "search_p95_ms": 50, "search_names_missed": 0},
@@ -100,6 +102,35 @@ def render_floor(directory: Path, out: Path) -> None:
         target = out / page.src_uri.removesuffix(".md")
         target.mkdir(parents=True, exist_ok=True)
         (target / "index.html").write_text(shell.render(title=page.title, body=page.body()), encoding="utf-8")
+
+
+def _plain(value) -> str:
+    """Return a field's value as plain text: lists joined, objects as their values."""
+    if isinstance(value, list):
+        return "、".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(_plain(v) for v in value.values())
+    return str(value)
+
+
+def render_naive(directory: Path, out: Path) -> None:
+    """Render the records as the plainest catalogue: one WeasyPrint document, each record's name, fields and disclosures
+    as plain paragraphs, in one pass (what the printed catalogue is compared to)."""
+    from jinja2 import Template
+    from weasyprint import HTML
+
+    from generator.model.model import load_model
+
+    model, _ = load_model(directory)
+    page = Template("<!doctype html><html lang=zh-CN><meta charset=utf-8><style>html { font-family: 'Noto Sans CJK SC' }</style><body>"
+                    "{% for name, fields in records %}<h2>{{ name }}</h2>{% for label, text in fields %}<p>{{ label }}：{{ text }}</p>"
+                    "{% endfor %}{% endfor %}</body></html>", autoescape=True)
+    records = []
+    for record in model.records:
+        fields = [(model.labels.get(key, key), _plain(value)) for key, value in record.data.items() if key != "disclosures"]
+        fields += [(model.labels.get(f"disclosures.{key}", key), text) for key, text in record.data["disclosures"].items()]
+        records.append((record.data["name"], fields))
+    HTML(string=page.render(records=records)).write_pdf(out)
 
 
 def write_search_only(directory: Path, out: Path) -> None:
@@ -164,10 +195,28 @@ def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024 / 1024
 
 
-def bench(size: int, work: Path, catalogue_max: int) -> dict:
-    """Measure one directory size."""
+def bench_catalogue(size: int, directory: Path, work: Path) -> dict:
+    """Measure the printed catalogue (cold, no cache) and the naive one-pass render of the same records, one after the other."""
+    python = sys.executable
+    print(f"N={size}: printed catalogue (cold, no cache) …", file=sys.stderr, flush=True)
+    out = work / f"catalogue-{size}"
+    catalogue_s, catalogue_peak = measure([python, "-m", "generator", "catalogue", "--directory", str(directory), "--out", str(out),
+                                           "--cache-dir", "none", "--site-url", "https://directory.example.org/"])
+    print(f"N={size}: naive one-pass WeasyPrint render …", file=sys.stderr, flush=True)
+    naive_s, _ = measure([python, __file__, "--naive", str(directory), str(work / f"naive-{size}.pdf")])
+    pdf = out / "catalogue.pdf"
+    pages = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.split("Pages:")[1].split()[0])
+    return {"catalogue_s": round(catalogue_s, 1), "catalogue_peak_mb": round(catalogue_peak), "catalogue_pages": pages,
+            "catalogue_mb": round(pdf.stat().st_size / 1024 / 1024, 1), "naive_s": round(naive_s, 1),
+            "catalogue_ratio": round(catalogue_s / naive_s, 2)}
+
+
+def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = False) -> dict:
+    """Measure one directory size (only the printed catalogue beside the naive render with catalogue_only)."""
     print(f"N={size}: writing synthetic records …", file=sys.stderr, flush=True)
     directory = write_directory(size, work / f"directory-{size}")
+    if catalogue_only:
+        return {key: "-" for key, _ in COLUMNS} | {"n": size} | bench_catalogue(size, directory, work)
     python = sys.executable
     print(f"N={size}: validate …", file=sys.stderr, flush=True)
     validate_s, _ = measure([python, "-m", "generator", "validate", "--directory", str(directory)])
@@ -189,16 +238,10 @@ def bench(size: int, work: Path, catalogue_max: int) -> dict:
     row = {"n": size, "validate_s": round(validate_s, 2), "build_s": round(build_s, 2), "build_peak_mb": round(build_peak),
            "import_s": import_s,
            "floor_s": round(floor_s, 2), "ratio": round(build_s / floor_s, 1), "site_mb": round(folder_mb(site), 1),
-           "catalogue_s": "-", "catalogue_peak_mb": "-", "catalogue_pages": "-", "catalogue_mb": "-", "search_files_s": "-"}
+           "search_files_s": "-"} | {key: "-" for key in ("catalogue_s", "catalogue_peak_mb", "catalogue_pages", "catalogue_mb",
+                                                           "naive_s", "catalogue_ratio")}
     if size <= catalogue_max:
-        print(f"N={size}: printed catalogue (cold, no cache) …", file=sys.stderr, flush=True)
-        out = work / f"catalogue-{size}"
-        catalogue_s, catalogue_peak = measure([python, "-m", "generator", "catalogue", "--directory", str(directory), "--out", str(out),
-                                               "--cache-dir", "none", "--site-url", "https://directory.example.org/"])
-        pdf = out / "catalogue.pdf"
-        pages = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.split("Pages:")[1].split()[0])
-        row |= {"catalogue_s": round(catalogue_s, 1), "catalogue_peak_mb": round(catalogue_peak), "catalogue_pages": pages,
-                "catalogue_mb": round(pdf.stat().st_size / 1024 / 1024, 1)}
+        row |= bench_catalogue(size, directory, work)
     print(f"N={size}: {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
     loaded, _ = load_directory(directory)
     return row | _search_row(site, loaded)
@@ -230,22 +273,27 @@ def print_table(rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default=os.environ.get("N") or "3000,10000,30000,100000",
+    parser.add_argument("--sizes", default=os.environ.get("N") or "1000,3000,10000,30000,100000",
                         help="comma-separated record counts (default: the sizes with targets; about an hour)")
     parser.add_argument("--catalogue-max", type=int, default=3000, help="largest N whose printed catalogue is timed")
+    parser.add_argument("--catalogue-only", action="store_true", help="time only the printed catalogue and the naive render")
     parser.add_argument("--search-only", type=int, default=100000, help="sizes from this one up measure search files only")
     parser.add_argument("--floor", nargs=2, type=Path, metavar=("DIRECTORY", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--naive", nargs=2, type=Path, metavar=("DIRECTORY", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--search-files", nargs=2, type=Path, metavar=("DIRECTORY", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:
         render_floor(*args.floor)
+        return
+    if args.naive:
+        render_naive(*args.naive)
         return
     if args.search_files:
         write_search_only(*args.search_files)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
-        rows = [search_only(size, Path(work)) if size >= args.search_only else bench(size, Path(work), args.catalogue_max)
+        rows = [search_only(size, Path(work)) if size >= args.search_only else bench(size, Path(work), args.catalogue_max, args.catalogue_only)
                 for size in sizes]
     print_table(rows)
     results = ROOT / "benchmarks" / "results"

@@ -4,18 +4,22 @@ import csv
 import functools
 import http.server
 import io
+import itertools
 import json
 import re
 import subprocess
 import threading
+from collections import defaultdict
 
 import pytest
 
-from generator.model.model import spell
+from generator.model.model import Model, spell
 from generator.write import catalogue
-from generator.write.catalogue import CatalogueError, _render, check_cjk_font
-from tests.support import PUBLISHED, UNPUBLISHED
+from generator.write.catalogue import CatalogueError, _render, check_cjk_font, entry_hours
+from tests.support import PUBLISHED, TODAY, UNPUBLISHED
 from tests.support import SAMPLE as DIRECTORY
+
+SITE = Model(DIRECTORY, TODAY, "https://directory.example.org/")
 
 
 def pdftext(path, first=None, last=None):
@@ -84,6 +88,160 @@ def test_pinyin_index_lists_every_name_in_order_with_its_page(pdf):
     assert name in pdftext(pdf, number, number)
 
 
+def structure(path):
+    """Return what a screen reader gets from a PDF: catalogue entries (Lang, MarkInfo, title shown, PDF/UA part in XMP),
+    the structure elements in reading order as (tag, Alt), and the outline as (title, [child titles])."""
+    import xml.etree.ElementTree as ET
+
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        raw = root.Metadata.read_bytes()
+        xmp = ET.fromstring(raw[raw.index(b"<rdf:RDF"):raw.rindex(b"</rdf:RDF>") + len(b"</rdf:RDF>")])
+        parts = [d.get("{http://www.aiim.org/pdfua/ns/id/}part") for d in xmp.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description")]
+        elements = []
+
+        def walk(element):
+            for kid in element.get("/K", []):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                    elements.append((str(kid.S)[1:], str(kid.Alt) if "/Alt" in kid else None))
+                    walk(kid)
+
+        walk(root.StructTreeRoot)
+        with pdf.open_outline() as outline:
+            bookmarks = [(item.title, [child.title for child in item.children]) for item in outline.root]
+        return {"lang": str(root.Lang), "marked": bool(root.MarkInfo.Marked), "title": str(pdf.docinfo.Title),
+                "display_title": bool(root.ViewerPreferences.DisplayDocTitle), "pdfua": [p for p in parts if p],
+                "elements": elements, "outline": bookmarks}
+
+
+def expected_headings(districts, index=True):
+    """The headings a reader should meet: cover, contents, then district, function, institution, then the index."""
+    levels = ["H1", "H2"]
+    for district in districts:
+        levels.append("H1")
+        mine = [r for r in PUBLISHED if r.data["district"] == district]
+        for function in DIRECTORY.choices("functions"):
+            group = [r for r in mine if r.data["functions"][0] == function]
+            levels += ["H2"] + ["H3"] * len(group) if group else []
+    if index:
+        levels.append("H1")
+        levels += ["H2"] * len({SITE.sort_key(r)[0][:1].upper() for r in SITE.records})
+    return levels
+
+
+def test_catalogue_is_tagged_pdf_ua_with_language_title_and_headings_in_order(pdf):
+    found = structure(pdf)
+    assert found["lang"] == "zh-CN" and found["marked"] and found["display_title"]
+    assert found["title"] == DIRECTORY.taxonomy["site"]["title"]
+    assert found["pdfua"] == ["1"]
+    headings = [tag for tag, _ in found["elements"] if re.fullmatch(r"H\d", tag)]
+    districts = [d for d in DIRECTORY.choices("districts") if any(r.data["district"] == d for r in PUBLISHED)]
+    assert headings == expected_headings(districts)
+
+
+def test_every_qr_code_is_a_figure_whose_alternative_text_gives_its_address(pdf):
+    alts = sorted(alt for tag, alt in structure(pdf)["elements"] if tag == "Figure")
+    assert alts == sorted(f"二维码，本机构网页：https://directory.example.org/institutions/{r.id}/" for r in PUBLISHED)
+
+
+def test_contents_index_and_fee_items_are_tagged_as_lists_and_tables(pdf):
+    tags = [tag for tag, _ in structure(pdf)["elements"]]
+    assert tags.count("L") >= 3 and tags.count("LI") >= len(PUBLISHED) + 16
+    with_fees = [r for r in PUBLISHED if r.data.get("fee_items")]
+    assert with_fees and tags.count("Table") == len(with_fees)
+    assert tags.count("TH") == 2 * len(with_fees)
+    assert tags.count("TD") == 2 * sum(len(r.data["fee_items"]) for r in with_fees)
+
+
+def test_district_catalogue_is_tagged_with_its_own_title_and_headings(sample_site):
+    found = structure(sample_site / "downloads" / "catalogue-pudong.pdf")
+    assert found["lang"] == "zh-CN" and found["marked"] and found["pdfua"] == ["1"]
+    assert found["title"] == DIRECTORY.taxonomy["site"]["title"] + "（浦东新区）"
+    assert [tag for tag, _ in found["elements"] if re.fullmatch(r"H\d", tag)] == expected_headings(["pudong"], index=False)
+    assert [title for title, _ in found["outline"]] == ["浦东新区"]
+
+
+def test_outline_is_districts_with_their_functions_then_the_index_once(pdf):
+    outline = structure(pdf)["outline"]
+    districts = DIRECTORY.choices("districts")
+    functions = DIRECTORY.choices("functions")
+    expected = []
+    for district, name in districts.items():
+        primary = {r.data["functions"][0] for r in PUBLISHED if r.data["district"] == district}
+        if primary:
+            expected.append((name, [functions[f] for f in functions if f in primary]))
+    assert outline == expected + [("名称索引", [])]
+
+
+def test_each_font_is_embedded_once_in_each_file(pdf, sample_site):
+    for path in [pdf, sample_site / "downloads" / "catalogue-pudong.pdf"]:
+        lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        faces = [line.split()[0].split("+", 1)[1] for line in lines]
+        assert sorted(faces) == ["Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"], path.name
+
+
+def test_index_and_contents_page_numbers_stand_in_one_column_after_dot_leaders(pdf, tmp_path):
+    total = page_count(pdf)
+    words = subprocess.run(["pdftotext", "-bbox", "-f", str(total), "-l", str(total), str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    rows = defaultdict(list)  # the index's last page, by line: (left, right, bottom, text) of each word
+    for x0, y0, x1, y1, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', words):
+        rows[y0].append((float(x0), float(x1), float(y1), text))
+    lines = [row for row in rows.values() if len(row) == 2 and row[1][3].isdigit()]
+    assert len(lines) >= 5
+    # Every page number ends at the same right edge, whatever the length of the name before it ...
+    assert max(n[1] for _, n in lines) - min(n[1] for _, n in lines) < 0.5
+    assert max(name[1] for name, _ in lines) - min(name[1] for name, _ in lines) > 10
+    # ... and dots run from the name to the number: along the foot of the line, ink alternates with paper.
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-f", str(total), "-l", str(total), str(pdf), str(tmp_path / "i")], check=True)
+    image = next(tmp_path.glob("i*.pgm")).read_bytes()
+    width = int(image.split(b"\n", 3)[1].split()[0])
+    pixels = image.split(b"\n", 3)[3]
+    for name, number in lines:
+        runs = []
+        for y in range(int(name[2] * 2) - 16, int(name[2] * 2) + 4):
+            row = pixels[y * width + int(name[1] * 2) + 4:y * width + int(number[0] * 2) - 4]
+            runs.append(sum(1 for a, b in itertools.pairwise(row) if (a < 128) != (b < 128)))
+        assert max(runs) > (number[0] - name[1]) / 2, (name, number)
+
+
+def test_an_entry_shows_hours_and_fees_once(sample_site):
+    text = pdftext(sample_site / "downloads" / "catalogue-putuo.pdf")
+    entries = [r for r in PUBLISHED if r.data["district"] == "putuo"]
+    assert text.count("服务时间：") == len(entries) and text.count("收费标准：") == len(entries)
+    assert "营业时间" not in text and "收费项目：" not in text
+    # The week is shown; the disclosure's text only where it says more than the week.
+    assert "周一至周五 09:00–17:00；周六至周日 休息；法定节假日休息" in text
+    notes = [entry_hours(SITE, r)[1] for r in entries]
+    assert "工作日 9:00-17:00；线上平台 24 小时受理" in notes and "" in notes
+    assert text.count("说明：工作日 9:00-17:00；线上平台 24 小时受理") == notes.count("工作日 9:00-17:00；线上平台 24 小时受理")
+
+
+def test_entry_hours_keep_the_disclosure_only_when_it_says_more(valid_dir):
+    from generator.read.directory import load_directory
+
+    same = next(r for r in PUBLISHED if r.id == "changning-sme-center")
+    more = next(r for r in PUBLISHED if r.id == "putuo-sme-center")
+    assert entry_hours(SITE, same) == ("周一至周五 09:00–17:00；周六至周日 休息；法定节假日休息", "")
+    assert entry_hours(SITE, more) == ("周一至周五 09:00–17:00；周六至周日 休息；法定节假日休息", "工作日 9:00-17:00；线上平台 24 小时受理")
+    loaded, _ = load_directory(valid_dir)
+    without = next(r for r in loaded.records if r.id == "test-center")
+    assert entry_hours(Model(loaded, TODAY), without) == ("", "")
+
+
+def test_catalogue_files_are_the_same_bytes_when_built_twice(valid_dir, tmp_path, monkeypatch):
+    from generator.__main__ import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    for name in ("one", "two"):
+        assert main(["catalogue", "--directory", str(valid_dir), "--out", str(tmp_path / name), "--cache-dir", "none",
+                     "--site-url", "https://t.example.org/"]) == 0
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    assert len(one) == 3 and one == {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+
+
 def test_pinyin_corrections_from_the_taxonomy():
     assert spell("长宁区企业管理诊所", {"长宁": "chang ning"}).startswith("chang ning qu")
     assert spell("长宁区企业管理诊所", {}).startswith("zhang ning")
@@ -140,7 +298,7 @@ def test_weasyprint_loads_nothing_from_outside(tmp_path):
     secret.write_text("SECRET-CONTENT", encoding="utf-8")
     html = (f'<img src="http://127.0.0.1:{server.server_port}/x.png"><link rel="stylesheet" href="file://{secret}">'
             f'<iframe src="file://{secret}"></iframe><p>正文</p>')
-    data, pages, _ = _render(html)
+    data, pages = _render(html)
     server.shutdown()
     assert hits == []
     assert b"SECRET-CONTENT" not in data and pages == 1
@@ -226,3 +384,19 @@ def test_a5_catalogue_and_command_line(valid_dir, tmp_path, capsys):
     assert "测试检测中心" in text and "服务功能" in text and "办理时限" in text
     err = capsys.readouterr().err
     assert "印刷版完成：catalogue.pdf" in err and "排版 2/2" in err
+
+
+def test_an_emptied_truncated_or_unreadable_cache_entry_is_set_again(tmp_path, monkeypatch):
+    calls = []
+    real = catalogue._render
+    monkeypatch.setattr(catalogue, "_render", lambda html: calls.append(1) or real(html))
+    html = "<html lang=zh-CN><body><h1 id=d-x>浦东新区</h1></body></html>"
+    first = catalogue._render_cached(html, tmp_path)
+    [pdf], [note] = tmp_path.glob("*.pdf"), tmp_path.glob("*.json")
+    for damage in (lambda: pdf.write_bytes(b""), lambda: pdf.write_bytes(first[0][:100]), lambda: note.write_text("{", encoding="utf-8"),
+                   lambda: note.write_text("[]", encoding="utf-8"), lambda: pdf.unlink()):
+        damage()
+        assert catalogue._render_cached(html, tmp_path) == first
+    assert len(calls) == 6
+    assert catalogue._render_cached(html, tmp_path) == first and len(calls) == 6
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pdf"]  # no temporary file left

@@ -1,6 +1,7 @@
-"""The printed catalogue: WeasyPrint renders each district as an independent chunk (in parallel, cached by content),
-then the cover, table of contents and pinyin index are set with the page numbers the chunks produced, the parts are
-joined with pypdf, and the page numbers are stamped on."""
+"""The printed catalogue: one WeasyPrint document per file, written as tagged PDF/UA-1 (structure tree, language, title,
+alternative text, the PDF/UA identification): the whole catalogue (cover, contents, districts, name index) and each
+district's own catalogue, rendered in parallel processes and cached by content. A file is never joined from parts:
+joining drops the structure tree and embeds the fonts once per part."""
 
 from __future__ import annotations
 
@@ -9,22 +10,26 @@ import concurrent.futures
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from .. import background
-from ..hours import weekly_rows
+from ..hours import from_chinese, schedule, weekly_rows
 from ..model.model import Model
+from ..read.directory import Record
 from .pages import templates
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_PACKAGES = "fonts-noto-cjk libharfbuzz-subset0"
 PAPER_SIZES = ("A4", "A5")
-CACHE = Path(".cache/catalogue")  # laid-out districts by content hash: unchanged districts are not set again
+CACHE = Path(".cache/catalogue")  # written files by content hash: an unchanged file is not set again
+PDF_VARIANT = "pdf/ua-1"
 
 
 class CatalogueError(Exception):
@@ -50,172 +55,130 @@ def _qr_png(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _render(html: str) -> tuple[bytes, int, dict[str, int]]:
-    """Lay out one HTML document; return (PDF bytes, page count, anchor → page index)."""
+def _page_references(pdf) -> tuple[bytes, ...]:
+    """pydyf's PDF.page_references, kept while the page count stays the same: pydyf builds the tuple anew on each call,
+    and WeasyPrint's tagging calls it for every structure element (quadratic in pages: minutes at 3,000 entries)."""
+    count = len(pdf.pages["Kids"])
+    cached = pdf.__dict__.get("_page_references")
+    if cached is None or cached[0] != count:
+        cached = pdf.__dict__["_page_references"] = (count, tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3]))
+    return cached[1]
+
+
+def _render(html: str) -> tuple[bytes, int]:
+    """Lay out one HTML document and write it as tagged PDF/UA-1; return (PDF bytes, page count)."""
+    import pydyf
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    pydyf.PDF.page_references = property(_page_references)
+
     # Everything the catalogue needs is inline (QR codes as data: URIs): no text can make it load a file or a URL.
-    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).render()
-    anchors = {anchor: number for number, page in enumerate(document.pages) for anchor in page.anchors}
-    return document.write_pdf(), len(document.pages), anchors
+    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).render(pdf_variant=PDF_VARIANT)
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
 
 
-def _render_cached(html: str, cache: Path | None) -> tuple[bytes, int, dict[str, int]]:
+def _render_cached(html: str, cache: Path | None) -> tuple[bytes, int]:
+    """Lay out a file, or take it from the cache. An entry is used only when its note parses and its PDF has the noted
+    digest (an emptied or truncated file is set again); both are written to temporary files and renamed."""
     if cache is None:
         return _render(html)
     import weasyprint
 
-    key = hashlib.sha256((weasyprint.__version__ + html).encode()).hexdigest()
-    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
-    if pdf.exists() and meta.exists():
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        return pdf.read_bytes(), info["pages"], info["anchors"]
-    data, pages, anchors = _render(html)
+    key = hashlib.sha256((weasyprint.__version__ + PDF_VARIANT + html).encode()).hexdigest()
+    pdf, note = cache / f"{key}.pdf", cache / f"{key}.json"
+    try:
+        info = json.loads(note.read_text(encoding="utf-8"))
+        data = pdf.read_bytes()
+        if hashlib.sha256(data).hexdigest() == info["sha256"]:
+            return data, int(info["pages"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    data, count = _render(html)
     cache.mkdir(parents=True, exist_ok=True)
-    pdf.write_bytes(data)
-    meta.write_text(json.dumps({"pages": pages, "anchors": anchors}), encoding="utf-8")
-    return data, pages, anchors
+    _write_atomically(pdf, data)  # the PDF first: a note names only a PDF already in place
+    _write_atomically(note, json.dumps({"pages": count, "sha256": hashlib.sha256(data).hexdigest()}).encode())
+    return data, count
 
 
-def _page(model: Model, template: str, paper: str, **values) -> str:
-    css = templates.get_template("catalogue.css").render(paper=paper)
-    return templates.get_template(template).render(site=model, css=css, paper=paper, **values)
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
-def district_html(model: Model, district: str, paper: str) -> str:
-    """Return one district's chunk: its institutions by primary function, each entry with a QR code of its page."""
-    records = [r for r in model.records if r.data["district"] == district]
-    groups = [(f, [r for r in records if r.data["functions"][0] == f]) for f in model.functions]
-    hours = {r.id: weekly_rows(s["weekly"]) if (s := model.schedule(r)) else [] for r in records}
-    return _page(model, "catalogue-district.html", paper, district=district, groups=[g for g in groups if g[1]],
-                 qr={r.id: _qr_png(model.page_url(r)) for r in records}, hours=hours)
+def entry_hours(model: Model, record: Record) -> tuple[str, str]:
+    """Return an entry's hours once: (the structured week, a note) when the record has opening_hours, the note being the
+    disclosure's text only when it says more than the week; ("", "") when there is no week (the text is shown as it is)."""
+    data = model.schedule(record)
+    if data is None:
+        return "", ""
+    week = "；".join(f"{days} {span}" for days, span in weekly_rows(data["weekly"]))
+    if data["holidays"] == "off":
+        week += "；法定节假日休息"
+    text = record.data["disclosures"]["hours"]
+    parsed = from_chinese(text)
+    said = parsed and schedule(parsed, model.today)
+    same = bool(said) and (said["weekly"], said["holidays"]) == (data["weekly"], data["holidays"])
+    return week, "" if same else text
 
 
-def _index_entries(model: Model) -> list[tuple[str, list]]:
+def _index_entries(model: Model, records) -> list[tuple[str, list]]:
     letters = defaultdict(list)
-    for record in model.records:
+    for record in records:
         letters[model.sort_key(record)[0][:1].upper()].append(record)
     return sorted(letters.items())
+
+
+def catalogue_html(model: Model, paper: str = "A4", only: str | None = None) -> str:
+    """Return one file's document: cover, contents, the districts (or only one) by primary function, and for the whole
+    catalogue the pinyin name index; each entry with a QR code of its page."""
+    districts = [only] if only else [d for d in model.districts if any(r.data["district"] == d for r in model.records)]
+    records = [r for r in model.records if r.data["district"] in districts]
+    sections = []
+    for district in districts:
+        mine = [r for r in records if r.data["district"] == district]
+        groups = [(f, [r for r in mine if r.data["functions"][0] == f]) for f in model.functions]
+        sections.append((district, [g for g in groups if g[1]]))
+    title = model.site.title + (f"（{model.districts[only]}）" if only else "")
+    css = templates.get_template("catalogue.css").render(paper=paper)
+    return templates.get_template("catalogue-book.html").render(
+        site=model, css=css, title=title, only=only, sections=sections, count=len(records),
+        qr={r.id: _qr_png(model.page_url(r)) for r in records}, hours={r.id: entry_hours(model, r) for r in records},
+        letters=[] if only else _index_entries(model, records))
 
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _render_district(district: str, paper: str, cache: Path | None):
-    return _render_cached(district_html(background.shared, district, paper), cache)
-
-
-def _render_stamps(paper: str, first: int, count: int) -> bytes:
-    return _render(_page(background.shared, "catalogue-numbers.html", paper, first=first, total=count))[0]
-
-
-def _render_index(paper: str, numbers: dict) -> bytes:
-    return _render(_page(background.shared, "catalogue-index.html", paper, letters=_index_entries(background.shared), numbers=numbers))[0]
-
-
-def front(model: Model, chunks: dict, paper: str = "A4", only: str | None = None) -> tuple[bytes, dict[str, int]]:
-    """Return the cover and contents (PDF) and the page number of every anchor in the districts that follow."""
-    districts = [only] if only else list(chunks)
-    count = sum(r.data["district"] in districts for r in model.records)
-
-    def number_pages(front_pages):
-        numbers, start = {}, front_pages
-        for name in districts:
-            _, pages, anchors = chunks[name]
-            numbers.update({anchor: start + local + 1 for anchor, local in anchors.items()})
-            start += pages
-        return numbers | {"index": start + 1}
-
-    # The contents' own length decides where the districts start: set it until its page count stops changing.
-    front_pages = 2
-    for _ in range(4):
-        numbers = number_pages(front_pages)
-        rendered = _render(_page(model, "catalogue-front.html", paper, districts=districts, numbers=numbers, only=only, count=count))
-        if rendered[1] == front_pages:
-            break
-        front_pages = rendered[1]
-    return rendered[0], numbers
-
-
-def join(model: Model, parts: list[bytes], stamps: list[bytes], out: Path, outline: list[tuple[str, int]], title: str) -> int:
-    """Join PDF parts, stamp the page numbers (numbered blank pages laid over them), add bookmarks; return the page count."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    numbered = [page for stamp in stamps for page in PdfReader(io.BytesIO(stamp)).pages]
-    if len(numbered) < len(writer.pages):
-        raise CatalogueError(f"页码只排了 {len(numbered)} 页，少于全书的 {len(writer.pages)} 页")  # a bug: never print unnumbered pages
-    for page, stamp in zip(writer.pages, numbered):
-        page.merge_page(stamp)
-    for name, page in outline:
-        writer.add_outline_item(title=name, page_number=page)
-    writer.add_metadata({"/Title": title, "/Author": model.site.authority})
-    with out.open("wb") as handle:
-        writer.write(handle)
-    return len(writer.pages)
-
-
-def _pages(part: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(part)).pages)
-
-
-def _outline(model: Model, chunks, parts, districts) -> list[tuple[str, int]]:
-    outline, page = [], _pages(parts[0])
-    for name in districts:
-        outline.append((model.districts[name], page))
-        page += chunks[name][1]
-    return outline
-
-
-def _write_district(district: str, chunk, out: Path, paper: str, stamps: list[bytes]) -> int:
-    model = background.shared
-    parts = [front(model, {district: chunk}, paper, district)[0], chunk[0]]
-    title = f"{model.site.title}（{model.districts[district]}）"
-    return join(model, parts, stamps, out, _outline(model, {district: chunk}, parts, [district]), title)
+def _write(only: str | None, paper: str, cache: Path | None, path: Path) -> int:
+    data, pages = _render_cached(catalogue_html(background.shared, paper, only), cache)
+    path.write_bytes(data)
+    return pages
 
 
 def write_catalogues(model: Model, folder: Path, paper: str = "A4", cache: Path | None = None) -> list[Path]:
     """Write catalogue.pdf and catalogue-<district>.pdf into folder, with progress and timing on stderr.
 
-    Districts are laid out in parallel processes and reused for each district's own catalogue.
+    The whole catalogue is set in one worker while the districts' own catalogues are set in the others.
     """
     check_cjk_font()
     started = time.monotonic()
     districts = [d for d in model.districts if any(r.data["district"] == d for r in model.records)]
     _progress(f"印刷版：{len(model.records)} 家机构，{len(districts)} 个区，纸张 {paper}")
     folder.mkdir(parents=True, exist_ok=True)
-    chunks = {}
-    with background.pool("印刷版", model) as pool:
-        futures = {pool.submit(_render_district, d, paper, cache): d for d in districts}
-        for future in concurrent.futures.as_completed(futures):
-            name = futures[future]
-            chunks[name] = future.result()
-            _progress(f"  排版 {len(chunks)}/{len(districts)}：{model.districts[name]}（{chunks[name][1]} 页）")
-        chunks = {d: chunks[d] for d in districts}
-        # Numbered pages for at most the whole catalogue, set in two halves while the contents are set here: the cover
-        # and contents take at most 2 pages plus one per 20 contents lines, the index one per 40 names (a district's own
-        # catalogue takes the first of the same pages). Should the guess fall short, the rest is set at the end.
-        total = sum(chunks[d][1] for d in districts) + 2 + len(districts) * (len(model.functions) + 1) // 20 + len(model.records) // 40 + 2
-        half = total // 2
-        stamp_jobs = [pool.submit(_render_stamps, paper, 1, half), pool.submit(_render_stamps, paper, half + 1, total - half)]
-        cover, numbers = front(model, chunks, paper)
-        index = pool.submit(_render_index, paper, numbers)
-        stamps = [job.result() for job in stamp_jobs]
-        district_jobs = [pool.submit(_write_district, d, chunks[d], folder / f"catalogue-{d}.pdf", paper, stamps) for d in districts]
-        parts = [cover] + [chunks[d][0] for d in districts] + [index.result()]
-        needed = numbers["index"] - 1 + _pages(parts[-1])
-        if needed > total:
-            stamps.append(_render_stamps(paper, total + 1, needed - total))
-        pages = join(model, parts, stamps, folder / "catalogue.pdf", _outline(model, chunks, parts, districts), model.site.title)
-        for job in district_jobs:
-            job.result()
     path = folder / "catalogue.pdf"
+    with background.pool("印刷版", model) as pool:
+        whole = pool.submit(_write, None, paper, cache, path)  # the longest job first: the districts fill the other cores
+        futures = {pool.submit(_write, d, paper, cache, folder / f"catalogue-{d}.pdf"): d for d in districts}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            _progress(f"  排版 {done}/{len(districts)}：{model.districts[futures[future]]}分册（{future.result()} 页）")
+        pages = whole.result()
     _progress(f"印刷版完成：catalogue.pdf {pages} 页，{path.stat().st_size // 1024} KB；另有 {len(districts)} 个分区目录；"
               f"用时 {time.monotonic() - started:.1f} 秒")
     return [path] + [folder / f"catalogue-{d}.pdf" for d in districts]
