@@ -9,7 +9,7 @@ import pytest
 from generator.expansions import lookup_key, readings, record_lookups, syllables, thesaurus, traditional_table
 from generator.search import write_search_files
 
-from generator.model import Model
+from generator.model.model import Model
 from tests.support import SAMPLE
 from tests.test_search import node
 
@@ -158,7 +158,7 @@ def test_a_name_typed_in_pinyin_or_its_initials_finds_its_record_first(data, typ
 
 
 def test_a_thesaurus_group_of_one_word_is_reported_in_chinese(valid_dir):
-    from generator.directory import load_directory
+    from generator.read.directory import load_directory
 
     from generator.problems import format_text
 
