@@ -108,7 +108,7 @@ def typed_queries(model, seed: int = 11) -> list[tuple[str, str, str]]:
     """Return (kind, query, record id) for what people type besides the name: its pinyin (read right: 闵行 min hang),
     initials, the name with a thesaurus word swapped for a synonym, in traditional characters, the credit code, the
     phone without its area code and with a space, and two words (the name's first four characters and its kind)."""
-    from generator.expansions import HAN, opencc_pairs, readings, syllables
+    from generator.write.expansions import HAN, opencc_pairs, readings, syllables
 
     records, fixed = model.records, readings(model)
 

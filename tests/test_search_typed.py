@@ -6,8 +6,8 @@ import datetime
 import json
 
 import pytest
-from generator.expansions import lookup_key, readings, record_lookups, syllables, thesaurus, traditional_table
-from generator.search import write_search_files
+from generator.write.expansions import lookup_key, readings, record_lookups, syllables, thesaurus, traditional_table
+from generator.write.search import write_search_files
 
 from generator.model.model import Model
 from tests.support import SAMPLE
