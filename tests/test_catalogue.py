@@ -134,7 +134,7 @@ def expected_headings(districts, index=True):
 def test_catalogue_is_tagged_pdf_ua_with_language_title_and_headings_in_order(pdf):
     found = structure(pdf)
     assert found["lang"] == "zh-CN" and found["marked"] and found["display_title"]
-    assert found["title"] == DIRECTORY.taxonomy["site"]["title"]
+    assert found["title"] == DIRECTORY.taxonomy.site.title
     assert found["pdfua"] == ["1"]
     headings = [tag for tag, _ in found["elements"] if re.fullmatch(r"H\d", tag)]
     districts = [d for d in DIRECTORY.choices("districts") if any(r.data["district"] == d for r in PUBLISHED)]
@@ -158,7 +158,7 @@ def test_contents_index_and_fee_items_are_tagged_as_lists_and_tables(pdf):
 def test_district_catalogue_is_tagged_with_its_own_title_and_headings(sample_site):
     found = structure(sample_site / "downloads" / "catalogue-pudong.pdf")
     assert found["lang"] == "zh-CN" and found["marked"] and found["pdfua"] == ["1"]
-    assert found["title"] == DIRECTORY.taxonomy["site"]["title"] + "（浦东新区）"
+    assert found["title"] == DIRECTORY.taxonomy.site.title + "（浦东新区）"
     assert [tag for tag, _ in found["elements"] if re.fullmatch(r"H\d", tag)] == expected_headings(["pudong"], index=False)
     assert [title for title, _ in found["outline"]] == ["浦东新区"]
 

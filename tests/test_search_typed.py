@@ -83,11 +83,11 @@ def test_a_synonym_finds_the_bureau_s_word_ranked_below_the_literal_word(data):
 
 
 def test_the_thesaurus_has_sixty_groups_covering_every_function_and_industry():
-    groups = SITE.taxonomy["thesaurus"]
+    groups = SITE.taxonomy.thesaurus
     assert len(groups) >= 60
     words = {word for group in thesaurus(SITE) for word in group}
-    assert {f["name"] for f in SITE.taxonomy["functions"]} <= words
-    assert {i["name"] for i in SITE.taxonomy["industries"]} <= words
+    assert {f["name"] for f in SITE.taxonomy.functions} <= words
+    assert {i["name"] for i in SITE.taxonomy.industries} <= words
 
 
 def test_traditional_characters_are_folded_and_the_table_is_fetched_only_for_them(data):
