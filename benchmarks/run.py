@@ -216,7 +216,9 @@ def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = Fals
     print(f"N={size}: writing synthetic records …", file=sys.stderr, flush=True)
     directory = write_directory(size, work / f"directory-{size}")
     if catalogue_only:
-        return {key: "-" for key, _ in COLUMNS} | {"n": size} | bench_catalogue(size, directory, work)
+        row = {key: "-" for key, _ in COLUMNS} | {"n": size} | bench_catalogue(size, directory, work)
+        print(f"N={size}: {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
+        return row
     python = sys.executable
     print(f"N={size}: validate …", file=sys.stderr, flush=True)
     validate_s, _ = measure([python, "-m", "generator", "validate", "--directory", str(directory)])
