@@ -9,9 +9,11 @@ import concurrent.futures
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -62,20 +64,36 @@ def _render(html: str) -> tuple[bytes, int, dict[str, int]]:
 
 
 def _render_cached(html: str, cache: Path | None) -> tuple[bytes, int, dict[str, int]]:
+    """Lay out a district, or take it from the cache. An entry is used only when its note parses and its PDF has the
+    noted digest (an emptied or truncated file is set again); both are written to temporary files and renamed."""
     if cache is None:
         return _render(html)
     import weasyprint
 
     key = hashlib.sha256((weasyprint.__version__ + html).encode()).hexdigest()
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
-    if pdf.exists() and meta.exists():
+    try:
         info = json.loads(meta.read_text(encoding="utf-8"))
-        return pdf.read_bytes(), info["pages"], info["anchors"]
+        data = pdf.read_bytes()
+        if hashlib.sha256(data).hexdigest() == info["sha256"]:
+            return data, int(info["pages"]), {str(k): int(v) for k, v in info["anchors"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
     data, pages, anchors = _render(html)
     cache.mkdir(parents=True, exist_ok=True)
-    pdf.write_bytes(data)
-    meta.write_text(json.dumps({"pages": pages, "anchors": anchors}), encoding="utf-8")
+    _write_atomically(pdf, data)  # the PDF first: a note names only a PDF already in place
+    _write_atomically(meta, json.dumps({"pages": pages, "anchors": anchors, "sha256": hashlib.sha256(data).hexdigest()}).encode())
     return data, pages, anchors
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _page(model: Model, template: str, paper: str, **values) -> str:

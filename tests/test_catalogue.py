@@ -213,6 +213,22 @@ def test_unchanged_districts_are_taken_from_the_cache(tmp_path, monkeypatch):
     assert len(calls) == 2
 
 
+def test_an_emptied_truncated_or_unreadable_cache_entry_is_set_again(tmp_path, monkeypatch):
+    calls = []
+    real = catalogue._render
+    monkeypatch.setattr(catalogue, "_render", lambda html: calls.append(1) or real(html))
+    html = "<html lang=zh-CN><body><h1 id=d-x>浦东新区</h1></body></html>"
+    first = catalogue._render_cached(html, tmp_path)
+    [pdf], [note] = tmp_path.glob("*.pdf"), tmp_path.glob("*.json")
+    for damage in (lambda: pdf.write_bytes(b""), lambda: pdf.write_bytes(first[0][:100]), lambda: note.write_text("{", encoding="utf-8"),
+                   lambda: note.write_text("[]", encoding="utf-8"), lambda: pdf.unlink()):
+        damage()
+        assert catalogue._render_cached(html, tmp_path) == first
+    assert len(calls) == 6
+    assert catalogue._render_cached(html, tmp_path) == first and len(calls) == 6
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pdf"]  # no temporary file left
+
+
 def test_a5_catalogue_and_command_line(valid_dir, tmp_path, capsys):
     from generator.__main__ import main
 
