@@ -35,6 +35,7 @@ CODES = {
     "missing-directory": _error("名录目录不存在", "检查 --directory 指定的文件夹", "--directory 指向了不存在的文件夹"),
     "missing-taxonomy": _error("缺少分类表", "在名录目录中放一份 taxonomy.yml", "名录目录里没有 taxonomy.yml"),
     "file-too-large": _error("文件超过 1 MB", "一条记录不需要这么大，请删除粘贴进来的多余内容", "粘贴了整份文件的记录"),
+    "linked-file": _error("记录文件是符号链接", "把文件本身放进名录目录", "pudong/x.yml 链接到 /etc/passwd"),
     "file-not-utf8": _error("文件不是 UTF-8 编码", "用编辑器把文件另存为 UTF-8 编码", "用 GBK 编码保存的记录"),
     "empty-file": _error("文件是空的", "填写记录内容，或删除这个文件", "只有注释的 .yml 文件"),
     "misplaced-file": _error("记录文件不在区文件夹里", "移到 <区标识>/<机构标识>.yml", "directory/x.yml"),

@@ -59,6 +59,7 @@ TRIGGERS = {
     "misplaced-file": _write("loose.yml", "name: x\n"),
     "unknown-district-folder": _write("mars/x.yml", "name: x\n"),
     "wrong-extension": _copy_record("pudong/other.yaml"),
+    "linked-file": lambda root: (root / "pudong" / "linked.yml").symlink_to("/etc/passwd"),
     "bad-id": _copy_record("pudong/Bad_Name.yml", "测试检测中心", "另一个中心"),
     "yaml-syntax": _edit("name: 测试检测中心", 'name: "测试检测中心'),
     "yaml-alias": _edit("  hours: 周一至周五 9:00-17:00", "  hours: *h"),
