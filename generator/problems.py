@@ -86,6 +86,7 @@ CODES = {
     "verification-overdue": _warning("超过 12 个月没有核实", "重新核实后更新 verified", "verified: 2024-01-01"),
     "title-expired": _warning("示范平台称号已到期", "网站显示为已过期；如已续期请更新 expires", "expires: 2019-12-31"),
     "below-tier-criteria": _warning("运营指标低于层级的认定条件", "核实指标，或调整层级", "层级要求 1000 平方米，写的是 floor_area_m2: 100"),
+    "fee-range-reversed": _error("最高金额低于金额", "amount 写最低金额，amount_max 写最高金额", "amount: 500, amount_max: 100"),
     "private-website": _warning("网站在本机或内网地址上", "写机构在互联网上的网址", "website: http://127.0.0.1/"),
     "revoked-with-title": _warning("已撤销的机构仍持有未到期的称号", "核实称号是否已被收回，并填写 expires", "status: revoked 且称号未到期"),
 }

@@ -89,6 +89,7 @@ TRIGGERS = {
     "bad-credit-code": _edit("91310115MA1K000003", "91310115MA1K000004"),
     "out-of-range": _edit("satisfaction: 0.95", "satisfaction: 95"),
     "bad-postal-code": _edit("address: 上海市浦东新区示例路 1 号", "address: 上海市浦东新区示例路 1 号\npostal_code: 12345"),
+    "fee-range-reversed": _edit("  hours: 周一至周五 9:00-17:00", "  hours: 周一至周五 9:00-17:00\nfee_items:\n  - {item: 检测, amount: 500, amount_max: 100}"),
     "bad-opening-hours": _edit("  hours: 周一至周五 9:00-17:00", "  hours: 周一至周五 9:00-17:00\nopening_hours: Mo-Fr 9-17:00x"),
     "bad-date": _edit("verified: 2026-10-01", "verified: 2026-02-30"),
     "duplicate-item": _edit("functions: [quality, comprehensive]", "functions: [quality, quality]"),
