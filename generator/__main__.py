@@ -70,6 +70,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--links", action="store_true", help="同时检查每个网站能否访问")
     check.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式（markdown 为核实清单议题的正文）")
     check.add_argument("--timeout", type=float, default=10, help="每个网站的超时秒数（默认 10；每个网址总共最多两倍）")
+    check.add_argument("--json", type=Path, help="同时把全部结果写入这个 JSON 文件（议题正文过长时的完整清单）")
     check.add_argument("--allow-private", action="store_true",
                        help="也访问本机、内网和保留地址的网站（只用于本地测试；默认不访问，报告为“未访问”）")
     check.set_defaults(run="check")

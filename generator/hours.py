@@ -20,8 +20,14 @@ NO_MAKEUP = "不调休"  # written in a record's opening_hours: closed on make-u
 WINDOW = 400  # days after the build whose date-specific rules are shipped
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_DAYS = dict(zip(MONTHS, (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), strict=True))
+DATE = re.compile(r"\b(" + "|".join(MONTHS) + r")\s*(\d{1,2})\b(?:\s*-\s*(?:(" + "|".join(MONTHS) + r")\s*)?(\d{1,2})\b(?!:))?")
+
+
 def syntax_error(text: str) -> tuple[int, str] | None:
-    """Return (offset, the part that could not be read) for invalid opening_hours text, or None when it parses."""
+    """Return (offset, the part that could not be read) for invalid opening_hours text, or None when it parses.
+    A day the month does not have (Feb 30, Apr 31) is such a part: the parser would read it as every day."""
     import opening_hours
 
     try:
@@ -30,6 +36,10 @@ def syntax_error(text: str) -> tuple[int, str] | None:
         match = re.search(r"-->\s*(\d+):(\d+)", str(exc))
         offset = int(match[2]) - 1 if match else 0
         return offset, text[offset:offset + 12] or text[-12:]
+    for match in DATE.finditer(text):
+        month, day, last_month, last_day = match.groups()
+        if not 1 <= int(day) <= MONTH_DAYS[month] or last_day and not 1 <= int(last_day) <= MONTH_DAYS[last_month or month]:
+            return match.start(), match.group()
     return None
 
 

@@ -35,6 +35,7 @@ CODES = {
     "missing-directory": _error("名录目录不存在", "检查 --directory 指定的文件夹", "--directory 指向了不存在的文件夹"),
     "missing-taxonomy": _error("缺少分类表", "在名录目录中放一份 taxonomy.yml", "名录目录里没有 taxonomy.yml"),
     "file-too-large": _error("文件超过 1 MB", "一条记录不需要这么大，请删除粘贴进来的多余内容", "粘贴了整份文件的记录"),
+    "linked-file": _error("记录文件是符号链接", "把文件本身放进名录目录", "pudong/x.yml 链接到 /etc/passwd"),
     "file-not-utf8": _error("文件不是 UTF-8 编码", "用编辑器把文件另存为 UTF-8 编码", "用 GBK 编码保存的记录"),
     "empty-file": _error("文件是空的", "填写记录内容，或删除这个文件", "只有注释的 .yml 文件"),
     "misplaced-file": _error("记录文件不在区文件夹里", "移到 <区标识>/<机构标识>.yml", "directory/x.yml"),
@@ -85,6 +86,7 @@ CODES = {
     "verification-overdue": _warning("超过 12 个月没有核实", "重新核实后更新 verified", "verified: 2024-01-01"),
     "title-expired": _warning("示范平台称号已到期", "网站显示为已过期；如已续期请更新 expires", "expires: 2019-12-31"),
     "below-tier-criteria": _warning("运营指标低于层级的认定条件", "核实指标，或调整层级", "层级要求 1000 平方米，写的是 floor_area_m2: 100"),
+    "fee-range-reversed": _error("最高金额低于金额", "amount 写最低金额，amount_max 写最高金额", "amount: 500, amount_max: 100"),
     "private-website": _warning("网站在本机或内网地址上", "写机构在互联网上的网址", "website: http://127.0.0.1/"),
     "revoked-with-title": _warning("已撤销的机构仍持有未到期的称号", "核实称号是否已被收回，并填写 expires", "status: revoked 且称号未到期"),
 }

@@ -371,21 +371,6 @@ def test_unchanged_districts_are_taken_from_the_cache(tmp_path, monkeypatch):
     assert len(calls) == 2
 
 
-def test_a5_catalogue_and_command_line(valid_dir, tmp_path, capsys):
-    from generator.__main__ import main
-
-    out = tmp_path / "out"
-    assert main(["catalogue", "--directory", str(valid_dir), "--out", str(out), "--paper", "A5", "--cache-dir", "none",
-                 "--site-url", "https://t.example.org/"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["catalogue-huangpu.pdf", "catalogue-pudong.pdf", "catalogue.pdf"]
-    info = subprocess.run(["pdfinfo", str(out / "catalogue.pdf")], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"Page size:\s+419\.\d+ x 595\.\d+", info)
-    text = pdftext(out / "catalogue.pdf")
-    assert "测试检测中心" in text and "服务功能" in text and "办理时限" in text
-    err = capsys.readouterr().err
-    assert "印刷版完成：catalogue.pdf" in err and "排版 2/2" in err
-
-
 def test_an_emptied_truncated_or_unreadable_cache_entry_is_set_again(tmp_path, monkeypatch):
     calls = []
     real = catalogue._render
@@ -400,3 +385,18 @@ def test_an_emptied_truncated_or_unreadable_cache_entry_is_set_again(tmp_path, m
     assert len(calls) == 6
     assert catalogue._render_cached(html, tmp_path) == first and len(calls) == 6
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pdf"]  # no temporary file left
+
+
+def test_a5_catalogue_and_command_line(valid_dir, tmp_path, capsys):
+    from generator.__main__ import main
+
+    out = tmp_path / "out"
+    assert main(["catalogue", "--directory", str(valid_dir), "--out", str(out), "--paper", "A5", "--cache-dir", "none",
+                 "--site-url", "https://t.example.org/"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["catalogue-huangpu.pdf", "catalogue-pudong.pdf", "catalogue.pdf"]
+    info = subprocess.run(["pdfinfo", str(out / "catalogue.pdf")], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+419\.\d+ x 595\.\d+", info)
+    text = pdftext(out / "catalogue.pdf")
+    assert "测试检测中心" in text and "服务功能" in text and "办理时限" in text
+    err = capsys.readouterr().err
+    assert "印刷版完成：catalogue.pdf" in err and "排版 2/2" in err

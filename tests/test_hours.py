@@ -167,3 +167,18 @@ def test_import_reads_the_hours_text_into_opening_hours(target, tmp_path, capsys
     assert "营业时间已按“周一至周五 9:00-17:00（法定节假日除外）”写为 Mo-Fr 09:00-17:00; PH off" in capsys.readouterr().out
     directory, _ = load_directory(root, TODAY)
     assert directory.records[0].data["opening_hours"] == "Mo-Fr 09:00-17:00; PH off"
+
+
+@pytest.mark.parametrize(("text", "part"), [("Feb 30 10:00-12:00", "Feb 30"), ("Apr 31 off", "Apr 31"), ("Dec 24-31 off; Nov 30-31 off", "Nov 30-31"),
+                                             ("Mo-Fr 09:00-17:00; Jun 31 off", "Jun 31"), ("Sep 31 off", "Sep 31")])
+def test_a_day_the_month_does_not_have_is_refused(text, part):
+    from generator.hours import syntax_error
+
+    assert syntax_error(text) == (text.index(part), part)
+
+
+@pytest.mark.parametrize("text", ["Feb 29 off", "Dec 24-26 off", "Jan 01 10:00-12:00", "Mo-Fr 09:00-17:00; Oct 01-Oct 07 off"])
+def test_days_every_month_has_still_parse(text):
+    from generator.hours import syntax_error
+
+    assert syntax_error(text) is None

@@ -6,10 +6,10 @@ import datetime
 import json
 
 import pytest
-from generator.write.expansions import lookup_key, readings, record_lookups, syllables, thesaurus, traditional_table
-from generator.write.search import write_search_files
 
 from generator.model.model import Model
+from generator.write.expansions import lookup_key, readings, record_lookups, syllables, thesaurus, traditional_table
+from generator.write.search import write_search_files
 from tests.support import SAMPLE
 from tests.test_search import node
 
@@ -158,9 +158,8 @@ def test_a_name_typed_in_pinyin_or_its_initials_finds_its_record_first(data, typ
 
 
 def test_a_thesaurus_group_of_one_word_is_reported_in_chinese(valid_dir):
-    from generator.read.directory import load_directory
-
     from generator.problems import format_text
+    from generator.read.directory import load_directory
 
     taxonomy = valid_dir / "taxonomy.yml"
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "thesaurus:\n  - [检测, 检验]\n  - [商标]\n", encoding="utf-8")

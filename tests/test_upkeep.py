@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import typing
+import urllib.parse
 import zipfile
 
 import pytest
@@ -80,6 +81,8 @@ class _FakeGitHub(http.server.BaseHTTPRequestHandler):
     """Just enough of the GitHub issues API for .ci/tracking-issue."""
 
     issues: typing.ClassVar[list] = []
+    seen: typing.ClassVar[list] = []  # the Authorization header of each listing request
+    elsewhere = ""
 
     def log_message(self, *args):
         pass
@@ -93,7 +96,15 @@ class _FakeGitHub(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        self._reply([i for i in self.issues if i["state"] == "open"])
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if "redirect" in self.path:  # the API moved: send the client to another origin
+            self.send_response(301)
+            self.send_header("Location", f"{_FakeGitHub.elsewhere}/repos/bureau/directory/issues?state=open")
+            self.end_headers()
+            return
+        _FakeGitHub.seen.append(self.headers.get("Authorization"))
+        size, page = int(query["per_page"][0]), int(query["page"][0])
+        self._reply([i for i in self.issues if i["state"] == "open"][(page - 1) * size:page * size])
 
     def do_POST(self):
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -105,6 +116,61 @@ class _FakeGitHub(http.server.BaseHTTPRequestHandler):
         issue = self.issues[int(self.path.rsplit("/", 1)[1]) - 1]
         issue.update(payload)
         self._reply(issue)
+
+
+def _fake_github():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _tracking(tmp_path, api, text):
+    env = {"GITHUB_API_URL": api, "GITHUB_REPOSITORY": "bureau/directory", "GITHUB_TOKEN": "t", "PATH": "/usr/bin:/bin"}
+    body = tmp_path / "body.md"
+    body.write_text(text, encoding="utf-8")
+    return subprocess.run([sys.executable, str(ROOT / ".ci/tracking-issue"), "github", str(body)], env=env, capture_output=True,
+                          text=True, check=False)
+
+
+def test_the_ci_script_reads_every_page_of_open_issues_and_keeps_the_body_under_the_limit(tmp_path):
+    _FakeGitHub.issues = [{"number": n, "state": "open", "title": f"别的议题 {n}", "body": "…"} for n in range(1, 251)]
+    _FakeGitHub.issues.append({"number": 251, "state": "open", "title": TITLE, "body": "- [ ] old"})
+    server = _fake_github()
+    try:
+        body = "由 …\n\n" + "".join(f"- [ ] `directory/pudong/r{n}.yml` 机构 {n}\n  - 草稿待补全：补齐内容\n" for n in range(2000))
+        result = _tracking(tmp_path, f"http://127.0.0.1:{server.server_port}", body)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "已更新核实清单议题"
+    finally:
+        server.shutdown()
+    assert len(_FakeGitHub.issues) == 251  # the issue on the third page was found, not opened again
+    written = _FakeGitHub.issues[-1]["body"]
+    assert len(written) <= 65_536
+    listed = written.count("- [ ] ")
+    assert 0 < listed < 2000
+    assert written.endswith(f"……另有 {2000 - listed} 条记录未列出（议题正文不能超过 65,536 个字符）："
+                            "完整清单见本次运行的附件 tracking-issue.json（Actions 运行页面的 Artifacts）\n")
+
+
+def test_the_ci_script_never_sends_the_token_to_another_origin(tmp_path):
+    _FakeGitHub.issues, _FakeGitHub.seen = [], []
+    first, second = _fake_github(), _fake_github()
+    _FakeGitHub.elsewhere = f"http://127.0.0.1:{second.server_port}"
+    try:
+        result = _tracking(tmp_path, f"http://127.0.0.1:{first.server_port}/redirect", "- [ ] a")
+    finally:
+        first.shutdown()
+        second.shutdown()
+    assert _FakeGitHub.seen and set(_FakeGitHub.seen) == {None}, result.stderr
+
+
+def test_record_text_in_the_issue_body_cannot_mention_link_or_format(aging):
+    record = aging / "huangpu" / "draft-center.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("name: 草稿中心", "name: '草稿中心 @octocat [点我](https://evil.example/) *粗* #1'"),
+                      encoding="utf-8")
+    directory, _ = load_directory(aging, TODAY)
+    body = format_markdown(findings(directory, TODAY), directory)
+    assert "- [ ] `directory/huangpu/draft-center.yml` 草稿中心 @\u2060octocat \\[点我\\](`https://evil.example/)` \\*粗\\* \\#1\n" in body
 
 
 def test_the_ci_script_keeps_one_tracking_issue(tmp_path):

@@ -33,4 +33,6 @@ def run(args) -> int:
         print(format_markdown(items, loaded))
     else:
         print(format_json(items) if args.format == "json" else format_text(items))
+    if args.json:
+        args.json.write_text(format_json(items) + "\n", encoding="utf-8")
     return 0

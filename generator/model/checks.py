@@ -95,6 +95,16 @@ def check_aliases(directory, today) -> Iterator[Problem]:
             seen.setdefault(alias, record.path)
 
 
+def check_fee_ranges(directory, today) -> Iterator[Problem]:
+    """A fee's highest amount (amount_max) is not below its amount."""
+    for record in directory.records:
+        for number, fee in enumerate(record.data.get("fee_items", [])):
+            if "amount" in fee and "amount_max" in fee and fee["amount_max"] < fee["amount"]:
+                yield _problem(record, "fee_items", "fee-range-reversed",
+                               f"收费项目“{fee.get('item', number + 1)}”的最高金额 {fee['amount_max']:g} 低于金额 {fee['amount']:g}",
+                               "amount 写最低（或唯一）金额，amount_max 写最高金额")
+
+
 LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan")
 
 
@@ -141,6 +151,7 @@ CHECKS = (
     check_revoked_without_title,
     check_aliases,
     check_websites_public,
+    check_fee_ranges,
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import asdict, dataclass
 
 from ..read.linkcheck import BAD, Result
@@ -77,6 +78,44 @@ def format_json(items: list[Finding]) -> str:
     return json.dumps([asdict(f) for f in items], ensure_ascii=False, indent=2)
 
 
+BODY_LIMIT = 65_536  # characters GitHub takes in an issue body (a longer one gets HTTP 422)
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+MARKDOWN_CHARACTERS = re.compile(r"[\\`*_\[\]<>#|~&!]")
+
+
+def _code(text: str) -> str:
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_text(text: str) -> str:
+    """Return record text for an issue body that shows as itself: links as code, Markdown's characters escaped, and
+    @mentions broken by a word joiner (GitHub would notify whoever a record names)."""
+    parts = []
+    for number, piece in enumerate(URL.split(text)):
+        parts.append(MARKDOWN_CHARACTERS.sub(lambda m: "\\" + m.group(), piece).replace("@", "@\u2060"))
+        if number < len(found := URL.findall(text)):
+            parts.append(_code(found[number]))
+    return "".join(parts)
+
+
+def fit_body(body: str, pointer: str, limit: int = BODY_LIMIT) -> str:
+    """Return the body cut at a record (a `- [ ]` line) so that it and a note of how many records were left out stay
+    under `limit` characters; the note ends with `pointer` (where the full list is)."""
+    if len(body) <= limit:
+        return body
+    lines = body.split("\n")
+    kept, size = [], 0
+    for line in lines:
+        if line.startswith("- [ ] ") and size + len(line) + 400 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    left = sum(line.startswith("- [ ] ") for line in lines[len(kept):])
+    return "\n".join(kept).rstrip() + f"\n\n……另有 {left} 条记录未列出（议题正文不能超过 {limit:,} 个字符）：{pointer}\n"
+
+
 def format_markdown(items: list[Finding], directory) -> str:
     """Return the tracking issue's body: by district, one checkbox per record with its file and what to do.
 
@@ -93,8 +132,8 @@ def format_markdown(items: list[Finding], directory) -> str:
         lines += [f"### {names.get(district, district)}（{len({f.path for f in mine})} 条）", ""]
         for path in dict.fromkeys(f.path for f in mine):
             todo = [f for f in mine if f.path == path]
-            lines.append(f"- [ ] `directory/{path}` {todo[0].name}")
-            lines += [f"  - {f.todo}" for f in todo]
+            lines.append(f"- [ ] {_code('directory/' + path)} {markdown_text(todo[0].name)}")
+            lines += [f"  - {markdown_text(f.todo)}" for f in todo]
         lines.append("")
     return "\n".join(lines)
 

@@ -6,6 +6,8 @@ before any Python object is built, so a hostile file costs milliseconds and cann
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import yaml
 from ..problems import Problem
 
 MAX_BYTES = 1024 * 1024
+LINKED = -1  # the size read_head gives a symbolic link
 MAX_DEPTH = 6
 
 _Parser = getattr(yaml, "CLoader", yaml.SafeLoader)
@@ -146,6 +149,8 @@ def decode(data: bytes, shown: str, size: int | None = None) -> tuple[str | None
     `size` is the file's whole size when `data` holds only its first MAX_BYTES + 1 bytes.
     """
     size = len(data) if size is None else size
+    if size == LINKED:
+        return None, [Problem("linked-file", shown, 1, 1, "", "是符号链接，没有读取", hint="把记录文件本身放进名录目录，不要用链接")]
     if size > MAX_BYTES:
         return None, [Problem("file-too-large", shown, 1, 1, "", f"文件有 {size} 字节，超过 1 MB 的上限", hint="一条记录不需要这么大，请检查是否粘贴了多余内容")]
     try:
@@ -157,9 +162,16 @@ def decode(data: bytes, shown: str, size: int | None = None) -> tuple[str | None
 
 
 def read_head(path: Path) -> tuple[bytes, int]:
-    """Return a file's first MAX_BYTES + 1 bytes (enough to refuse a large file without reading it) and its size."""
-    with path.open("rb") as handle:
-        return handle.read(MAX_BYTES + 1), path.stat().st_size
+    """Return a file's first MAX_BYTES + 1 bytes (enough to refuse a large file without reading it) and its size;
+    for a symbolic link, nothing and LINKED (it may point at any file of the machine, and messages quote lines)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return b"", LINKED
+        raise
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read(MAX_BYTES + 1), os.fstat(stream.fileno()).st_size
 
 
 def load_yaml_file(path: Path, shown: str) -> tuple[object, list[Problem]]:
