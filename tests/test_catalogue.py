@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from generator.write import catalogue
 from generator.model.model import spell
+from generator.write import catalogue
 from generator.write.catalogue import CatalogueError, _render, check_cjk_font
 from tests.support import PUBLISHED, UNPUBLISHED
 from tests.support import SAMPLE as DIRECTORY

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from generator.write import chrome
 from generator.commands.build import build_site
+from generator.write import chrome
 from generator.write.chrome import TOKENS, Chrome, fits
 from tests.support import EPOCH, PUBLISHED, ROOT
 
