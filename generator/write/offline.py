@@ -2,7 +2,8 @@
 
 Links that name a folder get `index.html` (a browser shows a folder listing for file:///…/), the split search index
 is bundled into one script, search/bundle.js (file:// pages may not fetch), and the theme's own search box, which needs
-a worker, is hidden.
+a worker, is hidden. The form editor (/admin/) is left out: it signs in to the code host. The pages that list the zip
+get its size once it is written.
 """
 
 from __future__ import annotations
