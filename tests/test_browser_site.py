@@ -68,7 +68,8 @@ WRAPPED = """sel => [...document.querySelectorAll(sel)].filter(e => e.offsetPare
   return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom))).size > 1;
 }).map(e => e.textContent.trim())"""
 BORDERS = """() => [...document.querySelectorAll("article table")].map(t => { const s = getComputedStyle(t);
-  return [t.className, s.borderTopStyle, parseFloat(s.borderTopWidth) > 0, s.borderTopColor, getComputedStyle(t.querySelector("td")).paddingLeft]; })"""
+  return [t.className, s.borderTopStyle, parseFloat(s.borderTopWidth) > 0, s.borderTopColor,
+          getComputedStyle(t.querySelector("td")).paddingLeft]; })"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -93,7 +93,8 @@ def test_no_page_of_the_site_repeats_an_id(sample_site):
 def test_the_institution_page_has_the_hours_and_the_fees_under_their_own_headings(sample_site):
     html = read(sample_site, "institutions/pudong-ic-testing")
     assert html.count('id="opening-hours"') == 1 and html.count('id="hours"') == 1  # the disclosure 服务时间 keeps its anchor
-    assert html.index('<h2 id="opening-hours">营业时间</h2>') < html.index('<h2 id="fee-items">收费项目</h2>') < html.index('id="disclosures"')
+    hours, fees = html.index('<h2 id="opening-hours">营业时间</h2>'), html.index('<h2 id="fee-items">收费项目</h2>')
+    assert hours < fees < html.index('id="disclosures"')
 
 
 def test_the_stats_cross_table_explains_why_its_total_exceeds_the_institutions(sample_site):
