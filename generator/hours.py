@@ -175,6 +175,28 @@ def from_chinese(text: str) -> str | None:
     return result if syntax_error(result) is None else None
 
 
+def to_chinese(text: str) -> str | None:
+    """Return opening_hours as people write it (周一至周五 09:00–17:00，法定节假日休息), from its weekly rules and its
+    holiday rule; None when it does not parse. Date rules have no place in these words: callers check the reading back."""
+    import opening_hours
+
+    if text.strip() == "24/7":
+        return "全天 24 小时"
+    try:
+        rules = opening_hours.OpeningHours(text)
+    except opening_hours.ParserError:
+        return None
+    monday = datetime.date(2001, 1, 1)
+    weekly = [_intervals(rules, monday + datetime.timedelta(days=n)) for n in range(7)]
+    words = [f"{days} {hours}" for days, hours in weekly_rows(weekly) if hours != "休息"]
+    holidays = _public_holiday_rule(text)
+    if holidays == "off":
+        words.append("法定节假日休息")
+    elif holidays:
+        return None
+    return "，".join(words) or None
+
+
 def _days(words: str) -> str:
     if words in ("工作日", "周一至周五"):
         return "Mo-Fr"

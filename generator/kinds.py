@@ -112,6 +112,7 @@ class Field:
     described: str = "文字"  # what /help/fields/ calls the kind
     many: ClassVar[bool] = False  # a list: several values in one cell
     plain_date: ClassVar[bool] = False  # written in YAML as a plain date (2026-03-01)
+    cell_format: ClassVar[str] = ""  # the workbook's number format for this kind's cells (empty: the default)
 
     @property
     def heading(self) -> str:
@@ -138,6 +139,10 @@ class Field:
     def write_cell(self, value, tables: dict) -> str:
         """Return a value as spreadsheet text in people's words."""
         return "" if value is None else str(value)
+
+    def write_value(self, value, tables: dict):
+        """Return what a workbook cell holds: a number for a number, else the text of write_cell()."""
+        return self.write_cell(value, tables)
 
     def describe(self) -> str:
         """Return what /help/fields/ calls this kind of field."""
@@ -437,6 +442,22 @@ class OpeningHours(Text):
                    "写法如 Mo-Fr 08:30-17:30; Sa 09:00-12:00; PH off（周一至周五、周六上午，法定节假日休息）", column=column)
         return MISSING
 
+    def write_cell(self, value, tables):
+        """Return the hours in Chinese (周一至周五 09:00–17:00，法定节假日休息) when that reads back to the same value,
+        else the OpenStreetMap text itself (date rules, 不调休 and the like have no plain Chinese form here)."""
+        from .hours import from_chinese, to_chinese
+
+        if value is None:
+            return ""
+        words = to_chinese(value)
+        return words if words and from_chinese(words) == value else value
+
+    def read_cell(self, text, cells):
+        from .hours import from_chinese, syntax_error
+
+        text = plain_text(text)
+        return text if not text or syntax_error(text) is None else from_chinese(text) or text
+
 
 def _whole(text: str) -> str:
     """Return a number Excel wrote with a decimal part of zero (2017.0) as the whole number a person typed."""
@@ -475,6 +496,9 @@ class Integer(Text):
     def write_cell(self, value, tables):
         return "" if value is None else str(value)
 
+    def write_value(self, value, tables):
+        return value if isinstance(value, int) else self.write_cell(value, tables)
+
 
 @dataclass
 class Number(Text):
@@ -512,13 +536,28 @@ class Number(Text):
         return _number(narrow(text))
 
     def write_cell(self, value, tables):
-        return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        return "" if value is None else _plain_number(value)
+
+    def write_value(self, value, tables):
+        return value if isinstance(value, (int, float)) else self.write_cell(value, tables)
 
 
 @dataclass
 class Fraction(Number):
+    """A share between 0 and 1: written to a sheet as a percentage (95%), read from one as 95% or 0.95."""
+
+    cell_format: ClassVar[str] = "0%"
+
     def hint(self, number):
         return f"百分比请写成小数，如 {number / 100:g}" if number is not None and 1 < number <= 100 else "写成 0 到 1 之间的小数，如 0.95"
+
+    def write_cell(self, value, tables):
+        return "" if value is None else _plain_number(round(value * 100, 8)) + "%" if isinstance(value, (int, float)) else str(value)
+
+    def read_cell(self, text, cells):
+        text = narrow(text)
+        number = _number(text.removesuffix("%").strip())
+        return round(number / 100, 10) if text.endswith("%") and isinstance(number, (int, float)) else _number(text)
 
 
 @dataclass
@@ -533,6 +572,13 @@ class Amount(Number):
     def check(self, value, node, path, ctx):
         number = super().check(value, node, path, ctx)
         return number if number is MISSING or not number.is_integer() else int(number)
+
+
+def _plain_number(value) -> str:
+    """Return a number as people write it: 1500, 0.95, 1234567.5 (no exponent, no trailing .0)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value) if isinstance(value, int) else format(value, "f").rstrip("0") if "e" in repr(value) else repr(value)
 
 
 def _number(text: str):
@@ -780,3 +826,125 @@ class Object(Field):
     def write_entry(self, value: dict, tables: dict) -> str:
         """Return one list entry as its parts joined by colons, in field order (read back by read_entry)."""
         return ":".join(spec.write_cell(value.get(key), tables) for key, spec in self.fields.items())
+
+
+def _closing_group(text: str) -> tuple[str, str] | None:
+    """Return (what comes before, what is inside) for text ending in a bracketed group, nested brackets kept whole:
+    专项服务 1500 元/次（按合同约定（示例）） → (专项服务 1500 元/次, 按合同约定（示例）); None without one."""
+    if not text.endswith(("）", ")")):
+        return None
+    depth = 0
+    for at in range(len(text) - 1, -1, -1):
+        depth += text[at] in "）)"
+        depth -= text[at] in "（("
+        if depth == 0:
+            return text[:at].rstrip(), text[at + 1:-1]
+    return None
+
+
+@dataclass
+class Phrased(Object):
+    """A list entry written in a cell in people's words (phrases()), each phrasing used only when it reads back to the
+    very same entry; otherwise, and for cells written so, the parts joined by colons in field order."""
+
+    def phrases(self, value: dict, tables: dict) -> list[str]:
+        """Return ways of writing the entry in people's words, the most natural first."""
+        raise NotImplementedError
+
+    def read_phrase(self, text: str, cells: Cells) -> dict | None:
+        """Return the entry people's words stand for, or None when the text is not such words."""
+        raise NotImplementedError
+
+    def write_entry(self, value, tables):
+        cells = Cells(tables)
+        for words in self.phrases(value, tables):
+            if ":" not in words and "；" not in words and self.read_phrase(words, cells) == value:
+                return words
+        return super().write_entry(value, tables)
+
+    def read_entry(self, text, cells):
+        text = plain_text(text)
+        if text.count(":") >= len(self.fields) - 1:
+            return super().read_entry(text, cells)
+        return self.read_phrase(text, cells) or super().read_entry(text, cells)
+
+
+PRICE = re.compile(r"(?P<item>.+?)\s+(?P<amount>[0-9]+(?:\.[0-9]+)?)(?:\s*[–-]\s*(?P<amount_max>[0-9]+(?:\.[0-9]+)?))?\s*元"
+                   r"(?:\s*/\s*(?P<unit>.+))?")
+
+
+@dataclass
+class FeeItem(Phrased):
+    """A fee item: 政策咨询（免费）, 专项服务 1500 元/次（按项目约定）, 检测 800–1200 元/项."""
+
+    def phrases(self, value, tables):
+        amount = _plain_number(value["amount"]) if "amount" in value else ""
+        top = _plain_number(value["amount_max"]) if "amount_max" in value else ""
+        price = f" {amount}" + (f"–{top}" if top else "") + " 元" + (f"/{value['unit']}" if value.get("unit") else "") if amount else ""
+        flag = {True: ["免费"], False: [] if amount else ["收费"]}.get(value.get("free"), [])
+        notes = flag + ([value["note"]] if value.get("note") else [])
+        return [value.get("item", "") + price + (f"（{'，'.join(notes)}）" if notes else "")]
+
+    def read_phrase(self, text, cells):
+        head, notes = _closing_group(text) or (text, "")
+        flag, _, note = notes.partition("，")
+        found = {}
+        if flag in ("免费", "收费"):
+            found["free"] = flag == "免费"
+        else:
+            note = notes
+        price = PRICE.fullmatch(head)
+        if price:
+            found |= {key: _number(part) if key.startswith("amount") else part.strip() for key, part in price.groupdict().items() if part}
+        else:
+            found["item"] = head
+        if note:
+            found["note"] = note
+        if "free" not in found and "amount" in found and price:
+            found["free"] = False
+        entry = {key: found[key] for key in self.fields if key in found}
+        return entry if entry.get("item") else None
+
+
+@dataclass
+class Title(Phrased):
+    """A demonstration title: 国家级示范平台（2018 年，至 2021 年底）, its expiry from the level's validity unless the
+    record gives its own (有效期至 2021-06-30), and the certificate (编号 工信示范〔2022〕40 号)."""
+
+    def phrases(self, value, tables):
+        level, year = tables["demonstration_levels"].get(value.get("level"), value.get("level")), value.get("year")
+        ends = value.get("expires") or _validity_end(value, tables)
+        certificate = f"，编号 {value['certificate']}" if value.get("certificate") else ""
+        found = []
+        if ends and (ends.month, ends.day) == (12, 31):
+            found.append(f"{level}示范平台（{year} 年，至 {ends.year} 年底{certificate}）")
+        if value.get("expires"):
+            found.append(f"{level}示范平台（{year} 年，有效期至 {value['expires'].isoformat()}{certificate}）")
+        return found + [f"{level}示范平台（{year} 年{certificate}）"]
+
+    def read_phrase(self, text, cells):
+        head, inside = _closing_group(text) or (text, "")
+        inside, _, certificate = inside.partition("，编号 ")
+        parts = [p.strip() for p in re.split(r"[，,]", inside)] if inside else []
+        year = re.fullmatch(r"([0-9]{4})\s*年(?:认定)?", parts[0]) if parts else None
+        if not year:
+            return None
+        found = {"level": self.fields["level"].read_cell(head, cells), "year": int(year[1])}
+        for part in parts[1:]:
+            if end := re.fullmatch(r"至\s*([0-9]{4})\s*年底", part):
+                expires = datetime.date(int(end[1]), 12, 31)
+                if expires != _validity_end(found, cells.tables):
+                    found["expires"] = expires
+            elif end := re.fullmatch(r"有效期至\s*(.+)", part):
+                found["expires"] = self.fields["expires"].read_cell(end[1], cells)
+            else:
+                return None
+        if certificate.strip():
+            found["certificate"] = certificate.strip()
+        return {key: found[key] for key in self.fields if key in found}
+
+
+def _validity_end(title: dict, tables: dict) -> datetime.date | None:
+    """Return the end of the year a title's level validity ends (no own expiry), from the choice tables' validity."""
+    years = tables.get("validity_years", {}).get(title.get("level"))
+    return datetime.date(title["year"] + int(years), 12, 31) if years and isinstance(title.get("year"), int) else None

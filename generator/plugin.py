@@ -58,9 +58,10 @@ class DirectoryConfig(Config):
     """Render the theme's chrome of institution pages once and fill in each page (same bytes, a fraction of the time)."""
 
 
-def _front_matter(title: str) -> str:
+def _front_matter(title: str, wide: bool = False) -> str:
     # JSON strings are valid YAML double-quoted scalars, so record text cannot break out of the front matter.
-    return f"---\ntitle: {json.dumps(title)}\nsearch:\n  exclude: true\n---\n"
+    hide = "hide:\n  - toc\n" if wide else ""
+    return f"---\ntitle: {json.dumps(title)}\nsearch:\n  exclude: true\n{hide}---\n"
 
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
@@ -100,7 +101,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         root = Path(config.config_file_path).parent
         options = Options(self.config.catalogue, self.config.paper, self._relative(config, self.config.cache_dir) if self.config.cache_dir else None,
                           self.config.cms, root / "node_modules", config.repo_url or "", self.config.cms_branch, self.config.cms_app_id,
-                          self.config.cms_auth_url, self.config.cms_test_backend)
+                          self.config.cms_auth_url, self.config.cms_test_backend, config.theme["favicon"])
         self.outputs = Outputs(self.model, options, Path(config.site_dir))
         try:
             written = self.outputs.write()
@@ -119,7 +120,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             if existing is not None:
                 files.remove(existing)
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=_front_matter(page.title), inclusion=inclusion))
+            files.append(File.generated(config, page.src_uri, content=_front_matter(page.title, page.wide), inclusion=inclusion))
             self.pages[page.src_uri] = page
         for record in self.model.records:
             files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record)))

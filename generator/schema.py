@@ -15,6 +15,7 @@ from .kinds import (
     CreditCode,
     Date,
     Email,
+    FeeItem,
     Field,
     Flag,
     Fraction,
@@ -26,6 +27,7 @@ from .kinds import (
     PostalCode,
     Slug,
     Text,
+    Title,
     Url,
 )
 
@@ -148,7 +150,7 @@ RECORD = Object("服务机构记录", fields={
         "调休上班日按工作日时间开放，不调休的在其中写上 \"不调休\"。服务时间（五公开）仍照机构原文填写"),
         example="Mo-Fr 08:30-17:30; Sa 09:00-12:00; PH off", headings=("营业时间（结构化）", "opening_hours")),
     "fee_items": ListOf("收费项目", help="逐项列出收费：项目、是否免费、金额（元）、最高金额、单位、说明；收费标准（五公开）仍照机构原文填写",
-                        example="- {item: 政策咨询, free: true}", headings=("收费项目",), item=Object("收费项目", fields={
+                        example="- {item: 政策咨询, free: true}", headings=("收费项目",), item=FeeItem("收费项目", fields={
         "item": Text("项目", required=True, max_length=200),
         "free": Flag("免费"),
         "amount": Amount("金额（元）"),
@@ -159,7 +161,7 @@ RECORD = Object("服务机构记录", fields={
     "free_services": ListOf("免费基础服务", item=Text("免费基础服务", max_length=300), help="向中小企业免费提供的服务，每项一行",
                             example="政策咨询", headings=("免费基础服务", "免费服务")),
     "demonstration": ListOf("示范平台称号", help="每项写明级别和认定年份，可加有效期和证书编号；过期的称号显示为已过期",
-                            example="- {level: (demonstration_levels), year: 2024}", item=Object("示范平台称号", fields={
+                            example="- {level: (demonstration_levels), year: 2024}", item=Title("示范平台称号", fields={
         "level": Choice("级别", required=True, choices="demonstration_levels", headings=("示范级别", "示范平台级别", "认定级别", "级别")),
         "year": Integer("认定年份", required=True, minimum=1990, maximum=2100, headings=("认定年份", "认定年度", "认定时间")),
         "expires": Date("有效期至", headings=("有效期至", "有效期", "称号有效期")),

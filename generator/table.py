@@ -21,6 +21,12 @@ class Column:
         value = record.id if self.path == "id" else _get(record.data, self.path)
         return self.spec.write_cell(value, model.directory.choice_tables)
 
+    def value(self, model, record):
+        """Return what a workbook cell holds for this field of a record: a number for a number, else the text."""
+        if not self.path or self.path == "id":
+            return self.text(model, record)
+        return self.spec.write_value(_get(record.data, self.path), model.directory.choice_tables)
+
     def read(self, text: str, cells: Cells):
         """Return the record value a cell stands for (the validator judges it afterwards)."""
         return self.spec.read_cell(text, cells)
@@ -32,7 +38,7 @@ class TitleColumn(Column):
 
     def text(self, model, record) -> str:
         badge = model.badges[record.id]
-        return f"{model.levels[badge['level']]}示范平台（{badge['year']}）" if badge else ""
+        return f"{model.levels[badge['level']]}示范平台（{badge['year']} 年）" if badge else ""
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,14 @@ LISTS = [key for key, spec in TAXONOMY.fields.items() if getattr(spec, "unique_k
 
 def choice_tables(data: dict) -> dict[str, dict[str, str]]:
     """Return every id → Chinese name table a field may choose from (the taxonomy's lists, as far as they are read, and
-    the fixed ones), and under `placeholders` the text that is not data."""
+    the fixed ones), under `placeholders` the text that is not data and under `validity_years` each title level's
+    validity (what a title's cell shows as its expiry)."""
     data = TAXONOMY.complete(data)
     tables = {key: {item["id"]: item.get("name", item["id"]) for item in data.get(key, []) if "id" in item}  # refused ones too
               for key in LISTS}
-    return tables | {"placeholders": dict.fromkeys(data["placeholders"], "")} | FIXED_CHOICES
+    levels = data.get("demonstration_levels", [])
+    validity = {item["id"]: str(item["validity_years"]) for item in levels if "validity_years" in item and "id" in item}
+    return tables | {"placeholders": dict.fromkeys(data["placeholders"], ""), "validity_years": validity} | FIXED_CHOICES
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/districts/pudong/", "/functions/financing/", "/institutions/songjiang-credit-guarantee/",
-         "/search/?q=%E8%9E%8D%E8%B5%84", "/stats/", "/about/", "/demonstration/", "/changes/"]
+         "/search/?q=%E8%9E%8D%E8%B5%84", "/stats/", "/about/", "/demonstration/", "/changes/",
+         "/institutions/pudong-ic-testing/", "/help/fields/", "/help/checks/"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -68,3 +69,14 @@ def test_keyboard_only_walk_type_pick_a_facet_open_a_result(page, serve):
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(link["text"])
     assert page.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_calendar_of_the_next_14_days_keeps_its_contrast_on_holidays(page, serve, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.clock.set_fixed_time("2026-09-28T10:00:00+08:00")  # the National Day holiday and a make-up working day ahead
+    page.goto(serve + "/institutions/pudong-ic-testing/")
+    expect(page.locator(".dir-hours__days .dir-hours__holiday").first).to_be_visible()
+    expect(page.locator(".dir-hours__days .dir-hours__workday")).to_have_count(1)
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)

@@ -1,5 +1,6 @@
 """What a user sees on the sample site in headless chromium."""
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -57,3 +58,63 @@ def test_print_hides_navigation(page, serve):
     page.emulate_media(media="print")
     expect(page.locator(".md-header")).to_be_hidden()
     expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+
+
+TABLE_PAGES = ["/institutions/pudong-ic-testing/", "/help/fields/", "/help/checks/", "/stats/"]
+# Elements of one text line each: a code, a heading of a column, a number (examples may wrap at their spaces).
+ONE_LINE = ".dir-table code:not(.dir-example code), .dir-table thead th, .dir-table .dir-num, .dir-table .dir-nowrap"
+WRAPPED = """sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null).filter(e => {
+  const range = document.createRange(); range.selectNodeContents(e);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom))).size > 1;
+}).map(e => e.textContent.trim())"""
+BORDERS = """() => [...document.querySelectorAll("article table")].map(t => { const s = getComputedStyle(t);
+  return [t.className, s.borderTopStyle, parseFloat(s.borderTopWidth) > 0, s.borderTopColor,
+          getComputedStyle(t.querySelector("td")).paddingLeft]; })"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", TABLE_PAGES)
+def test_every_generated_table_has_the_theme_s_borders_and_no_code_wraps(page, serve, path, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.clock.set_fixed_time("2026-10-05T10:00:00+08:00")
+    page.goto(serve + path)
+    tables = page.evaluate(BORDERS)
+    assert tables and all(name.startswith("dir-table") for name, *_ in tables), tables
+    colour = page.evaluate("getComputedStyle(document.body).getPropertyValue('--md-typeset-table-color').trim()")
+    assert colour and all(style == "solid" and wide and padding != "0px" for _, style, wide, _, padding in tables), tables
+    assert len({c for *_, c, _ in tables}) == 1  # the theme's table colour, which follows the scheme
+    assert page.evaluate(WRAPPED, ONE_LINE) == []
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("path", TABLE_PAGES)
+def test_tables_fit_a_phone_screen_without_breaking_codes(browser, serve, path):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(serve + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(WRAPPED, ".dir-table td.dir-code code, .dir-table .dir-nowrap") == []
+    if "help" in path:  # one block per row, each cell led by its column's name
+        assert page.evaluate("getComputedStyle(document.querySelector('.dir-table tbody td')).display") == "block"
+        assert page.evaluate("getComputedStyle(document.querySelector('.dir-table tbody td'), '::before').content").startswith('"')
+    context.close()
+
+
+def test_favicon_and_logo_answer(page, serve):
+    page.goto(serve + "/stats/")
+    for selector, attribute in (("link[rel=icon]", "href"), (".md-header img", "src")):
+        url = page.evaluate(f"document.querySelector('{selector}').{attribute}")
+        response = page.request.get(url)
+        assert response.status == 200 and response.headers["content-type"].startswith("image/svg"), url
+    assert page.errors == []
+
+
+def test_the_home_page_search_button_looks_like_a_button(page, serve):
+    page.goto(serve + "/")
+    style = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('.dir-search-box button'));
+      return [s.backgroundColor, s.borderTopStyle, s.color, s.cursor]; }""")
+    primary = page.evaluate("""() => { const probe = document.createElement('div');
+      probe.style.background = 'var(--md-primary-fg-color)'; document.body.append(probe);
+      return getComputedStyle(probe).backgroundColor; }""")
+    assert style[1] == "solid" and style[3] == "pointer" and style[0] == primary != "rgba(0, 0, 0, 0)", (primary, style)
+    assert style[2] == "rgb(255, 255, 255)"

@@ -332,6 +332,33 @@ def test_xlsx_has_all_and_district_sheets_with_frozen_headers(sample_site):
     assert book["浦东新区"].max_row - 1 == sum(r.data["district"] == "pudong" for r in PUBLISHED)
 
 
+def test_the_workbook_and_the_csv_are_in_people_s_words_with_numbers_as_numbers(sample_site):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(sample_site / "downloads" / "directory.xlsx")["全部"]
+    headings = [cell.value for cell in sheet[1]]
+    row = {h: cell for h, cell in zip(headings, next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "pudong-ic-testing"))}
+    assert row["收费项目"].value == "标准化咨询（首次）（免费）；专项服务 1400 元/次（按委托合同约定（示例））"
+    assert row["营业时间（结构化）"].value == "周一至周五 09:00–17:00，法定节假日休息"
+    assert row["示范平台称号"].value == ("国家级示范平台（2021 年，至 2026 年底，编号 工信示范〔2022〕68 号（示例））；"
+                                      "区级示范平台（2017 年）")
+    assert row["现有示范平台称号"].value == "国家级示范平台（2021 年）"
+    assert (row["满意度"].value, row["满意度"].data_type, row["满意度"].number_format) == (0.95, "n", "0%")
+    assert (row["年服务企业数"].value, row["年服务企业数"].data_type) == (26450, "n")
+    assert isinstance(row["成立年份"].value, int) and row["电话"].data_type == "s" and row["邮政编码"].value == "210043"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(headings)).column_letter}{len(PUBLISHED) + 1}"
+    widths = {h: sheet.column_dimensions[cell.column_letter].width for h, cell in zip(headings, sheet[1])}
+    assert widths["标识"] < widths["名称"] < widths["服务内容"] and widths["满意度"] < 12 and max(widths.values()) <= 52
+    csv_rows = list(csv.DictReader(io.StringIO((sample_site / "downloads" / "directory.csv").read_text(encoding="utf-8-sig"))))
+    line = next(r for r in csv_rows if r["标识"] == "pudong-ic-testing")
+    assert line["满意度"] == "95%" and line["收费项目"] == row["收费项目"].value
+    assert line["营业时间（结构化）"] == row["营业时间（结构化）"].value
+    data = json.loads((sample_site / "downloads" / "directory.json").read_text(encoding="utf-8"))
+    record = next(r for r in data["records"] if r["id"] == "pudong-ic-testing")
+    assert record["opening_hours"] == "Mo-Fr 09:00-17:00; PH off" and record["metrics"]["satisfaction"] == 0.95
+    assert record["fee_items"][1] == {"item": "专项服务", "free": False, "amount": 1400, "unit": "次", "note": "按委托合同约定（示例）"}
+
+
 def test_formula_cells_are_neutralised(valid_dir, tmp_path):
     import datetime
 

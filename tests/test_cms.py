@@ -86,6 +86,47 @@ def test_admin_loads_with_no_request_leaving_this_host(page, editor):
     assert page.errors == [] or all("favicon" in e or "Failed to load resource" in e for e in page.errors)
 
 
+ADMIN_TEXT = ("这是上海市中小企业主管部门（示例）维护本名录的编辑表单：在这里新增或修改服务机构记录，填写的内容按字段说明检查后写成记录文件。"
+              "只有对名录数据仓库有编辑权限的工作人员可以用测试账号登录。"
+              "每次保存都会成为一个合并请求（pull request），经审核人员检查、合并后才在网站上公开；审核前网站上的内容不变。"
+              "填写方法见编辑指南，各字段的含义见字段说明。")
+
+
+def test_the_admin_page_names_the_site_says_what_it_is_for_and_links_the_guide(page, editor):
+    open_editor(page, editor)
+    assert page.title() == "编辑表单 · 上海市中小企业公共服务机构名录（示例）"
+    assert page.locator(".dir-admin h1").inner_text() == "上海市中小企业公共服务机构名录（示例）"
+    assert page.locator(".dir-admin p").inner_text() == ADMIN_TEXT
+    for name, path in (("编辑指南", "/editing/"), ("字段说明", "/help/fields/")):
+        href = page.get_by_role("link", name=name).evaluate("a => a.href")
+        assert href == editor + path and page.request.get(href).status == 200
+    icon = page.evaluate("document.querySelector('link[rel=icon]').href")
+    assert icon == editor + "/assets/favicon.svg" and page.request.get(icon).status == 200
+
+
+def test_the_admin_page_names_the_code_host_people_sign_in_with(tmp_path):
+    from generator.write.cms import admin_page
+
+    model = Model(SAMPLE, datetime.date(2026, 11, 1))
+    html = admin_page(model, admin_config(model, "https://gitlab.example.org/bureau/names"), "assets/favicon.svg")
+    assert "可以用 GitLab 账号登录" in html and '<link rel="icon" href="../assets/favicon.svg">' in html
+    assert "可以用 GitHub 账号登录" in admin_page(model, admin_config(model, "https://github.com/bureau/names"), "x.png")
+
+
+def test_axe_finds_no_serious_contrast_or_other_failure_on_the_login_page_and_the_editor(page, editor):
+    from tests.test_accessibility import axe_violations, describe
+
+    page.goto(editor + "/admin/")
+    page.get_by_role("button", name="登录").wait_for()
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("button", name="登录").click()
+    page.goto(editor + "/admin/#/collections/pudong/new")
+    field(page, "name").wait_for()
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+
+
 def test_a_record_made_in_the_form_validates_and_is_what_fmt_writes(page, editor, tmp_path):
     open_editor(page, editor)
     page.goto(editor + "/admin/#/collections/pudong/new")

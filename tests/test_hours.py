@@ -68,11 +68,21 @@ def test_open_now_is_right_on_holidays_and_make_up_days(page, serve, moment, sta
     page.goto(serve + "/" + RECORD)
     text = page.locator(".dir-hours__now").inner_text()
     assert text.startswith(status), text
-    days = page.locator(".dir-hours__days li").all_inner_texts()
-    assert len(days) == 14
-    if moment.startswith("2026-10-05"):
-        assert days[0] == "10月5日（周一） 休息 · 国庆节（法定节假日）"
-        assert days[5] == "10月10日（周六） 09:00–17:00 · 调休上班"
+    days = page.locator(".dir-hours__days td[data-date]")
+    assert days.count() == 14
+    if moment.startswith("2026-10-05"):  # a Monday: the calendar's first row starts with it
+        cells = page.locator(".dir-hours__days tbody td")
+        assert cells.count() == 14
+        assert days.first.get_attribute("data-date") == "2026-10-05"
+        assert days.nth(0).inner_text().split("\n") == ["10月5日", "休息", "国庆节"]
+        assert days.nth(0).get_attribute("class") == "dir-hours__holiday"
+        assert days.nth(0).get_attribute("title") == "国庆节（法定节假日）"
+        assert days.nth(5).inner_text().split("\n") == ["10日", "09:00–17:00", "调休上班"]
+        assert days.nth(5).get_attribute("class") == "dir-hours__workday"
+        assert days.nth(6).inner_text().split("\n") == ["11日", "休息"]
+    if moment.startswith("2026-10-09"):  # a Friday: four empty cells before it, the last row filled up to Sunday
+        assert page.locator(".dir-hours__days tbody td").count() == 21
+        assert page.locator(".dir-hours__days tbody tr").first.locator("td:not([data-date])").count() == 4
     if moment.startswith("2026-10-09T18"):
         assert text == "现在休息，下次开放：10月10日（周六） 09:00"
     assert page.errors == []
@@ -95,7 +105,8 @@ def test_open_now_works_in_the_offline_copy(page, sample_site, tmp_path):
 def test_without_javascript_the_weekly_table_and_the_fee_table_show(sample_site):
     html = (sample_site / RECORD / "index.html").read_text(encoding="utf-8")
     assert '<tr><th scope="row">周一至周五</th><td>09:00–17:00</td></tr>' in html
-    assert "（法定节假日休息，调休上班日照常开放）" in html
+    assert '<p class="dir-hours__rule">法定节假日休息，调休上班日照常开放。</p>' in html
+    assert '<h2 id="fee-items">收费项目</h2>\n<table class="dir-table dir-fees">' in html
     assert '<th scope="row">标准化咨询（首次）</th><td><strong class="dir-free-mark">免费</strong></td>' in html
     assert "1400 元/次" in html
 

@@ -1,8 +1,13 @@
+import datetime
 import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from generator.__main__ import main
+from generator.schema import RECORD
+from tests.support import SAMPLE
 
 ROOT = Path(__file__).parent.parent
 
@@ -131,3 +136,68 @@ def test_field_labels_on_pages_come_from_the_field_table():
     template = (ROOT / "generator/write/templates/institution.html").read_text(encoding="utf-8")
     for key in ("district", "tier", "operator", "address"):
         assert f"<dt>{RECORD.fields[key].label}</dt>" not in template
+
+
+FEES = RECORD.fields["fee_items"]
+TITLES = RECORD.fields["demonstration"]
+
+
+def _cells():
+    from generator.kinds import Cells
+
+    return Cells(SAMPLE.choice_tables)
+
+
+@pytest.mark.parametrize(("entries", "text"), [
+    ([{"item": "政策咨询", "free": True}, {"item": "专项服务", "free": False, "amount": 1500, "unit": "次", "note": "按项目约定"}],
+     "政策咨询（免费）；专项服务 1500 元/次（按项目约定）"),
+    ([{"item": "标准化咨询（首次）", "free": True, "note": "每家一次，限工作日"}], "标准化咨询（首次）（免费，每家一次，限工作日）"),
+    ([{"item": "检测", "free": False, "amount": 800, "amount_max": 1200.5, "unit": "项", "note": "按合同（示例）"}],
+     "检测 800–1200.5 元/项（按合同（示例））"),
+    ([{"item": "场地租用", "free": False}], "场地租用（收费）"),
+    ([{"item": "代理服务", "note": "面议"}], "代理服务（面议）"),
+    # No words say this one exactly (the item's own brackets would read as a note): the parts joined by colons.
+    ([{"item": "标准化咨询（首次）"}], "标准化咨询（首次）:::::"),
+])
+def test_fee_items_are_written_in_people_s_words_and_read_back_exactly(entries, text):
+    assert FEES.write_cell(entries, SAMPLE.choice_tables) == text
+    assert FEES.read_cell(text, _cells()) == entries
+
+
+def test_fee_items_in_the_old_colon_form_are_still_read():
+    assert FEES.read_cell("政策咨询:是::::；专项服务:否:1500::次:按项目约定", _cells()) == [
+        {"item": "政策咨询", "free": True}, {"item": "专项服务", "free": False, "amount": 1500, "unit": "次", "note": "按项目约定"}]
+
+
+@pytest.mark.parametrize(("entries", "text"), [
+    ([{"level": "national", "year": 2018}], "国家级示范平台（2018 年，至 2021 年底）"),  # the level's three years of validity
+    ([{"level": "national", "year": 2021, "expires": datetime.date(2026, 12, 31), "certificate": "工信示范〔2022〕68 号（示例）"}],
+     "国家级示范平台（2021 年，至 2026 年底，编号 工信示范〔2022〕68 号（示例））"),
+    ([{"level": "national", "year": 2018, "expires": datetime.date(2021, 12, 31)}], "国家级示范平台（2018 年，有效期至 2021-12-31）"),
+    ([{"level": "municipal", "year": 2014, "expires": datetime.date(2019, 6, 30)}], "市级示范平台（2014 年，有效期至 2019-06-30）"),
+    ([{"level": "municipal", "year": 2018}, {"level": "district", "year": 2017}], "市级示范平台（2018 年）；区级示范平台（2017 年）"),
+])
+def test_titles_are_written_in_people_s_words_and_read_back_exactly(entries, text):
+    assert TITLES.write_cell(entries, SAMPLE.choice_tables) == text
+    assert TITLES.read_cell(text, _cells()) == entries
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("Mo-Fr 09:00-17:00; PH off", "周一至周五 09:00–17:00，法定节假日休息"),
+    ("Mo-Fr 08:30-11:30,13:30-17:00; Sa 09:00-12:00", "周一至周五 08:30–11:30、13:30–17:00，周六 09:00–12:00"),
+    ("24/7", "全天 24 小时"),
+    ("Mo-Fr 09:00-17:00; 2026 Dec 31 09:00-12:00; PH off", "Mo-Fr 09:00-17:00; 2026 Dec 31 09:00-12:00; PH off"),  # no words for a date
+    ('Mo-Fr 09:00-17:00 "不调休"', 'Mo-Fr 09:00-17:00 "不调休"'),
+])
+def test_opening_hours_are_written_in_chinese_when_that_reads_back_the_same(value, text):
+    spec = RECORD.fields["opening_hours"]
+    assert spec.write_cell(value, SAMPLE.choice_tables) == text
+    assert spec.read_cell(text, _cells()) == value
+
+
+def test_a_share_is_a_percentage_in_a_cell_and_a_number_in_a_workbook():
+    spec = RECORD.fields["metrics"].fields["satisfaction"]
+    assert [spec.write_cell(v, {}) for v in (0.95, 0.955, 1, 0.07)] == ["95%", "95.5%", "100%", "7%"]
+    assert [spec.read_cell(t, _cells()) for t in ("95%", "95.5 ％", "0.95", "0.07")] == [0.95, 0.955, 0.95, 0.07]
+    assert spec.write_value(0.95, {}) == 0.95 and spec.cell_format == "0%"
+    assert RECORD.fields["since"].write_value(2013, {}) == 2013 and RECORD.fields["name"].write_value("名称", {}) == "名称"

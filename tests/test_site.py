@@ -2,6 +2,8 @@
 
 import json
 import re
+from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -56,6 +58,57 @@ def test_expired_title_is_shown_as_expired_not_current(sample_site):
     assert 'dir-badge--national">国家级示范平台 2022</span>' in html
     district_level = read(sample_site, "demonstration").split('id="district"')[1]
     assert "jiading-nev-platform" not in district_level
+
+
+def test_demonstration_entries_carry_the_title_of_their_section(sample_site):
+    municipal_2018 = read(sample_site, "demonstration").split('id="municipal-2018"')[1].split("<h3")[0]
+    entry = municipal_2018.split("pudong-biomedicine-platform/")[1].split("</li>")[0]
+    assert '<span class="dir-badge dir-badge--municipal">市级示范平台 2018</span>' in entry
+    assert "国家级" not in entry
+    national_2021 = read(sample_site, "demonstration").split('id="national-2021"')[1].split("<h3")[0]
+    assert '<span class="dir-badge dir-badge--national">国家级示范平台 2021</span>' in national_2021
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids = []
+
+    def handle_starttag(self, tag, attrs):
+        self.ids += [value for name, value in attrs if name == "id"]
+
+
+def test_no_page_of_the_site_repeats_an_id(sample_site):
+    repeated, checked = {}, 0
+    for path in sorted(sample_site.rglob("*.html")):
+        parser = _Ids()
+        parser.feed(path.read_text(encoding="utf-8"))
+        checked += bool(parser.ids)
+        twice = [i for i, n in Counter(parser.ids).items() if n > 1]
+        if twice:
+            repeated[path.relative_to(sample_site).as_posix()] = twice
+    assert checked > 90 and repeated == {}
+
+
+def test_the_institution_page_has_the_hours_and_the_fees_under_their_own_headings(sample_site):
+    html = read(sample_site, "institutions/pudong-ic-testing")
+    assert html.count('id="opening-hours"') == 1 and html.count('id="hours"') == 1  # the disclosure 服务时间 keeps its anchor
+    hours, fees = html.index('<h2 id="opening-hours">营业时间</h2>'), html.index('<h2 id="fee-items">收费项目</h2>')
+    assert hours < fees < html.index('id="disclosures"')
+
+
+def test_the_stats_cross_table_explains_why_its_total_exceeds_the_institutions(sample_site):
+    html = read(sample_site, "stats")
+    assert ("一家机构提供几项服务功能，就在几列中各计一次：所以“功能合计”（102）大于机构数（64 家）；“机构数”一列每家机构只计一次。"
+            in html)
+    total = html.split('<tr class="dir-table__total">')[1].split("</tr>")[0]
+    assert total.endswith('<td class="dir-num">102</td><td class="dir-num">64</td>')
+
+
+def test_the_footer_names_the_generator_in_chinese(sample_site, tmp_path):
+    html = read(sample_site, "")
+    assert "本站由 <a href=\"https://www.mkdocs.org/\" rel=\"noopener\">MkDocs</a> 和" in html and "Made with" not in html
+    assert '<link rel="icon" href="assets/favicon.svg">' in html and 'src="assets/logo.svg"' in html
 
 
 def test_institution_pages_stay_out_of_navigation_and_the_hand_written_pages_are_in_the_box_s_index(sample_site):
@@ -138,6 +191,8 @@ def test_home_and_about_link_every_download_with_its_size_and_the_data_date(samp
             assert f'href="{prefix}{name}"' in html, (url, name)
         size = (sample_site / "downloads" / "directory.csv").stat().st_size
         assert f"全部数据（CSV，可用 Excel 打开）</a>（{-(-size // 1024)} KB）" in html
+        offline = (sample_site / "downloads" / "directory-offline.zip").stat().st_size
+        assert f"解压后无需网络即可浏览和搜索）</a>（{offline / 1048576:.1f} MB）</li>" in html
 
 
 def _json_ld(html):

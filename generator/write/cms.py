@@ -5,6 +5,7 @@ public CDNs for its version, fonts and Chinese translation at view time; Decap n
 from __future__ import annotations
 
 import json
+from html import escape
 from urllib.parse import urlsplit
 
 import yaml
@@ -82,10 +83,19 @@ ADMIN_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>名录编辑</title>
+<title>编辑表单 · {title}</title>
+<link rel="icon" href="../{favicon}">
 <link rel="cms-config-url" type="text/yaml" href="config.yml">
+<link rel="stylesheet" href="admin.css">
 </head>
 <body>
+<header class="dir-admin" role="banner">
+<h1>{title}</h1>
+<p>这是{authority}维护本名录的编辑表单：在这里新增或修改服务机构记录，填写的内容按字段说明检查后写成记录文件。\
+只有对名录数据仓库有编辑权限的工作人员可以用{host}账号登录。\
+每次保存都会成为一个合并请求（pull request），经审核人员检查、合并后才在网站上公开；审核前网站上的内容不变。\
+填写方法见<a href="../editing/">编辑指南</a>，各字段的含义见<a href="../help/fields/">字段说明</a>。</p>
+</header>
 <script>window.CMS_MANUAL_INIT = true;</script>
 <script src="decap-cms.js"></script>
 <script src="js-yaml.min.js"></script>
@@ -94,3 +104,11 @@ ADMIN_PAGE = """<!doctype html>
 </body>
 </html>
 """
+HOSTS = {"github": " GitHub ", "gitlab": " GitLab ", "test-repo": "测试"}  # the account people sign in with
+
+
+def admin_page(model: Model, config: dict, favicon: str) -> str:
+    """Return /admin/index.html: the site's name, what the form is for, who can sign in, what a save does."""
+    site = model.site
+    return ADMIN_PAGE.format(title=escape(site.title), authority=escape(site.authority), host=HOSTS[config["backend"]["name"]],
+                             favicon=escape(favicon))

@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -43,6 +44,18 @@ def export_rows(model: Model) -> tuple[list[str], list[list[str]]]:
     return [column.heading for column in table], rows
 
 
+def workbook_rows(model: Model) -> tuple[list[str], list[str], list[list]]:
+    """Return the headings, each column's number format and one row per record: numbers as numbers, the rest as text."""
+    table = columns(model.taxonomy)
+    rows = [[column.value(model, record) for column in table] for record in model.records]
+    return [column.heading for column in table], [column.spec.cell_format for column in table], rows
+
+
+def display_width(value) -> int:
+    """Return how many columns of a spreadsheet a value takes: a Chinese character two, others one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(value))
+
+
 def write_json(model: Model, path: Path) -> None:
     """Write the published records with their derived fields (current demonstration level, page URL)."""
     records = [model.record_data(record) for record in model.records]
@@ -61,13 +74,14 @@ def write_csv(model: Model, path: Path, table=None) -> None:
 
 
 def write_xlsx(model: Model, path: Path, table=None) -> None:
-    """Write a workbook with an all-records sheet and one sheet per district; frozen header, set column widths."""
+    """Write a workbook with an all-records sheet and one sheet per district: frozen header row with a filter, columns
+    as wide as their content, numbers as numbers (shares as percentages)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    headings, rows = table or export_rows(model)
+    headings, formats, rows = table or workbook_rows(model)
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     district = [c.path for c in columns(model.taxonomy)].index("district")
@@ -76,9 +90,12 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
     for title, sheet_rows in sheets:
         sheet = workbook.create_sheet(sheet_title(title, taken))
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{len(sheet_rows) + 1}"
         for column, heading in enumerate(headings, 1):
-            width = max([len(heading) * 2] + [min(len(str(r[column - 1])), 40) * 2 for r in sheet_rows[:200]])
-            sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 8), 60)
+            shown = [display_width(f"{r[column - 1]:.0%}" if formats[column - 1] and r[column - 1] != "" else r[column - 1])
+                     for r in sheet_rows[:500]]
+            width = max([display_width(heading) + 3, *(min(w, 50) for w in shown)]) + 1  # + 3: the filter's arrow
+            sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 6), 52)
         header = []
         for heading in headings:
             cell = WriteOnlyCell(sheet, value=heading)
@@ -86,12 +103,22 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
             header.append(cell)
         sheet.append(header)
         for row in sheet_rows:
-            sheet.append([neutralise(cell) for cell in row])
+            sheet.append([_cell(sheet, value, number_format, WriteOnlyCell) for value, number_format in zip(row, formats)])
     stamp = datetime.datetime(model.edition.year, model.edition.month, model.edition.day)
     workbook.properties.created = workbook.properties.modified = stamp
     buffer = io.BytesIO()
     workbook.save(buffer)
     _write_zip_reproducibly(buffer, path, stamp)
+
+
+def _cell(sheet, value, number_format: str, make):
+    if isinstance(value, str):
+        return neutralise(value)
+    if not number_format:
+        return value
+    cell = make(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _write_zip_reproducibly(source: io.BytesIO, path: Path, stamp: datetime.datetime) -> None:
@@ -116,11 +143,10 @@ class Exports:
     def __init__(self, model, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.paths = [folder / "directory.json", folder / "directory.csv", folder / "directory.xlsx"]
-        table = export_rows(model)
-        self.workbook = Job(self.paths[2].name, write_xlsx, model, self.paths[2], table)
+        self.workbook = Job(self.paths[2].name, write_xlsx, model, self.paths[2])
         try:
             write_json(model, self.paths[0])
-            write_csv(model, self.paths[1], table)
+            write_csv(model, self.paths[1])
         except BaseException:
             self.cancel()
             raise

@@ -2,7 +2,8 @@
 
 Links that name a folder get `index.html` (a browser shows a folder listing for file:///…/), the split search index
 is bundled into one script, search/bundle.js (file:// pages may not fetch), which the search page and the header box
-load instead of starting a worker.
+load instead of starting a worker. The form editor (/admin/) is left out: it signs in to the code host. The pages that
+list the zip get its size once it is written.
 """
 
 from __future__ import annotations
@@ -26,10 +27,17 @@ ATTRIBUTE = re.compile(r'(\s(?:href|src|action)="|<meta http-equiv="refresh" con
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 HIDE = '<style>.dir-offline-link{display:none}</style></head>'
 LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web server only; their links are absolute
+LEFT_OUT_FOLDERS = ("admin/",)  # the form editor (5 MB) signs in to the code host: it cannot work offline
+SIZE_MARK = "<!-- offline-size -->"  # where a page lists this zip: its size, known only once the zip is written
 SEARCH_INDEX = re.compile(rf"search/({INDEX_FILE.pattern})")
 README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
 离线版不需要网络，包括搜索；数据截至生成之日，最新内容请访问网站。
 """
+
+
+def size_text(size: int) -> str:
+    """Return a file size as the download lists show it: 840 KB, 12.3 MB."""
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{-(-size // 1024)} KB"
 
 
 def offline_link(url: str) -> str:
@@ -63,13 +71,16 @@ class OfflineZip:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.partial = self.target.with_name(self.target.name + ".part")
         self.added: set[str] = set()
+        self.listed: list[str] = []  # the pages that list the zip, to be given its size
         date_time = max((date.year, date.month, date.day, 0, 0, 0), ZIP_EPOCH)
         self.queue = background.queue(64)
         self.job = background.Job("离线版压缩包", _writer, self.partial, self.queue, date_time)
 
     def add_page(self, name: str, html: str) -> None:
         """Add one rendered page (its path in the site, e.g. districts/pudong/index.html)."""
-        if name not in LEFT_OUT:
+        if SIZE_MARK in html:
+            self.listed.append(name)
+        if _kept(name):
             self.added.add(name)
             self.job.send(self.queue, ("page", name, html))
 
@@ -78,7 +89,7 @@ class OfflineZip:
         site_dir = Path(site_dir)
         for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
             name = path.relative_to(site_dir).as_posix()
-            if path not in (self.target, self.partial) and name not in LEFT_OUT and name not in self.added:
+            if path not in (self.target, self.partial) and _kept(name) and name not in self.added:
                 self.job.send(self.queue, ("file", name, str(path)))
         try:
             self.job.send(self.queue, None)
@@ -87,6 +98,10 @@ class OfflineZip:
             self.partial.unlink(missing_ok=True)
             raise
         self.partial.replace(self.target)
+        size = f"（{size_text(self.target.stat().st_size)}）"
+        for name in self.listed:
+            page = site_dir / name
+            page.write_text(page.read_text(encoding="utf-8").replace(SIZE_MARK, size), encoding="utf-8")
         return self.target
 
     def abandon(self) -> None:
@@ -94,6 +109,10 @@ class OfflineZip:
         self.queue.cancel_join_thread()  # what is still buffered for the dead reader is dropped, not waited for
         self.job.cancel()
         self.partial.unlink(missing_ok=True)
+
+
+def _kept(name: str) -> bool:
+    return name not in LEFT_OUT and not name.startswith(LEFT_OUT_FOLDERS)
 
 
 def _writer(partial: Path, items, date_time) -> None:

@@ -13,7 +13,7 @@ from ..background import Job
 from ..hours import calendar_script
 from ..model.model import Model
 from .catalogue import write_catalogues
-from .cms import ADMIN_PAGE, admin_config, admin_yaml, format_settings
+from .cms import admin_config, admin_page, admin_yaml, format_settings
 from .exports import Exports
 from .feed import render_feed
 from .hsds import write_hsds
@@ -49,6 +49,7 @@ class Options:
     cms_app_id: str = ""
     cms_auth_url: str = ""
     cms_test_backend: bool = False
+    favicon: str = "assets/images/favicon.png"  # the theme's, relative to the site's root
 
 
 class Outputs:
@@ -136,7 +137,8 @@ def editor(build: Outputs) -> list[SiteFile]:
     settings = admin_config(build.model, options.repo_url, options.cms_branch, options.cms_app_id, options.cms_auth_url,
                             options.cms_test_backend)
     return files + [SiteFile("admin/js-yaml.min.js", jsyaml), SiteFile("admin/cms-format.js", ASSETS / "cms-format.js"),
-                    SiteFile("admin/format.js", content=format_settings()), SiteFile("admin/index.html", content=ADMIN_PAGE),
+                    SiteFile("admin/format.js", content=format_settings()), SiteFile("admin/admin.css", ASSETS / "admin.css"),
+                    SiteFile("admin/index.html", content=admin_page(build.model, settings, options.favicon)),
                     SiteFile("admin/config.yml", content=admin_yaml(settings))]
 
 

@@ -16,12 +16,14 @@ from ..model.model import Model
 from ..problems import CODES, HELP_PAGE, SEVERITY_LABELS
 from ..schema import fields
 from .feed import summary
+from .offline import SIZE_MARK, size_text
 from .search import facet_options
 
 MARKDOWN_SPECIAL = set("&<>\"'`*_[]{}\\~")  # HTML, links, emphasis, code spans and attribute lists ({: onclick=…})
 
 templates = Environment(loader=PackageLoader("generator.write", "templates"), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
+templates.filters["size"] = size_text
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Page:
     in_nav: bool = True
     head: str = ""  # HTML placed early in <head>, before the theme's styles and scripts
     later: Callable[[], str] | None = None  # for a family of thousands of pages: rendered one at a time, never all held
+    wide: bool = False  # a page of wide tables and no sections: the theme's table of contents column is left out
 
     def body(self) -> str:
         """Return the page's HTML."""
@@ -47,7 +50,7 @@ def _render(model: Model, template: str, src_uri: str, **values) -> str:
 
 def render_downloads(model: Model, downloads: list[tuple[str, int]], base: str) -> str:
     """Return the list of downloads with their sizes and the data's date (an HTML fragment)."""
-    return templates.get_template("downloads.html").render(site=model, downloads=downloads, base=base)
+    return templates.get_template("downloads.html").render(site=model, downloads=downloads, base=base, offline_size=SIZE_MARK)
 
 
 def render_home(model: Model, downloads: list[tuple[str, int]]) -> Page:
@@ -131,7 +134,7 @@ def render_demonstration(model: Model) -> Page:
 
 def render_stats(model: Model) -> Page:
     """Return the statistics page: matrix, tier and industry counts, progress against the plan, with SVG charts."""
-    return Page("stats.md", "统计", _render(model, "stats.html", "stats.md", stats=model.stats))
+    return Page("stats.md", "统计", _render(model, "stats.html", "stats.md", stats=model.stats), wide=True)
 
 
 def render_search(model: Model) -> Page:
@@ -163,14 +166,14 @@ def render_field_help(model: Model) -> Page:
                      "help": spec.help, "example": spec.example_for(tables, model.examples),
                      "choices": list(tables[choices].items()) if choices else [],
                      "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
-    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows), in_nav=False)
+    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows), in_nav=False, wide=True)
 
 
 def render_check_help(model: Model) -> Page:
     """Return /help/checks/ (检查项说明): every problem code with its severity, meaning, fix and an example."""
     rows = [(code, SEVERITY_LABELS[check.severity], check) for code, check in CODES.items()]
     return Page(HELP_PAGE.rstrip("/") + ".md", "检查项说明", _render(model, "help-checks.html", "help/checks.md", rows=rows),
-                in_nav=False)
+                in_nav=False, wide=True)
 
 
 def inert(text: str) -> str:

@@ -42,6 +42,11 @@
   function span(hours) {
     return hours.length ? hours.map(function (h) { return h[0] + "–" + h[1]; }).join("、") : "休息";
   }
+  function part(parent, name, text) {
+    var element = parent.appendChild(document.createElement("span"));
+    element.className = name;
+    element.textContent = text;
+  }
   function label(iso) {
     return Number(iso.slice(5, 7)) + "月" + Number(iso.slice(8, 10)) + "日（" + NAMES[weekday(iso)] + "）";
   }
@@ -66,15 +71,27 @@
   status.className = "dir-hours__now " + (open ? "dir-hours__now--open" : "dir-hours__now--closed");
   status.hidden = false;
 
-  var list = box.querySelector(".dir-hours__days"), unknown = [];
-  for (var d = 0; d < 14; d++) {
-    var date = addDays(now.day, d), shown = day(date), item = document.createElement("li");
-    item.textContent = label(date) + " " + span(shown.hours) + (shown.mark ? " · " + shown.mark : "");
-    if (shown.mark) item.className = "dir-hours__special";
-    list.appendChild(item);
+  // The next 14 days as a calendar: one row per week, a column per weekday, days outside the 14 left empty.
+  var table = box.querySelector(".dir-hours__days"), body = table.querySelector("tbody"), unknown = [], row = null;
+  var first = weekday(now.day);
+  for (var cell = 0; cell < first + 14; cell++) {
+    if (cell % 7 === 0) row = body.appendChild(document.createElement("tr"));
+    var td = row.appendChild(document.createElement("td"));
+    if (cell < first) continue;
+    var date = addDays(now.day, cell - first), shown = day(date);
+    var month = cell === first || date.slice(8) === "01";
+    td.setAttribute("data-date", date);
+    part(td, "dir-hours__date", month ? Number(date.slice(5, 7)) + "月" + Number(date.slice(8, 10)) + "日" : Number(date.slice(8, 10)) + "日");
+    part(td, shown.hours.length ? "dir-hours__open" : "dir-hours__closed", span(shown.hours));
+    if (shown.mark) {
+      part(td, "dir-hours__mark", shown.mark.replace("（法定节假日）", ""));
+      td.className = calendar.holidays[date] ? "dir-hours__holiday" : "dir-hours__workday";
+      td.title = shown.mark;
+    }
     if (shown.unknown && unknown.indexOf(date.slice(0, 4)) < 0) unknown.push(date.slice(0, 4));
   }
-  list.hidden = false;
+  while (row.children.length < 7) row.appendChild(document.createElement("td"));
+  table.hidden = false;
   if (unknown.length) {
     var note = document.createElement("p");
     note.className = "dir-hours__note";
