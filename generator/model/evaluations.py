@@ -68,15 +68,18 @@ class Cycle:
         self.rules = rules = directory.taxonomy.evaluation_rules
         self.today = today
         self.records = {r.id: r for r in directory.records}
+        # A file dated after the day is not published yet: it (and the records' own grades of its year) count from its date on.
+        due = [f for f in directory.cycle_files if (f.data.get("published") or today) <= today]
         files = [f for f in directory.cycle_files if f.kind == EVALUATIONS]
         self.published = {f.year: f.data.get("published") for f in files}
         self.sources = {f.year: f.data.get("source", "") for f in files}
-        self.results = _rank(_results(files, self.records, rules.ranking))
+        waiting = {year for year, day in self.published.items() if day and day > today}
+        self.results = _rank(_results([f for f in files if f.year not in waiting], self.records, rules.ranking, waiting))
         self.notices = [n for rule in rules.warnings for n in _warnings(self.results, self.records, rule)]
         self.cancellations = _cancellations(self.results, self.records, rules, self.published, directory.taxonomy.title_expiry,
                                            directory.choices("evaluation_grades"))
         self.bulletins = sorted((Bulletin(f.year, f.quarter, f.data.get("published"), {e["id"]: e for e in f.entries})
-                                 for f in directory.cycle_files if f.kind == BULLETINS), key=lambda b: (b.year, b.quarter))
+                                 for f in due if f.kind == BULLETINS), key=lambda b: (b.year, b.quarter))
 
     @property
     def years(self) -> list[int]:
@@ -114,7 +117,7 @@ def _group(record, ranking: str) -> str:
     return record.data["tier"] if ranking == "tier" else record.data["functions"][0]
 
 
-def _results(files, records: dict, ranking: str) -> dict[int, list[Result]]:
+def _results(files, records: dict, ranking: str, waiting: set[int]) -> dict[int, list[Result]]:
     """The results files' entries, and each record's own grades for the years (or institutions) no file gives."""
     found: dict[int, dict[str, Result]] = defaultdict(dict)
     for cycle_file in files:
@@ -124,7 +127,7 @@ def _results(files, records: dict, ranking: str) -> dict[int, list[Result]]:
                 found[cycle_file.year][e["id"]] = Result(cycle_file.year, e["id"], group, e.get("grade"), e.get("score"), e.get("rank"),
                                                          e.get("notes", ""))
     for record in records.values():
-        for own in record.data.get("evaluations", []):
+        for own in (e for e in record.data.get("evaluations", []) if e["year"] not in waiting):
             found[own["year"]].setdefault(record.id, Result(own["year"], record.id, _group(record, ranking), own["grade"]))
     return {year: list(by_id.values()) for year, by_id in found.items()}
 

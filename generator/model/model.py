@@ -138,7 +138,8 @@ class Model:
         """Return a published record with its derived fields (page URL, current demonstration level)."""
         badge = self.badges[record.id]
         return {"id": record.id, **record.data, "url": self.page_url(record), "current_demonstration_level": badge["level"] if badge else None,
-                "latest_evaluation": self.evaluation(record)}
+                "latest_evaluation": self.evaluation(record),
+                "cancelled_titles": [c.title | {"cancelled": c.date, "reason": c.reason} for c in self.titles(record)["cancelled"]]}
 
     def record_json(self, record: Record) -> str:
         """Return a published record as JSON with its derived fields."""

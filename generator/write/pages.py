@@ -202,14 +202,20 @@ def render_changes(model: Model) -> Page:
 def render_field_help(model: Model) -> Page:
     """Return /help/fields/ (字段说明): every record field with its label, required or not, meaning and an example."""
     tables = model.directory.choice_tables
-    rows = []
-    for path, spec in fields():
-        choices = spec.choice_table()
-        rows.append({"path": path, "label": model.labels.get(path, spec.label), "required": spec.required, "kind": spec.describe(),
-                     "help": spec.help, "example": spec.example_for(tables, model.examples),
-                     "choices": list(tables[choices].items()) if choices else [],
-                     "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
-    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows), in_nav=False)
+
+    def rows_of(spec_fields) -> list[dict]:
+        rows = []
+        for path, spec in spec_fields:
+            choices = spec.choice_table()
+            rows.append({"path": path, "label": model.labels.get(path, spec.label), "required": spec.required, "kind": spec.describe(),
+                         "help": spec.help, "example": spec.example_for(tables, model.examples),
+                         "choices": list(tables[choices].items()) if choices else [],
+                         "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
+        return rows
+
+    files = [(spec.label, folder, rows_of(fields(spec))) for spec, folder in ((EVALUATION_FILE, "evaluations"), (BULLETIN_FILE, "bulletins"))]
+    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows_of(fields()), files=files),
+                in_nav=False)
 
 
 def render_check_help(model: Model) -> Page:
