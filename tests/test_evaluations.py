@@ -110,8 +110,8 @@ def test_cancel_from_year_end_cancels_on_the_last_day_of_the_evaluation_year(val
     later = model_of(valid_dir, datetime.date(2025, 12, 31))
     assert [c.date for c in later.titles(record)["cancelled"]] == [datetime.date(2025, 12, 31)]
     found = [f.todo for f in findings(later.directory, datetime.date(2025, 12, 31)) if f.kind.startswith("title-cancel")]
-    assert found == ["国家级示范平台称号（2024 年认定）已于 2025-12-31 取消（2025 年度评价不合格，取消称号）：网站显示为已取消；"
-                     "请在这一项写上 expires: 2025-12-31，或删除这一项"]
+    assert found == [("国家级示范平台称号（2024 年认定）已于 2025-12-31 取消（2025 年度评价不合格，取消称号）：网站显示为已取消；"
+                      "请在这一项写上 expires: 2025-12-31，或删除这一项")]
 
 
 def test_last_place_two_years_in_a_row_yields_the_operator_notice(valid_dir):

@@ -158,13 +158,20 @@ def render_bulletin(model: Model, bulletin) -> Page:
     whole = dict(totals(bulletin, records, lambda r: "all")).get("all", dict.fromkeys(BULLETIN_FIGURES, 0))
     targets = model.taxonomy.plan.get("quarterly", {})
     rows = [(label, whole[key], targets.get(key)) for key, label in BULLETIN_FIGURES.items()]
-    districts = [(model.districts[d], row) for d, row in totals(bulletin, records, lambda r: r.data["district"])]
-    order = list(model.functions)
-    by_function = sorted(totals(bulletin, records, lambda r: r.data["functions"][0]), key=lambda item: order.index(item[0]))
+    # Figures differ by orders of magnitude: with targets, the chart compares each total with its own target.
+    chart = [(label, round(100 * value / target), 100) for label, value, target in rows if target] or rows
+    districts = [(model.districts[d], row) for d, row in _ordered(totals(bulletin, records, lambda r: r.data["district"]), model.districts)]
+    by_function = _ordered(totals(bulletin, records, lambda r: r.data["functions"][0]), model.functions)
     src = f"bulletins/{bulletin.key}.md"
-    html = _render(model, "bulletin.html", src, b=bulletin, rows=rows, districts=districts, count=len(records),
+    html = _render(model, "bulletin.html", src, b=bulletin, rows=rows, chart=chart, percent=chart is not rows, districts=districts,
+                   count=len(records),
                    functions=[(model.functions[f], row) for f, row in by_function], figures=BULLETIN_FIGURES)
     return Page(src, f"{bulletin.year} 年第 {bulletin.quarter} 季度服务情况通报", html)
+
+
+def _ordered(groups: list[tuple[str, dict]], order: dict) -> list[tuple[str, dict]]:
+    ranks = {key: number for number, key in enumerate(order)}
+    return sorted(groups, key=lambda item: ranks[item[0]])
 
 
 def cycle_nav(model: Model) -> list[dict]:
