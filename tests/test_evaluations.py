@@ -44,7 +44,8 @@ def with_rules(directory: Path, cancel_from: str = "published") -> Path:
 def add_center(directory: Path, record_id: str, name: str) -> None:
     """Another city-tier record like test-center, without its title, credit code and own grades."""
     text = (directory / "pudong" / "test-center.yml").read_text(encoding="utf-8")
-    kept = [line for line in text.splitlines() if not line.startswith(("credit_code", "demonstration", "  - {level", "evaluations", "  - {year"))]
+    dropped = ("credit_code", "demonstration", "  - {level", "evaluations", "  - {year")
+    kept = [line for line in text.splitlines() if not line.startswith(dropped)]
     (directory / "pudong" / f"{record_id}.yml").write_text("\n".join(kept).replace("测试检测中心", name) + "\n", encoding="utf-8")
 
 
@@ -84,8 +85,8 @@ def test_fail_grade_cancels_a_national_title_from_the_day_the_results_are_publis
     after = model_of(valid_dir, datetime.date(2026, 1, 15))
     record = next(r for r in after.records if r.id == "test-center")
     titles = after.titles(record)
-    assert titles["current"] == [] and titles["expired"] == []
-    assert [(c.title["level"], c.date, c.reason) for c in titles["cancelled"]] == [
+    assert titles == {"current": [], "expired": []}
+    assert [(c.title["level"], c.date, c.reason) for c in after.cancelled_titles(record)] == [
         ("national", datetime.date(2026, 1, 15), "2025 年度评价不合格，取消称号")]
     assert after.badges["test-center"] is None
     html = render_institution(after, record, "", "").html
@@ -104,11 +105,11 @@ def test_cancel_from_year_end_cancels_on_the_last_day_of_the_evaluation_year(val
         (valid_dir / "pudong" / "test-center.yml").read_text(encoding="utf-8").replace("grade: excellent", "grade: fail"), encoding="utf-8")
     model = model_of(valid_dir, datetime.date(2025, 12, 30))
     record = next(r for r in model.records if r.id == "test-center")
-    assert model.titles(record)["cancelled"] == []
+    assert model.cancelled_titles(record) == []
     found = [f.todo for f in findings(model.directory, datetime.date(2025, 12, 30)) if f.kind == "title-cancelling"]
     assert found == ["国家级示范平台称号（2024 年认定）将于 2025-12-31 取消（2025 年度评价不合格，取消称号）：请通知机构"]
     later = model_of(valid_dir, datetime.date(2025, 12, 31))
-    assert [c.date for c in later.titles(record)["cancelled"]] == [datetime.date(2025, 12, 31)]
+    assert [c.date for c in later.cancelled_titles(record)] == [datetime.date(2025, 12, 31)]
     found = [f.todo for f in findings(later.directory, datetime.date(2025, 12, 31)) if f.kind.startswith("title-cancel")]
     assert found == [("国家级示范平台称号（2024 年认定）已于 2025-12-31 取消（2025 年度评价不合格，取消称号）：网站显示为已取消；"
                       "请在这一项写上 expires: 2025-12-31，或删除这一项")]
@@ -196,7 +197,8 @@ def test_results_published_after_the_day_do_not_count_yet(valid_dir):
 
 def test_the_feed_announces_the_results_and_the_cancelled_title(valid_dir):
     with_rules(valid_dir)
-    results(valid_dir, 2025, "  - {id: test-center, score: 50, grade: fail}\n  - {id: test-finance, score: 80, grade: pass}\n", "2026-01-15")
+    results(valid_dir, 2025, "  - {id: test-center, score: 50, grade: fail}\n"
+                             "  - {id: test-finance, score: 80, grade: pass}\n", "2026-01-15")
     (valid_dir / "pudong" / "test-center.yml").write_text(
         (valid_dir / "pudong" / "test-center.yml").read_text(encoding="utf-8").replace("grade: excellent", "grade: fail"), encoding="utf-8")
     news = announcements(model_of(valid_dir))
@@ -253,7 +255,8 @@ def test_import_of_a_bulletin_workbook(valid_dir, tmp_path):
     result = run_import(valid_dir, "--bulletin", "2025-Q3", str(sheet))
     assert result.returncode == 0, result.stderr
     bulletin = model_of(valid_dir).cycle.bulletins[0]
-    assert (bulletin.key, bulletin.figures["test-center"]["enterprises"], bulletin.figures["test-finance"]["demands"]) == ("2025-q3", 300, 3)
+    figures = bulletin.figures
+    assert (bulletin.key, figures["test-center"]["enterprises"], figures["test-finance"]["demands"]) == ("2025-q3", 300, 3)
 
 
 def test_sample_carries_the_source_documents_rules():

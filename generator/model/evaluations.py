@@ -114,7 +114,7 @@ class Cycle:
 
 
 def _group(record, ranking: str) -> str:
-    return record.data["tier"] if ranking == "tier" else record.data["functions"][0]
+    return record.data.get("tier", "") if ranking == "tier" else (record.data.get("functions") or [""])[0]  # a draft may lack both
 
 
 def _results(files, records: dict, ranking: str, waiting: set[int]) -> dict[int, list[Result]]:
@@ -162,7 +162,7 @@ def _warnings(results: dict[int, list[Result]], records: dict, rule) -> list[Not
     notices = []
     for year in sorted(results):
         for rid in sorted(last[year]):
-            if rule.tiers and records[rid].data["tier"] not in rule.tiers:
+            if rule.tiers and records[rid].data.get("tier") not in rule.tiers:
                 continue
             if all(rid in last.get(year - back, ()) for back in range(rule.years)):
                 notices.append(Notice(year, rid, rule.id, rule.name))

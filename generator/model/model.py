@@ -87,11 +87,14 @@ class Model:
     def titles(self, record: Record) -> dict:
         """Return a record's demonstration titles split into current (highest level first) and expired."""
         order = list(self.levels)
-        cancelled = self.cycle.cancelled(record.id, self.today)  # by a grade, as the evaluation rules say: never current
-        gone = {id(c.title) for c in cancelled}
+        gone = {id(c.title) for c in self.cancelled_titles(record)}  # cancelled by a grade: neither current nor expired
         current = [t for t in record.current_titles(self.taxonomy, self.today) if id(t) not in gone]
         expired = [t for t in record.data.get("demonstration", []) if t not in current and id(t) not in gone]
-        return {"current": sorted(current, key=lambda t: (order.index(t["level"]), -t["year"])), "expired": expired, "cancelled": cancelled}
+        return {"current": sorted(current, key=lambda t: (order.index(t["level"]), -t["year"])), "expired": expired}
+
+    def cancelled_titles(self, record: Record) -> list:
+        """Return the titles a grade has cancelled by today, as the evaluation rules say (each with its date and reason)."""
+        return self.cycle.cancelled(record.id, self.today)
 
     @cached_property
     def cycle(self) -> Cycle:
@@ -137,9 +140,9 @@ class Model:
     def record_data(self, record: Record) -> dict:
         """Return a published record with its derived fields (page URL, current demonstration level)."""
         badge = self.badges[record.id]
-        return {"id": record.id, **record.data, "url": self.page_url(record), "current_demonstration_level": badge["level"] if badge else None,
-                "latest_evaluation": self.evaluation(record),
-                "cancelled_titles": [c.title | {"cancelled": c.date, "reason": c.reason} for c in self.titles(record)["cancelled"]]}
+        return {"id": record.id, **record.data, "url": self.page_url(record),
+                "current_demonstration_level": badge["level"] if badge else None, "latest_evaluation": self.evaluation(record),
+                "cancelled_titles": [c.title | {"cancelled": c.date, "reason": c.reason} for c in self.cancelled_titles(record)]}
 
     def record_json(self, record: Record) -> str:
         """Return a published record as JSON with its derived fields."""

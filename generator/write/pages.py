@@ -110,6 +110,7 @@ def render_institution(model: Model, record, edit_url: str, report_url: str) -> 
     hours = model.schedule(record)
     cycle = model.cycle
     html = _render(model, "institution.html", src, r=record, d=record.data, titles=model.titles(record),
+                   cancelled=model.cancelled_titles(record),
                    latest=evaluations[-1] if evaluations else None, edit_url=edit_url, report_url=report_url,
                    results=cycle.of(record.id)[-3:], notices=cycle.notices_of(record.id), trend=cycle.trend(record.id)[-4:],
                    figures=BULLETIN_FIGURES,
@@ -220,7 +221,8 @@ def render_field_help(model: Model) -> Page:
                          "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
         return rows
 
-    files = [(spec.label, folder, rows_of(fields(spec))) for spec, folder in ((EVALUATION_FILE, "evaluations"), (BULLETIN_FILE, "bulletins"))]
+    files = [(spec.label, folder, rows_of(fields(spec)))
+             for spec, folder in ((EVALUATION_FILE, "evaluations"), (BULLETIN_FILE, "bulletins"))]
     return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows_of(fields()), files=files),
                 in_nav=False)
 
