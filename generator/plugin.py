@@ -25,7 +25,7 @@ from .write.chrome import TOKENS, Chrome, fits
 from .write.offline import NAME as OFFLINE_ZIP
 from .write.offline import OfflineZip
 from .write.outputs import Options, OutputError, Outputs
-from .write.pages import render_pages, render_redirects, render_snippets
+from .write.pages import cycle_nav, render_pages, render_redirects, render_snippets
 
 log = logging.getLogger("mkdocs.plugins.directory")
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
@@ -91,6 +91,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             {"按服务功能浏览": [{escape(name): f"functions/{f}.md"} for f, name in model.functions.items()]},  # titles as they are
             {"示范平台": "demonstration.md"},
             {"统计": "stats.md"},
+            *cycle_nav(model),
             {"最近更新": "changes.md"},
         ]
         config.nav = generated_nav + (config.nav or [])

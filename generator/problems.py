@@ -78,6 +78,11 @@ CODES = {
     # The taxonomy
     "missing-disclosure": _error("分类表的服务五公开不齐", "五项（content、process、standards、fees、hours）都要列出",
                                  "disclosures 只列了四项"),
+    # The evaluation cycle's files (evaluations/<year>.yml, bulletins/<year>-Q<n>.yml)
+    "bad-cycle-file": _error("评价结果或季度通报的文件名不对", "写成 evaluations/2025.yml 或 bulletins/2025-Q3.yml", "evaluations/2025年.yml"),
+    "unknown-record": _error("没有这个机构标识的记录", "写记录文件名中的机构标识", "results 中写了 id: no-such-center"),
+    "evaluation-conflict": _error("记录中的年度评价与年度评价结果文件不一致", "以结果文件为准，改成同一等次",
+                                  "记录写 2025 年 pass，evaluations/2025.yml 写 fail"),
     # Across records
     "district-folder-mismatch": _error("所在区与文件夹不一致", "改 district，或把文件移到对应的文件夹", "east/x.yml 中写 district: west"),
     "duplicate-id": _error("两条记录的标识相同", "给其中一个文件换个名字", "east/x.yml 和 west/x.yml"),

@@ -21,6 +21,7 @@ from .kinds import (
     Fraction,
     Integer,
     ListOf,
+    Number,
     Object,
     OpeningHours,
     Phone,
@@ -33,9 +34,13 @@ from .kinds import (
 
 DISCLOSURE_KEYS = {"content": "服务内容", "process": "服务流程", "standards": "服务标准", "fees": "收费标准", "hours": "服务时间"}
 STATUSES = {"active": "在册（公开）", "draft": "草稿（待补全，不公开）", "suspended": "暂停（不公开）", "revoked": "撤销（不公开）"}
-FIXED_CHOICES = {"statuses": STATUSES, "disclosure_keys": DISCLOSURE_KEYS}
+RANKING_GROUPS = {"tier": "按层级", "function": "按主要服务功能"}
+CANCEL_DATES = {"published": "结果公布之日", "year_end": "评价年度的 12 月 31 日", "next_year": "评价次年的 1 月 1 日"}
+FIXED_CHOICES = {"statuses": STATUSES, "disclosure_keys": DISCLOSURE_KEYS, "ranking_groups": RANKING_GROUPS, "cancel_dates": CANCEL_DATES}
 PLACEHOLDERS = ("待补充", "待填写", "暂无", "无", "略", "空", "详见附件", "见附件", "-", "—", "/", "N/A", "n/a", "NA", "TBD", "…", "...")
 DEFAULT_SUFFIXES = ("自治县", "新区", "区", "县", "市")
+BULLETIN_FIGURES = {"demands": "服务需求对接数量", "enterprises": "服务企业数", "activities": "服务活动场次", "users": "注册用户数",
+                    "resources": "引入服务资源数"}
 
 
 def _named(label: str, extra: dict[str, Field] | None = None) -> Object:
@@ -110,6 +115,29 @@ TAXONOMY = Object("分类表", fields={
         "platforms": Integer("平台总数目标"),
         "demonstration": Integer("示范平台目标"),
         "strategic_share": Fraction("服务战略性新兴产业的比例目标"),
+        "quarterly": Object("每季度目标", help="季度通报的合计与它比较", fields={key: Integer(label) for key, label in BULLETIN_FIGURES.items()}),
+    }),
+    "evaluation_rules": Object("评价规则", default={}, help="年度评价结果带来什么：取消称号、排名警告、名单；不写则都没有", fields={
+        "ranking": Choice("排名分组", choices="ranking_groups", default="tier", help="“末位”在哪一组里算：tier 按层级，function 按主要服务功能"),
+        "cancel_grades": ListOf("取消称号的等次", item=Choice("等次", choices="evaluation_grades"), default=[],
+                                help="评为这些等次的平台，评价年度及以前认定的称号被取消（如 fail）"),
+        "cancel_levels": ListOf("被取消的称号级别", item=Choice("级别", choices="demonstration_levels"), default=[],
+                                help="只取消这些级别的称号；不写则所有级别"),
+        "cancel_from": Choice("称号自何时取消", choices="cancel_dates", default="published",
+                              help="published：结果公布之日（结果文件的 published，没写时为次年 1 月 1 日）；year_end；next_year"),
+        "cancel_reason": Text("取消的原因", default="年度评价{grade}，取消称号", help="{grade} 换成等次名称，{year} 换成年份"),
+        "warnings": ListOf("排名警告", default=[], unique_key="id", help="同组排名末位的平台得到的警告或通报", item=Object("排名警告", fields={
+            "id": Slug("标识", required=True),
+            "name": Text("名称", required=True, help="如 黄牌警告、建议更换运营单位"),
+            "last_places": Integer("末尾几名", minimum=1, maximum=100, help="不写为 1，即组内最后一名"),
+            "years": Integer("连续年数", minimum=1, maximum=20, help="连续几年处在末尾才给出；不写为 1"),
+            "tiers": ListOf("只对这些层级", item=Choice("层级", choices="tiers"), help="不写则所有层级"),
+        })),
+        "lists": ListOf("名单", default=[], unique_key="id", help="按最近一年的等次列入的名单，如 白名单、黑名单", item=Object("名单", fields={
+            "id": Slug("标识", required=True),
+            "name": Text("名称", required=True),
+            "grades": ListOf("列入的等次", required=True, min_items=1, item=Choice("等次", choices="evaluation_grades")),
+        })),
     }),
 })
 
@@ -188,6 +216,32 @@ RECORD = Object("服务机构记录", fields={
     "pinyin": Text("名称拼音", max_length=300, help="用于排序，可选；自动注音有误时填写", example="shi li qu zhi shi chan quan"),
     "verified": Date("最近核实日期", required=True, help="主管部门最近一次核实这条记录的日期", example="2026-03-01",
                      headings=("最近核实日期", "核实日期")),
+})
+
+_ENTRY_ID = Slug("机构标识", required=True, help="记录的文件名（不含 .yml）", example="<id>", headings=("机构标识", "标识"))
+
+EVALUATION_FILE = Object("年度评价结果（evaluations/<年份>.yml）", fields={
+    "published": Date("公布日期", help="主管部门公布结果的日期；称号按评价规则从这一天起取消", example="2026-01-20"),
+    "source": Text("文件名称或文号", max_length=300, example="关于 2025 年度服务平台评价结果的通报（示例）"),
+    "results": ListOf("评价结果", required=True, unique_key="id", help="每家机构一项", item=Object("评价结果",
+                      at_least_one_of=("score", "rank", "grade"), fields={
+        "id": _ENTRY_ID,
+        "score": Number("得分", minimum=0, maximum=1000, expects="0 到 1000 之间的分数", example="86.5", headings=("得分", "分数", "总分")),
+        "rank": Integer("组内排名", minimum=1, maximum=100000, help="在同一组（层级或主要功能，见评价规则）中的名次；不写时按得分排",
+                        example="3", headings=("排名", "名次")),
+        "grade": Choice("等次", choices="evaluation_grades", example="(evaluation_grades)", headings=("等次", "等级", "评价等次", "考核结果")),
+        "notes": Text("备注", max_length=500, headings=("备注", "说明")),
+    })),
+})
+
+BULLETIN_FILE = Object("季度通报（bulletins/<年份>-Q<季度>.yml）", fields={
+    "published": Date("通报日期", example="2025-10-15"),
+    "source": Text("文件名称或文号", max_length=300),
+    "figures": ListOf("各机构数字", required=True, unique_key="id", help="每家机构一项", item=Object("季度数字", fields={
+        "id": _ENTRY_ID,
+        **{key: Integer(label, example="12", headings=(label,)) for key, label in BULLETIN_FIGURES.items()},
+        "notes": Text("备注", max_length=500, headings=("备注", "说明")),
+    })),
 })
 
 

@@ -49,6 +49,27 @@ class PageColumn(Column):
         return model.page_url(record)
 
 
+@dataclass(frozen=True)
+class ResultColumn(Column):
+    """One part of the latest yearly result (year, grade, score, rank, warnings), derived for exports (never imported)."""
+
+    def text(self, model, record) -> str:
+        evaluation = model.evaluation(record)
+        value = evaluation.get(self.spec.label) if evaluation else None
+        if self.spec.label == "grade":
+            return model.grades.get(value, "") if value else ""
+        if self.spec.label == "warnings":
+            return "、".join(value or [])
+        return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def result_columns(taxonomy) -> list[Column]:
+    """Return the derived columns of the latest result: warnings only where the city's rules give any."""
+    parts = [("最近评价年度", "year"), ("最近评价等次", "grade"), ("最近评价得分", "score"), ("最近评价组内排名", "rank")]
+    parts += [("最近评价警告", "warnings")] if taxonomy.evaluation_rules.warnings else []
+    return [ResultColumn(heading, "", Field(key)) for heading, key in parts]
+
+
 def columns(taxonomy) -> list[Column]:
     """Return every column in order: the id, each record field the field table marks as a column, then derived ones."""
     named = taxonomy.labels
@@ -59,7 +80,7 @@ def columns(taxonomy) -> list[Column]:
         heading = named[path] if named[path] != spec.label else spec.heading  # the taxonomy's own word wins
         aliases = tuple(h for h in dict.fromkeys((spec.label, *spec.headings)) if h != heading)
         table.append(Column(heading, path, spec, aliases))
-    return table + [TitleColumn("现有示范平台称号", "", Field("现有示范平台称号")), PageColumn("网页", "", Field("网页"))]
+    return table + [TitleColumn("现有示范平台称号", "", Field("现有示范平台称号"))] + result_columns(taxonomy) + [PageColumn("网页", "", Field("网页"))]
 
 
 def part_columns(taxonomy) -> list[Column]:

@@ -40,6 +40,51 @@ class Site:
     examples: dict
 
 
+@dataclass(frozen=True)
+class RankWarning:
+    """A warning the ranking earns: the last places of a group, so many years in a row, for some tiers (or all)."""
+
+    id: str
+    name: str
+    last_places: int = 1
+    years: int = 1
+    tiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationRules:
+    """What a year's results do, as the city's rules say: which grades cancel which titles from when, which ranks earn
+    which warning, which grades put a platform on which list. Empty: results are shown and do nothing."""
+
+    ranking: str = "tier"
+    cancel_grades: tuple[str, ...] = ()
+    cancel_levels: tuple[str, ...] = ()
+    cancel_from: str = "published"
+    cancel_reason: str = ""
+    warnings: tuple[RankWarning, ...] = ()
+    lists: tuple[dict, ...] = ()
+
+    @classmethod
+    def from_data(cls, data: dict) -> EvaluationRules:
+        """Return the rules of taxonomy.yml's evaluation_rules (defaults applied)."""
+        warnings = tuple(RankWarning(w["id"], w["name"], w.get("last_places", 1), w.get("years", 1), tuple(w.get("tiers", ())))
+                         for w in data["warnings"])
+        return cls(data["ranking"], tuple(data["cancel_grades"]), tuple(data["cancel_levels"]), data["cancel_from"],
+                   data["cancel_reason"], warnings, tuple(data["lists"]))
+
+    def cancel_date(self, year: int, published: datetime.date | None) -> datetime.date:
+        """Return the day a title is cancelled by a grade of the given year's results."""
+        if self.cancel_from == "year_end":
+            return datetime.date(year, 12, 31)
+        if self.cancel_from == "published" and published:
+            return published
+        return datetime.date(year + 1, 1, 1)
+
+    def cancels(self, grade: str | None, level: str) -> bool:
+        """Return True when a grade cancels a title of that level."""
+        return grade in self.cancel_grades and (not self.cancel_levels or level in self.cancel_levels)
+
+
 class Taxonomy:
     """taxonomy.yml with its defaults: the lists a record chooses from and everything derived from them."""
 
@@ -55,6 +100,7 @@ class Taxonomy:
         self.demonstration_levels: list[dict] = data["demonstration_levels"]
         self.disclosures: list[dict] = data["disclosures"]
         self.plan: dict = data["plan"]
+        self.evaluation_rules = EvaluationRules.from_data(data["evaluation_rules"])
         self.verification_months: int = data["verification_months"]
         self.pinyin_overrides = {o["text"]: o["pinyin"] for o in data["pinyin_overrides"]}
         self.thesaurus: list[list[str]] = data["thesaurus"]  # groups of words a search query also looks for

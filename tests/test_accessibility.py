@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/districts/pudong/", "/functions/financing/", "/institutions/songjiang-credit-guarantee/",
          "/search/?q=%E8%9E%8D%E8%B5%84", "/stats/", "/about/", "/demonstration/", "/changes/",
-         "/institutions/pudong-ic-testing/", "/help/fields/", "/help/checks/"]
+         "/institutions/pudong-ic-testing/", "/help/fields/", "/help/checks/",
+         "/evaluations/2025/", "/bulletins/2025-q3/", "/institutions/jiading-sme-center/"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

@@ -103,6 +103,9 @@ TRIGGERS = {
     "title-expired": _edit("expires: 2099-12-31", "expires: 2019-12-31"),
     "below-tier-criteria": _edit("floor_area_m2: 5000", "floor_area_m2: 100"),
     "revoked-with-title": _edit("verified: 2026-10-01", "verified: 2026-10-01\nstatus: revoked"),
+    "bad-cycle-file": _write("evaluations/2025年.yml", "results: []\n"),
+    "unknown-record": _write("evaluations/2025.yml", "results:\n  - {id: no-such-center, grade: pass}\n"),
+    "evaluation-conflict": _write("evaluations/2025.yml", "results:\n  - {id: test-center, grade: pass}\n"),
 }
 
 

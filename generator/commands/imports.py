@@ -16,6 +16,8 @@ def run(args) -> int:
     if model is None:
         print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
         return 1
+    if getattr(args, "evaluations", None) is not None or getattr(args, "bulletin", None):
+        return _cycle(model, args)
     mapping = {}
     if args.mapping:
         node, problems = load_yaml_file(args.mapping, str(args.mapping))
@@ -36,3 +38,33 @@ def run(args) -> int:
         return 0
     print(f"没有导入任何记录：{args.file.name} 中没有可以新增或更新的行（原因见上）", file=sys.stderr)
     return 1
+
+
+def _cycle(model, args) -> int:
+    """Import a result list (--evaluations YEAR) or a bulletin (--bulletin YEAR-Qn) into its own file."""
+    from ..read.evaluations import BULLETINS, EVALUATIONS
+    from ..read.importer import ImportFailed
+    from ..read.results import format_cycle_report, import_cycle, parse_quarter
+    from ..read.sheets import SheetError
+
+    if args.bulletin:
+        quarter = parse_quarter(args.bulletin)
+        if quarter is None:
+            print(f"--bulletin 应写成 年份-Q季度，如 2025-Q3，这里写的是 {args.bulletin}", file=sys.stderr)
+            return 2
+        kind, year, number = BULLETINS, *quarter
+    elif 1990 <= args.evaluations <= 2100:
+        kind, year, number = EVALUATIONS, args.evaluations, 0
+    else:
+        print(f"--evaluations 应为年份，如 2025，这里写的是 {args.evaluations}", file=sys.stderr)
+        return 2
+    try:
+        report = import_cycle(model, args.file, args.directory, kind, year, number, args.sheet, args.dry_run)
+    except (SheetError, ImportFailed) as exc:
+        print(f"没有导入任何内容：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"无法写入名录目录，没有修改任何文件：{exc}", file=sys.stderr)
+        return 1
+    print(format_cycle_report(report, args.dry_run))
+    return 0 if report.matched else 1

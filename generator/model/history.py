@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..git import EMPTY_TREE, Blobs, GitError, run_git
 from ..read.directory import Record, compare_records, record_from_text
+from ..read.evaluations import is_cycle_file
 from ..read.load import decode
 
 KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "unpublished": "停止公开"}
@@ -89,7 +90,7 @@ def _commit_events(blobs, top, prefix, commit, parent, date, choices, labels) ->
     events = []
     for path in sorted(filter(None, listing.split("\0"))):
         parts = path[len(prefix) + 1:].split("/") if prefix != "." else path.split("/")
-        if len(parts) != 2 or not parts[1].endswith(".yml"):
+        if len(parts) != 2 or not parts[1].endswith(".yml") or is_cycle_file("/".join(parts)):  # results and bulletins are no records
             continue
         record_id = parts[1][:-4]
         old = _record(blobs, parent, path, choices) if parent != EMPTY_TREE else None

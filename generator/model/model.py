@@ -14,6 +14,7 @@ from ..hours import schedule, workday_hours
 from ..kinds import Cells
 from ..problems import Problem
 from ..read.directory import Directory, Record, load_directory, reference_date
+from .evaluations import Cycle
 from .history import History, read_history
 from .stats import compute_stats
 
@@ -86,9 +87,28 @@ class Model:
     def titles(self, record: Record) -> dict:
         """Return a record's demonstration titles split into current (highest level first) and expired."""
         order = list(self.levels)
-        current = record.current_titles(self.taxonomy, self.today)
-        expired = [t for t in record.data.get("demonstration", []) if t not in current]
+        gone = {id(c.title) for c in self.cancelled_titles(record)}  # cancelled by a grade: neither current nor expired
+        current = [t for t in record.current_titles(self.taxonomy, self.today) if id(t) not in gone]
+        expired = [t for t in record.data.get("demonstration", []) if t not in current and id(t) not in gone]
         return {"current": sorted(current, key=lambda t: (order.index(t["level"]), -t["year"])), "expired": expired}
+
+    def cancelled_titles(self, record: Record) -> list:
+        """Return the titles a grade has cancelled by today, as the evaluation rules say (each with its date and reason)."""
+        return self.cycle.cancelled(record.id, self.today)
+
+    @cached_property
+    def cycle(self) -> Cycle:
+        """Return the evaluation cycle: results with ranks, warnings, cancelled titles, lists, quarterly bulletins."""
+        return Cycle(self.directory, self.today)
+
+    def evaluation(self, record: Record) -> dict | None:
+        """Return a record's latest result with the warnings of that year, as exports and pages show it (or None)."""
+        results = self.cycle.of(record.id)
+        if not results:
+            return None
+        last = results[-1]
+        warnings = [n.name for n in self.cycle.notices_of(record.id) if n.year == last.year]
+        return {"year": last.year, "grade": last.grade, "score": last.score, "rank": last.rank, "warnings": warnings}
 
     @cached_property
     def badges(self) -> dict[str, dict | None]:
@@ -120,7 +140,9 @@ class Model:
     def record_data(self, record: Record) -> dict:
         """Return a published record with its derived fields (page URL, current demonstration level)."""
         badge = self.badges[record.id]
-        return {"id": record.id, **record.data, "url": self.page_url(record), "current_demonstration_level": badge["level"] if badge else None}
+        return {"id": record.id, **record.data, "url": self.page_url(record),
+                "current_demonstration_level": badge["level"] if badge else None, "latest_evaluation": self.evaluation(record),
+                "cancelled_titles": [c.title | {"cancelled": c.date, "reason": c.reason} for c in self.cancelled_titles(record)]}
 
     def record_json(self, record: Record) -> str:
         """Return a published record as JSON with its derived fields."""

@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..read.linkcheck import BAD, Result
+from .evaluations import Cycle
 
 TITLE = "名录数据待核实清单"
 EXPIRING_DAYS = 90
@@ -20,7 +21,7 @@ class Finding:
     district: str  # the district's id
     path: str  # the record's file, relative to the directory folder
     name: str
-    kind: str  # verification, title-expired, title-expiring, draft, link-broken, link-moved
+    kind: str  # verification, title-expired, title-expiring, title-cancelled, title-cancelling, draft, link-broken, link-moved
     todo: str  # what to do, in Chinese
 
 
@@ -38,6 +39,7 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
     due, months = directory.taxonomy.verification_due(today), directory.taxonomy.verification_months
     soon = today + datetime.timedelta(days=EXPIRING_DAYS)
     found = []
+    cycle, levels = Cycle(directory, today), directory.choices("demonstration_levels")
     for record in _watched(directory):
         data = record.data
 
@@ -56,6 +58,14 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
                 add("title-expired", f"{title['year']} 年的示范平台称号已于 {expires} 到期：已续期请更新 expires，未续期可保留为历史")
             elif expires <= soon:
                 add("title-expiring", f"{title['year']} 年的示范平台称号将于 {expires} 到期：请提醒机构办理复核")
+        for c in cycle.cancelled(record.id):
+            if "expires" in c.title and c.title["expires"] <= c.date:
+                continue  # the record already ends the title by the day it is cancelled
+            named = f"{levels[c.title['level']]}示范平台称号（{c.title['year']} 年认定）"
+            if c.date <= today:
+                add("title-cancelled", f"{named}已于 {c.date} 取消（{c.reason}）：网站显示为已取消；请在这一项写上 expires: {c.date}，或删除这一项")
+            else:
+                add("title-cancelling", f"{named}将于 {c.date} 取消（{c.reason}）：请通知机构")
         website = data.get("contacts", {}).get("website")
         result = (links or {}).get(website) if website else None
         if result is not None and result.kind in BAD:

@@ -15,6 +15,7 @@ from ..model.checks import check_directory
 from ..problems import Problem, has_errors
 from ..schema import FIXED_CHOICES, RECORD, TAXONOMY, leaf_fields
 from ..taxonomy import Taxonomy, choice_tables
+from .evaluations import CycleFile, check_cycle, is_cycle_file, load_cycle
 from .load import Mapping, Scalar, Sequence, decode, parse_yaml, read_head
 
 TAXONOMY_FILE = "taxonomy.yml"
@@ -57,6 +58,7 @@ class Directory:
     root: Path
     taxonomy: Taxonomy
     records: list[Record] = field(default_factory=list)
+    cycle_files: list[CycleFile] = field(default_factory=list)  # yearly results and quarterly bulletins
 
     @property
     def choice_tables(self) -> dict[str, dict[str, str]]:
@@ -199,7 +201,7 @@ def _record_files(source, district_ids: set[str]) -> tuple[list[tuple[str, str]]
     files, problems = [], []
     for name in source.entries():
         top, slash, rest = name.partition("/")
-        if top.startswith(".") or name == TAXONOMY_FILE:
+        if top.startswith(".") or name == TAXONOMY_FILE or is_cycle_file(name):
             continue
         if not slash and name.endswith((".yml", ".yaml")):
             problems.append(Problem("misplaced-file", source.shown(name), 1, 1, "", "记录文件应放在所在区的文件夹里", hint="移到 <区标识>/<机构标识>.yml"))
@@ -238,6 +240,8 @@ def load_directory(source, today: datetime.date | None = None) -> tuple[Director
         problems += found
         if record is not None and not has_errors(found):
             directory.records.append(record)
+    directory.cycle_files, found = load_cycle(source, source.entries(), choices)
+    problems += found + check_cycle(directory.cycle_files, directory.records, {n.rsplit("/", 1)[-1][:-4] for _, n in files})
     problems += check_directory(directory, today or reference_date())
     return directory, problems
 

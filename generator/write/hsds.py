@@ -45,7 +45,14 @@ def _vocabularies(model: Model) -> list[tuple[str, str, dict[str, dict]]]:
              for key in ("functions", "industries", "tiers", "demonstration_levels", "districts")}
     return [("functions", model.labels["functions"], items["functions"]), ("industries", model.labels["industries"], items["industries"]),
             ("tiers", model.labels["tier"], items["tiers"]), ("demonstration_levels", "示范平台级别", items["demonstration_levels"]),
-            ("districts", model.words["district_word"], items["districts"])]
+            ("districts", model.words["district_word"], items["districts"])] + _cycle_vocabularies(model)
+
+
+def _cycle_vocabularies(model: Model) -> list[tuple[str, str, dict[str, dict]]]:
+    """The grades of the yearly evaluation, and the warnings the city's rules give (when they give any)."""
+    grades = ("evaluation_grades", "年度评价等次", {g: {"id": g, "name": name} for g, name in model.grades.items()})
+    warnings = {w.id: {"id": w.id, "name": w.name} for w in model.taxonomy.evaluation_rules.warnings}
+    return [grades] + ([("evaluation_warnings", "评价警告", warnings)] if warnings else [])
 
 
 def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
@@ -120,6 +127,12 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
         links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
         links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{expiry}" if (expiry := model.taxonomy.title_expiry(t)) else ""))
                   for t in model.titles(record)["current"]]
+        evaluation = model.evaluation(record)
+        if evaluation and evaluation["grade"]:
+            shown = [str(evaluation["year"])] + [f"{label} {evaluation[k]:g}" for k, label in (("score", "得分"), ("rank", "组内排名"))
+                                                 if evaluation[k] is not None]
+            links.append(("evaluation_grades", evaluation["grade"], "；".join(shown)))
+        links += [("evaluation_warnings", n.rule, str(n.year)) for n in model.cycle.current_notices(record.id)]
         for number, (key, item_id, value) in enumerate(links, 1):
             tables["attributes"].append({"id": ids("attribute", rid, number), "link_id": service, "link_entity": "service",
                                          "link_type": key, "taxonomy_term_id": ids("term", key, item_id), "value": value})

@@ -15,7 +15,7 @@ from ..model.model import Model
 from .catalogue import write_catalogues
 from .cms import admin_config, admin_page, admin_yaml, format_settings
 from .exports import Exports
-from .feed import render_feed
+from .feed import announcements, render_feed
 from .hsds import write_hsds
 from .search import pages_file, write_search_files
 
@@ -110,7 +110,7 @@ def feed(build: Outputs) -> list[SiteFile]:
     """The Atom feed of the history of changes."""
     model = build.model
     content = render_feed(model.history, model.site.title, model.site.authority, model.site_url, {r.id for r in model.records},
-                          f"{model.today.isoformat()}T00:00:00Z")
+                          f"{model.today.isoformat()}T00:00:00Z", announcements(model))
     return [SiteFile("feed.xml", content=content)]
 
 

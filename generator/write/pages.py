@@ -11,10 +11,11 @@ from functools import partial
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..hours import specification, weekly_rows
+from ..model.evaluations import totals
 from ..model.history import MAX_EVENTS
 from ..model.model import Model
 from ..problems import CODES, HELP_PAGE, SEVERITY_LABELS
-from ..schema import fields
+from ..schema import BULLETIN_FIGURES, BULLETIN_FILE, EVALUATION_FILE, fields
 from .feed import summary
 from .offline import SIZE_MARK, size_text
 from .search import facet_options
@@ -112,11 +113,15 @@ def render_institution(model: Model, record, edit_url: str, report_url: str) -> 
     evaluations = sorted(record.data.get("evaluations", []), key=lambda e: e["year"])
     src = f"institutions/{record.id}.md"
     hours = model.schedule(record)
+    cycle = model.cycle
     html = _render(model, "institution.html", src, r=record, d=record.data, titles=model.titles(record),
+                   cancelled=model.cancelled_titles(record),
                    latest=evaluations[-1] if evaluations else None, edit_url=edit_url, report_url=report_url,
+                   results=cycle.of(record.id)[-3:], notices=cycle.notices_of(record.id), trend=cycle.trend(record.id)[-4:],
+                   figures=BULLETIN_FIGURES,
                    structured_data=structured_data(model, record, hours), schedule=hours,
                    weekly=weekly_rows(hours["weekly"]) if hours else [])
-    return Page(src, record.data["name"], html, in_nav=False)
+    return Page(src, record.data["name"], html)
 
 
 def render_demonstration(model: Model) -> Page:
@@ -130,6 +135,57 @@ def render_demonstration(model: Model) -> Page:
             years[title["year"]].append(record)
         groups.append((level, list(years.items())))
     return Page("demonstration.md", "示范平台", _render(model, "demonstration.html", "demonstration.md", groups=groups))
+
+
+def render_evaluation(model: Model, year: int) -> Page:
+    """Return /evaluations/<year>/: the ranking by group with score, grade and warnings, the lists, cancelled titles and
+    a chart of grade counts. Only published institutions are listed (their ranks stay as published)."""
+    cycle, shown = model.cycle, {r.id: r for r in model.records}
+    results = [r for r in cycle.results[year] if r.record_id in shown]
+    names = model.tiers if cycle.rules.ranking == "tier" else model.functions
+    groups = [(name, [r for r in results if r.group == gid]) for gid, name in names.items()]
+    notices = defaultdict(list)
+    for notice in cycle.notices:
+        if notice.year == year:
+            notices[notice.record_id].append(notice.name)
+    grades = [(name, sum(r.grade == gid for r in results), None) for gid, name in model.grades.items()]
+    lists = [(entry, [shown[i] for i in ids if i in shown]) for entry, ids in cycle.lists(year)]
+    cancelled = [c for c in cycle.cancellations if c.year == year and c.record_id in shown]
+    src = f"evaluations/{year}.md"
+    html = _render(model, "evaluation.html", src, year=year, groups=[g for g in groups if g[1]], records=shown, notices=notices,
+                   grades=grades, lists=lists, cancelled=cancelled, published=cycle.published.get(year), source=cycle.sources.get(year))
+    return Page(src, f"{year} 年度评价结果", html)
+
+
+def render_bulletin(model: Model, bulletin) -> Page:
+    """Return /bulletins/<year>-q<n>/: the quarter's figures by district and by primary function, totals against the
+    plan's quarterly targets, with a chart."""
+    records = [r for r in model.records if r.id in bulletin.figures]
+    whole = dict(totals(bulletin, records, lambda r: "all")).get("all", dict.fromkeys(BULLETIN_FIGURES, 0))
+    targets = model.taxonomy.plan.get("quarterly", {})
+    rows = [(label, whole[key], targets.get(key)) for key, label in BULLETIN_FIGURES.items()]
+    # Figures differ by orders of magnitude: with targets, the chart compares each total with its own target.
+    chart = [(label, round(100 * value / target), 100) for label, value, target in rows if target] or rows
+    districts = [(model.districts[d], row) for d, row in _ordered(totals(bulletin, records, lambda r: r.data["district"]), model.districts)]
+    by_function = _ordered(totals(bulletin, records, lambda r: r.data["functions"][0]), model.functions)
+    src = f"bulletins/{bulletin.key}.md"
+    html = _render(model, "bulletin.html", src, b=bulletin, rows=rows, chart=chart, percent=chart is not rows, districts=districts,
+                   count=len(records),
+                   functions=[(model.functions[f], row) for f, row in by_function], figures=BULLETIN_FIGURES)
+    return Page(src, f"{bulletin.year} 年第 {bulletin.quarter} 季度服务情况通报", html)
+
+
+def _ordered(groups: list[tuple[str, dict]], order: dict) -> list[tuple[str, dict]]:
+    ranks = {key: number for number, key in enumerate(order)}
+    return sorted(groups, key=lambda item: ranks[item[0]])
+
+
+def cycle_nav(model: Model) -> list[dict]:
+    """Return the navigation entry of the results and bulletins (none when there are neither)."""
+    cycle = model.cycle
+    pages = [{f"{y} 年度评价结果": f"evaluations/{y}.md"} for y in reversed(cycle.years)]
+    pages += [{f"{b.year} 年第 {b.quarter} 季度通报": f"bulletins/{b.key}.md"} for b in reversed(cycle.bulletins)]
+    return [{"评价与通报": pages}] if pages else []
 
 
 def render_stats(model: Model) -> Page:
@@ -159,14 +215,21 @@ def render_changes(model: Model) -> Page:
 def render_field_help(model: Model) -> Page:
     """Return /help/fields/ (字段说明): every record field with its label, required or not, meaning and an example."""
     tables = model.directory.choice_tables
-    rows = []
-    for path, spec in fields():
-        choices = spec.choice_table()
-        rows.append({"path": path, "label": model.labels.get(path, spec.label), "required": spec.required, "kind": spec.describe(),
-                     "help": spec.help, "example": spec.example_for(tables, model.examples),
-                     "choices": list(tables[choices].items()) if choices else [],
-                     "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
-    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows), in_nav=False, wide=True)
+
+    def rows_of(spec_fields) -> list[dict]:
+        rows = []
+        for path, spec in spec_fields:
+            choices = spec.choice_table()
+            rows.append({"path": path, "label": model.labels.get(path, spec.label), "required": spec.required, "kind": spec.describe(),
+                         "help": spec.help, "example": spec.example_for(tables, model.examples),
+                         "choices": list(tables[choices].items()) if choices else [],
+                         "headings": [h for h in spec.headings if h != spec.label] if spec.column else []})
+        return rows
+
+    files = [(spec.label, folder, rows_of(fields(spec)))
+             for spec, folder in ((EVALUATION_FILE, "evaluations"), (BULLETIN_FILE, "bulletins"))]
+    return Page("help/fields.md", "字段说明", _render(model, "help-fields.html", "help/fields.md", rows=rows_of(fields()), files=files),
+                in_nav=False, wide=True)
 
 
 def render_check_help(model: Model) -> Page:
@@ -215,6 +278,7 @@ def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, repor
     pages += [render_function(model, f) for f in model.functions]
     pages += [render_search(model), render_demonstration(model), render_stats(model), render_changes(model)]
     pages += [render_field_help(model), render_check_help(model)]
+    pages += [render_evaluation(model, y) for y in model.cycle.years] + [render_bulletin(model, b) for b in model.cycle.bulletins]
     pages += [Page(f"institutions/{r.id}.md", r.data["name"], in_nav=False,
                    later=partial(lambda r, e, p: render_institution(model, r, e, p).html, r, edit_url(r), report_url(r)))
               for r in model.records]

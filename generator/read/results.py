@@ -1,0 +1,131 @@
+"""Importing a bureau's published result list (序号/平台名称/得分/等次, or a ranking with 排名) or a quarterly bulletin
+workbook into evaluations/<year>.yml or bulletins/<year>-Q<n>.yml: institutions matched by credit code or normalised
+name, every row reported, the file checked exactly as the validator reads it before it is written."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..kinds import MISSING, Context, dotted
+from ..schema import BULLETIN_FILE, EVALUATION_FILE, RECORD, normalise_name
+from .directory import node_from_data
+from .evaluations import BULLETINS, EVALUATIONS
+from .importer import HEADING_SCAN, TOTAL_ROW, ImportFailed, _name_key, write_all
+from .sheets import read_tables
+
+QUARTER = re.compile(r"((?:19|20)[0-9]{2})-[Qq]([1-4])")
+_SPECS = {EVALUATIONS: (EVALUATION_FILE, "results"), BULLETINS: (BULLETIN_FILE, "figures")}
+_FINDERS = {"name": (RECORD.fields["name"].label, *RECORD.fields["name"].headings, "机构名称", "单位名称"),
+            "credit_code": (RECORD.fields["credit_code"].label, *RECORD.fields["credit_code"].headings)}
+
+
+@dataclass
+class CycleReport:
+    target: Path
+    matched: int = 0
+    lines: list[str] = field(default_factory=list)  # every row, in the list's order
+    unmatched: list[str] = field(default_factory=list)  # the rows not imported
+
+    def refuse(self, text: str) -> None:
+        self.lines.append(text)
+        self.unmatched.append(text)
+
+
+def parse_quarter(text: str) -> tuple[int, int] | None:
+    """Return (year, quarter) of text like 2025-Q3, or None."""
+    match = QUARTER.fullmatch(text.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _headings(item) -> dict[str, str]:
+    found = {h: key for key, names in _FINDERS.items() for h in names}
+    for key, child in item.fields.items():
+        found |= dict.fromkeys((child.label, *child.headings), key)
+    return found
+
+
+def _dump(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) and not re.fullmatch(r"[a-z0-9-]+", value) else str(value)
+
+
+def cycle_text(kind: str, year: int, quarter: int, data: dict) -> str:
+    """Return a results or bulletin file's text: one line per institution, keys in the field table's order."""
+    spec, key = _SPECS[kind]
+    title = f"{year} 年度评价结果" if kind == EVALUATIONS else f"{year} 年第 {quarter} 季度通报"
+    lines = [f"# {title}（由 import 生成）"]
+    lines += [f"{k}: {_dump(data[k])}" for k in spec.fields if k != key and k in data]
+    lines.append(f"{key}:")
+    order = list(spec.fields[key].item.fields)
+    for entry in data[key]:
+        lines.append("  - {" + ", ".join(f"{k}: {_dump(entry[k])}" for k in order if k in entry) + "}")
+    return "\n".join(lines) + "\n"
+
+
+def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: int = 0, sheet: str | None = None,
+                 dry_run: bool = False) -> CycleReport:
+    """Import a result list or a bulletin into root; raise SheetError or ImportFailed when nothing can be imported."""
+    spec, key = _SPECS[kind]
+    item = spec.fields[key].item
+    name = f"{year}.yml" if kind == EVALUATIONS else f"{year}-Q{quarter}.yml"
+    report = CycleReport(Path(root) / kind / name)
+    tables = [t for t in read_tables(path) if sheet is None or t.name == sheet]
+    if not tables:
+        raise ImportFailed(f"{Path(path).name} 中没有名为“{sheet}”的工作表或表格")
+    records = model.directory.records
+    by_code = {r.data["credit_code"]: r for r in records if r.data.get("credit_code")}
+    by_name = {_name_key(r.data["name"]): r for r in records}
+    by_id = {r.id: r for r in records}
+    known = _headings(item)
+    entries: dict[str, dict] = {}
+    for table in tables:
+        start = next((n for n, row in enumerate(table.rows[:HEADING_SCAN]) if len({c.strip() for c in row} & set(known)) >= 2
+                      and {known.get(c.strip()) for c in row} & {"name", "credit_code", "id"}), None)
+        if start is None:
+            continue
+        columns = {i: known[c.strip()] for i, c in enumerate(table.rows[start]) if c.strip() in known}
+        for number, row in enumerate(table.rows[start + 1:], start + 2):
+            cells = {columns[i]: c.strip() for i, c in enumerate(row) if i in columns and c.strip()}
+            if not cells or TOTAL_ROW.match(row[0] if row else ""):
+                continue
+            where = f"第 {number} 行" + (f"（{cells['name']}）" if "name" in cells else "")
+            code = normalise_name(cells.get("credit_code", "")).upper()
+            record = by_id.get(cells.get("id", "")) or by_code.get(code) or by_name.get(_name_key(cells.get("name", "")))
+            if record is None:
+                report.refuse(f"{where}：名录中找不到这家机构（统一社会信用代码和名称都对不上），未导入")
+                continue
+            entry = {"id": record.id}
+            for k, text in cells.items():
+                if k in item.fields and k != "id":
+                    entry[k] = item.fields[k].read_cell(text, model.cells)
+            ctx = Context(str(path), model.directory.choice_tables)
+            value = item.convert(node_from_data(entry, number), (), ctx)
+            if ctx.problems or value is MISSING:
+                wrong = "；".join(f"{item.fields[p.location[0]].label if p.location else dotted(p.location)}：{p.message}"
+                                  for p in ctx.problems)
+                report.refuse(f"{where}：{wrong}，未导入")
+                continue
+            if record.id in entries:
+                report.refuse(f"{where}：{record.data['name']} 已在前面的行中出现，未导入")
+                continue
+            entries[record.id] = value
+            report.lines.append(f"{where}：对应 {record.id}")
+    if not entries and not report.unmatched:
+        raise ImportFailed(f"{Path(path).name} 中没有找到列标题行（至少要有 平台名称 或 统一社会信用代码，以及 "
+                           + ("得分、排名 或 等次" if kind == EVALUATIONS else "季度数字的列") + "）")
+    report.matched = len(entries)
+    if entries and not dry_run:
+        data = {"source": Path(path).name, key: list(entries.values())}
+        write_all({report.target: cycle_text(kind, year, quarter, data)})
+    return report
+
+
+def format_cycle_report(report: CycleReport, dry_run: bool) -> str:
+    """Return the import report in Chinese: what matched, what did not."""
+    verb = "将写入" if dry_run else "已写入"
+    head = f"{verb} {report.target}：{report.matched} 家机构；{len(report.unmatched)} 行未能对应。"
+    return "\n".join([head, *report.lines])
