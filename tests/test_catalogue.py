@@ -427,3 +427,20 @@ def test_a5_catalogue_and_command_line(valid_dir, tmp_path, capsys):
     assert "测试检测中心" in text and "服务功能" in text and "办理时限" in text
     err = capsys.readouterr().err
     assert "印刷版完成：catalogue.pdf" in err and "排版 2/2" in err
+
+
+def test_text_without_a_break_wraps_on_the_page(valid_dir, tmp_path):
+    from generator.__main__ import main
+
+    record = valid_dir / "pudong" / "test-center.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("operator: 测试运营有限公司", "operator: " + "Ab1Cd2" * 30),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["catalogue", "--directory", str(valid_dir), "--out", str(out), "--paper", "A5", "--cache-dir", "none"]) == 0
+    boxes = subprocess.run(["pdftotext", "-bbox", str(out / "catalogue-pudong.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    width = float(re.search(r'<page width="([0-9.]+)"', boxes).group(1))
+    words = re.findall(r'xMax="([0-9.]+)"[^>]*>([^<]+)</word>', boxes)
+    assert any("Ab1Cd2" in text for _, text in words)
+    assert max(float(x) for x, _ in words) < width
+

@@ -55,7 +55,9 @@ def test_a_bomb_is_refused_in_seconds_and_little_memory_with_one_line_naming_the
     path = make(tmp_path / name)
     code, errors, seconds, memory = _import(path, directory)
     assert (code, errors) == (1, [message])
-    assert seconds < 10, seconds
+    # Before, these ran for minutes, aborted or took gigabytes: a guard against that, not a timing (refused within
+    # 10 s on a quiet machine; the figures are in the note).
+    assert seconds < 120, seconds
     assert memory is not None and memory < 500, memory
 
 
