@@ -16,16 +16,20 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.words import Text
 
-PLACES = "江湾 新江 长兴 金桥 张江 花木 陆家 漕河 田林 龙华 江宁 曹杨 桃浦 真如 大场 罗店 顾村 月浦 马陆 南翔 安亭 江桥 华漕 七宝 莘庄 颛桥 吴泾 泗泾 九亭 洞泾 佘山 朱家 练塘 赵巷 南桥 柘林 海湾 庄行 堡镇 陈家 新河 城桥 亭林 枫泾 朱泾 吕巷".split()
+PLACES = ("江湾 新江 长兴 金桥 张江 花木 陆家 漕河 田林 龙华 江宁 曹杨 桃浦 真如 大场 罗店 顾村 月浦 马陆 南翔 安亭 江桥 华漕 七宝 "
+          "莘庄 颛桥 吴泾 泗泾 九亭 洞泾 佘山 朱家 练塘 赵巷 南桥 柘林 海湾 庄行 堡镇 陈家 新河 城桥 亭林 枫泾 朱泾 吕巷").split()
 BRANDS = "汇智 启明 众创 鼎信 博远 新桥 恒通 瑞丰 明德 锦程 华益 景行 睿思 泓源 远航 正道 卓越 同舟 致远 弘毅 知行 嘉禾 天成 立信".split()
 FIELDS = ("集成电路设计 生物医药研发 软件测试 新材料检测 新能源汽车 工业互联网 节能环保 知识产权 质量认证 计量校准 融资担保 股权融资 "
-          "跨境电商 品牌设计 创业孵化 技能培训 人力资源 法律咨询 财税咨询 标准化 检验检测 数字化转型 智能制造 物联网 云计算 会展 时尚创意 现代物流 "
+          "跨境电商 品牌设计 创业孵化 技能培训 人力资源 法律咨询 财税咨询 标准化 检验检测 数字化转型 智能制造 物联网 云计算 "
+          "会展 时尚创意 现代物流 "
           "化工安全 钢铁资讯 有色金属 医疗器械 航空航天 海洋装备 文化创意 农产品电商 精密机械 输配电").split()
 KINDS = "公共服务平台 服务中心 技术服务平台 服务站 促进中心 联盟服务平台 创新中心 工作站".split()
-SERVICES = ("政策咨询 项目申报辅导 专利检索 专利申请指导 技术转移 成果转化 中试验证 检验检测 计量校准 体系认证辅导 标准制定 银企对接 融资担保 "
+SERVICES = ("政策咨询 项目申报辅导 专利检索 专利申请指导 技术转移 成果转化 中试验证 检验检测 计量校准 体系认证辅导 标准制定 银企对接 "
+            "融资担保 "
             "股权路演 创业培训 导师辅导 孵化工位 展会组织 商务对接 品牌推广 外贸辅导 经营管理培训 技能培训 管理诊断 财务咨询 法律咨询 "
             "人才招聘 信息化诊断 云服务选型 数据查询 产品设计 样品试制 可靠性测试 环境检测 能源审计 清洁生产审核").split()
-DISTRICTS = "huangpu xuhui changning jingan putuo hongkou yangpu pudong minhang baoshan jiading jinshan songjiang qingpu fengxian chongming".split()
+DISTRICTS = ("huangpu xuhui changning jingan putuo hongkou yangpu pudong minhang baoshan jiading jinshan songjiang qingpu "
+             "fengxian chongming").split()
 FUNCTIONS = "comprehensive information innovation quality consulting startup market training financing".split()
 TIERS = "city district street specialised".split()
 INDUSTRIES = ("electronics biomedicine software equipment new-materials new-energy new-energy-vehicles green integrated-circuits iot cloud "

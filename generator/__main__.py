@@ -61,7 +61,8 @@ def make_parser() -> argparse.ArgumentParser:
     imports.add_argument("--overwrite", action="store_true", help="与现有记录不同的内容按表格覆盖（默认列出、不修改）")
     imports.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写文件")
     cycle = imports.add_mutually_exclusive_group()
-    cycle.add_argument("--evaluations", metavar="YEAR", type=int, help="导入主管部门公布的年度评价结果（序号/平台名称/得分/等次，或含排名），写入 evaluations/YEAR.yml")
+    cycle.add_argument("--evaluations", metavar="YEAR", type=int,
+                       help="导入主管部门公布的年度评价结果（序号/平台名称/得分/等次，或含排名），写入 evaluations/YEAR.yml")
     cycle.add_argument("--bulletin", metavar="YEAR-Qn", help="导入季度通报的表格，写入 bulletins/YEAR-Qn.yml")
     imports.set_defaults(run="imports")
 

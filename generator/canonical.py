@@ -22,7 +22,8 @@ def scalar(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value) if isinstance(value, float) else str(value)
+        return (str(int(value)) if isinstance(value, float) and value.is_integer()
+                else repr(value) if isinstance(value, float) else str(value))
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value)

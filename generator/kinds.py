@@ -214,7 +214,8 @@ class Text(Field):
             return MISSING
         if CONTROL.search(value):
             char = CONTROL.search(value).group()
-            ctx.report("control-character", node, path, f"含有控制字符 U+{ord(char):04X}", "请删除这个字符后重新输入（可能是从别处复制来的）")
+            ctx.report("control-character", node, path, f"含有控制字符 U+{ord(char):04X}",
+                       "请删除这个字符后重新输入（可能是从别处复制来的）")
             return MISSING
         if ctx.plain and MARKUP.search(value):
             ctx.report("markup-character", node, path, f"含有网页标记字符 {MARKUP.search(value).group()}",
@@ -530,7 +531,8 @@ class Number(Text):
         return self._describe({"type": "number", "minimum": self.minimum, "maximum": self.maximum})
 
     def form(self, label, tables, given):
-        return Field.form(self, label, tables, given) | {"widget": "number", "value_type": "float", "min": self.minimum, "max": self.maximum}
+        return Field.form(self, label, tables, given) | {"widget": "number", "value_type": "float", "min": self.minimum,
+                                                         "max": self.maximum}
 
     def read_cell(self, text, cells):
         return _number(narrow(text))

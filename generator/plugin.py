@@ -100,7 +100,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_files(self, files, config):
         """Write every output (outputs.OUTPUTS) and add its files, every generated page, record JSON and redirect."""
         root = Path(config.config_file_path).parent
-        options = Options(self.config.catalogue, self.config.paper, self._relative(config, self.config.cache_dir) if self.config.cache_dir else None,
+        options = Options(self.config.catalogue, self.config.paper,
+                          self._relative(config, self.config.cache_dir) if self.config.cache_dir else None,
                           self.config.cms, root / "node_modules", config.repo_url or "", self.config.cms_branch, self.config.cms_app_id,
                           self.config.cms_auth_url, self.config.cms_test_backend, config.theme["favicon"])
         self.outputs = Outputs(self.model, options, Path(config.site_dir))

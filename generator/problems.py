@@ -71,7 +71,8 @@ CODES = {
     "bad-credit-code": _error("统一社会信用代码不对", "对照营业执照重新抄写 18 位代码", "credit_code: 91310000MA1K00000X"),
     "out-of-range": _error("数字超出范围", "按字段说明的范围填写", "satisfaction: 95（应为 0.95）"),
     "bad-postal-code": _error("不是 6 位数字的邮政编码", "写 6 位数字", "postal_code: 12345"),
-    "bad-opening-hours": _error("营业时间写法读不懂", "按 OpenStreetMap opening_hours 写法，如 Mo-Fr 08:30-17:30; PH off", "opening_hours: Mo-Fr 9-17点"),
+    "bad-opening-hours": _error("营业时间写法读不懂", "按 OpenStreetMap opening_hours 写法，如 Mo-Fr 08:30-17:30; PH off",
+                                "opening_hours: Mo-Fr 9-17点"),
     "bad-date": _error("不是有效日期", "格式为 年-月-日", "verified: 2026-02-30"),
     "duplicate-item": _error("列表中有重复项", "删除重复的一项", "functions: [innovation, innovation]"),
     "too-few-items": _error("列表项太少", "至少填写所需的项数", "functions: []"),
@@ -79,7 +80,8 @@ CODES = {
     "missing-disclosure": _error("分类表的服务五公开不齐", "五项（content、process、standards、fees、hours）都要列出",
                                  "disclosures 只列了四项"),
     # The evaluation cycle's files (evaluations/<year>.yml, bulletins/<year>-Q<n>.yml)
-    "bad-cycle-file": _error("评价结果或季度通报的文件名不对", "写成 evaluations/2025.yml 或 bulletins/2025-Q3.yml", "evaluations/2025年.yml"),
+    "bad-cycle-file": _error("评价结果或季度通报的文件名不对", "写成 evaluations/2025.yml 或 bulletins/2025-Q3.yml",
+                             "evaluations/2025年.yml"),
     "unknown-record": _error("没有这个机构标识的记录", "写记录文件名中的机构标识", "results 中写了 id: no-such-center"),
     "evaluation-conflict": _error("记录中的年度评价与年度评价结果文件不一致", "以结果文件为准，改成同一等次",
                                   "记录写 2025 年 pass，evaluations/2025.yml 写 fail"),
@@ -90,10 +92,12 @@ CODES = {
     "alias-collision": _error("原标识与现有标识冲突", "原标识只写已经不用的旧标识，每个只写在一条记录里", "aliases: [另一条记录的标识]"),
     "verification-overdue": _warning("超过 12 个月没有核实", "重新核实后更新 verified", "verified: 2024-01-01"),
     "title-expired": _warning("示范平台称号已到期", "网站显示为已过期；如已续期请更新 expires", "expires: 2019-12-31"),
-    "below-tier-criteria": _warning("运营指标低于层级的认定条件", "核实指标，或调整层级", "层级要求 1000 平方米，写的是 floor_area_m2: 100"),
+    "below-tier-criteria": _warning("运营指标低于层级的认定条件", "核实指标，或调整层级",
+                                    "层级要求 1000 平方米，写的是 floor_area_m2: 100"),
     "fee-range-reversed": _error("最高金额低于金额", "amount 写最低金额，amount_max 写最高金额", "amount: 500, amount_max: 100"),
     "private-website": _warning("网站在本机或内网地址上", "写机构在互联网上的网址", "website: http://127.0.0.1/"),
-    "revoked-with-title": _warning("已撤销的机构仍持有未到期的称号", "核实称号是否已被收回，并填写 expires", "status: revoked 且称号未到期"),
+    "revoked-with-title": _warning("已撤销的机构仍持有未到期的称号", "核实称号是否已被收回，并填写 expires",
+                                   "status: revoked 且称号未到期"),
 }
 
 

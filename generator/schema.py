@@ -115,10 +115,12 @@ TAXONOMY = Object("分类表", fields={
         "platforms": Integer("平台总数目标"),
         "demonstration": Integer("示范平台目标"),
         "strategic_share": Fraction("服务战略性新兴产业的比例目标"),
-        "quarterly": Object("每季度目标", help="季度通报的合计与它比较", fields={key: Integer(label) for key, label in BULLETIN_FIGURES.items()}),
+        "quarterly": Object("每季度目标", help="季度通报的合计与它比较",
+                            fields={key: Integer(label) for key, label in BULLETIN_FIGURES.items()}),
     }),
     "evaluation_rules": Object("评价规则", default={}, help="年度评价结果带来什么：取消称号、排名警告、名单；不写则都没有", fields={
-        "ranking": Choice("排名分组", choices="ranking_groups", default="tier", help="“末位”在哪一组里算：tier 按层级，function 按主要服务功能"),
+        "ranking": Choice("排名分组", choices="ranking_groups", default="tier",
+                          help="“末位”在哪一组里算：tier 按层级，function 按主要服务功能"),
         "cancel_grades": ListOf("取消称号的等次", item=Choice("等次", choices="evaluation_grades"), default=[],
                                 help="评为这些等次的平台，评价年度及以前认定的称号被取消（如 fail）"),
         "cancel_levels": ListOf("被取消的称号级别", item=Choice("级别", choices="demonstration_levels"), default=[],
@@ -126,14 +128,16 @@ TAXONOMY = Object("分类表", fields={
         "cancel_from": Choice("称号自何时取消", choices="cancel_dates", default="published",
                               help="published：结果公布之日（结果文件的 published，没写时为次年 1 月 1 日）；year_end；next_year"),
         "cancel_reason": Text("取消的原因", default="年度评价{grade}，取消称号", help="{grade} 换成等次名称，{year} 换成年份"),
-        "warnings": ListOf("排名警告", default=[], unique_key="id", help="同组排名末位的平台得到的警告或通报", item=Object("排名警告", fields={
+        "warnings": ListOf("排名警告", default=[], unique_key="id", help="同组排名末位的平台得到的警告或通报",
+                           item=Object("排名警告", fields={
             "id": Slug("标识", required=True),
             "name": Text("名称", required=True, help="如 黄牌警告、建议更换运营单位"),
             "last_places": Integer("末尾几名", minimum=1, maximum=100, help="不写为 1，即组内最后一名"),
             "years": Integer("连续年数", minimum=1, maximum=20, help="连续几年处在末尾才给出；不写为 1"),
             "tiers": ListOf("只对这些层级", item=Choice("层级", choices="tiers"), help="不写则所有层级"),
         })),
-        "lists": ListOf("名单", default=[], unique_key="id", help="按最近一年的等次列入的名单，如 白名单、黑名单", item=Object("名单", fields={
+        "lists": ListOf("名单", default=[], unique_key="id", help="按最近一年的等次列入的名单，如 白名单、黑名单",
+                        item=Object("名单", fields={
             "id": Slug("标识", required=True),
             "name": Text("名称", required=True),
             "grades": ListOf("列入的等次", required=True, min_items=1, item=Choice("等次", choices="evaluation_grades")),
@@ -177,7 +181,8 @@ RECORD = Object("服务机构记录", fields={
         "OpenStreetMap opening_hours 写法，网页据此显示“现在开放/现在休息”：Mo–Su 是周一到周日，PH off 表示法定节假日休息；"
         "调休上班日按工作日时间开放，不调休的在其中写上 \"不调休\"。服务时间（五公开）仍照机构原文填写"),
         example="Mo-Fr 08:30-17:30; Sa 09:00-12:00; PH off", headings=("营业时间（结构化）", "opening_hours")),
-    "fee_items": ListOf("收费项目", help="逐项列出收费：项目、是否免费、金额（元）、最高金额、单位、说明；收费标准（五公开）仍照机构原文填写",
+    "fee_items": ListOf("收费项目",
+                        help="逐项列出收费：项目、是否免费、金额（元）、最高金额、单位、说明；收费标准（五公开）仍照机构原文填写",
                         example="- {item: 政策咨询, free: true}", headings=("收费项目",), item=FeeItem("收费项目", fields={
         "item": Text("项目", required=True, max_length=200),
         "free": Flag("免费"),
@@ -229,7 +234,8 @@ EVALUATION_FILE = Object("年度评价结果（evaluations/<年份>.yml）", fie
         "score": Number("得分", minimum=0, maximum=1000, expects="0 到 1000 之间的分数", example="86.5", headings=("得分", "分数", "总分")),
         "rank": Integer("组内排名", minimum=1, maximum=100000, help="在同一组（层级或主要功能，见评价规则）中的名次；不写时按得分排",
                         example="3", headings=("排名", "名次")),
-        "grade": Choice("等次", choices="evaluation_grades", example="(evaluation_grades)", headings=("等次", "等级", "评价等次", "考核结果")),
+        "grade": Choice("等次", choices="evaluation_grades", example="(evaluation_grades)",
+                        headings=("等次", "等级", "评价等次", "考核结果")),
         "notes": Text("备注", max_length=500, headings=("备注", "说明")),
     })),
 })

@@ -80,7 +80,8 @@ def columns(taxonomy) -> list[Column]:
         heading = named[path] if named[path] != spec.label else spec.heading  # the taxonomy's own word wins
         aliases = tuple(h for h in dict.fromkeys((spec.label, *spec.headings)) if h != heading)
         table.append(Column(heading, path, spec, aliases))
-    return table + [TitleColumn("现有示范平台称号", "", Field("现有示范平台称号"))] + result_columns(taxonomy) + [PageColumn("网页", "", Field("网页"))]
+    return (table + [TitleColumn("现有示范平台称号", "", Field("现有示范平台称号"))] + result_columns(taxonomy)
+            + [PageColumn("网页", "", Field("网页"))])
 
 
 def part_columns(taxonomy) -> list[Column]:

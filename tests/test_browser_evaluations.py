@@ -28,7 +28,8 @@ def test_results_page_ranks_each_tier_with_warnings_lists_and_a_described_chart(
     expect(row).to_contain_text("17")
     expect(row.locator(".dir-warning")).to_have_text(["黄牌警告", "建议更换运营单位"])
     expect(page.locator("#list-black + p + ul")).to_have_text("松江中小企业融资担保服务平台")
-    expect(page.locator("#cancelled + ul")).to_contain_text("市级示范平台（2020 年认定）自 2025-12-20 起取消，2025 年度评价不合格，取消称号")
+    expect(page.locator("#cancelled + ul")).to_contain_text("市级示范平台（2020 年认定）自 2025-12-20 起取消，"
+                                                            "2025 年度评价不合格，取消称号")
     page.get_by_role("link", name="2025 年第 3 季度通报").click()
     expect(page.locator("h1")).to_have_text("2025 年第 3 季度服务情况通报")
     expect(page.locator("#chart-totals-title")).to_contain_text("本季度合计占季度目标的百分比：服务需求对接数量")
@@ -38,7 +39,8 @@ def test_results_page_ranks_each_tier_with_warnings_lists_and_a_described_chart(
 def test_institution_page_shows_a_cancelled_title_never_as_current(page, serve):
     page.goto(serve + "/institutions/songjiang-credit-guarantee/")
     expect(page.locator(".dir-badges")).to_have_text("市级示范平台 2020（已取消）")
-    expect(page.locator(".dir-cancelled")).to_have_text("市级示范平台称号（2020 年认定）自 2025-12-20 起取消：2025 年度评价不合格，取消称号。")
+    expect(page.locator(".dir-cancelled")).to_have_text("市级示范平台称号（2020 年认定）自 2025-12-20 起取消："
+                                                        "2025 年度评价不合格，取消称号。")
     expect(page.locator(".dir-badge--municipal")).to_have_count(0)
     expect(page.locator("#evaluations + div table, #evaluations + table").locator("tbody tr")).to_have_count(2)
     expect(page.locator("#quarters ~ figure svg title")).to_contain_text("服务企业数：2025 年第 1 季度")

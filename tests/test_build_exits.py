@@ -107,7 +107,8 @@ def _tmpfs(folder, size):
     folder.mkdir()
     if os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a small tmpfs needs root and mount(8)")
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True, check=False)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True,
+                            check=False)
     if result.returncode != 0:
         pytest.skip(f"a tmpfs cannot be mounted here: {result.stderr.strip()}")
 

@@ -370,7 +370,8 @@ def test_formula_cells_are_neutralised(valid_dir, tmp_path):
 
     record = valid_dir / "pudong/test-center.yml"
     text = record.read_text(encoding="utf-8").replace("name: 测试检测中心", 'name: "=HYPERLINK(\\"http://x\\",\\"点我\\")"')
-    record.write_text(text.replace("operator: 测试运营有限公司", "operator: '@SUM(1+1)'").replace("  fees: 按目录收费，咨询免费", '  fees: "+1 免费"'),
+    record.write_text(text.replace("operator: 测试运营有限公司", "operator: '@SUM(1+1)'").replace("  fees: 按目录收费，咨询免费",
+                                                                                                  '  fees: "+1 免费"'),
                       encoding="utf-8")
     loaded, problems = load_directory(valid_dir)
     assert [p for p in problems if p.severity == "error"] == []

@@ -52,6 +52,7 @@ def test_per_page_state_stays_right_on_three_institutions(both):
         html = (on / "institutions" / record.id / "index.html").read_text(encoding="utf-8")
         assert f'<link rel="canonical" href="https://directory.example.org/institutions/{record.id}/">' in html
         assert f"<title>{record.data['name']} - " in html
-        assert re.search(rf'href="https://git\.example\.org/bureau/sme-directory/edit/main/directory/{record.folder}/{record.id}\.yml"[^>]*rel="edit"', html)
+        assert re.search(rf'href="https://git\.example\.org/bureau/sme-directory/edit/main/directory/'
+                         rf'{record.folder}/{record.id}\.yml"[^>]*rel="edit"', html)
         assert '<meta name="description" content="按区域、按功能查找' in html
         assert html.count(f"<h1>{record.data['name']}</h1>") == 1

@@ -72,7 +72,8 @@ def validate(tmp_path, name, text):
     (root / "pudong").mkdir(parents=True)
     shutil.copy(ROOT / "directory" / "taxonomy.yml", root / "taxonomy.yml")
     (root / "pudong" / name).write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "generator", "validate", "--directory", str(root)], check=False, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "generator", "validate", "--directory", str(root)], check=False, cwd=ROOT,
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     directory, _ = load_directory(root)
     return directory.records[0]
@@ -86,7 +87,8 @@ def test_admin_loads_with_no_request_leaving_this_host(page, editor):
     assert page.errors == [] or all("favicon" in e or "Failed to load resource" in e for e in page.errors)
 
 
-ADMIN_TEXT = ("这是上海市中小企业主管部门（示例）维护本名录的编辑表单：在这里新增或修改服务机构记录，填写的内容按字段说明检查后写成记录文件。"
+ADMIN_TEXT = ("这是上海市中小企业主管部门（示例）维护本名录的编辑表单：在这里新增或修改服务机构记录，"
+              "填写的内容按字段说明检查后写成记录文件。"
               "只有对名录数据仓库有编辑权限的工作人员可以用测试账号登录。"
               "每次保存都会成为一个合并请求（pull request），经审核人员检查、合并后才在网站上公开；审核前网站上的内容不变。"
               "填写方法见编辑指南，各字段的含义见字段说明。")
@@ -170,7 +172,8 @@ def test_the_config_offers_each_city_its_own_districts_and_choices():
     assert len(fields["functions"]["options"]) == 10 and fields["functions"]["multiple"] is True
     assert [f["label"] for f in fields["disclosures"]["fields"]][-1] == "办理时限"
     phone = fields["contacts"]["fields"][1]
-    assert phone["pattern"] == [RECORD.fields["contacts"].fields["phone"].form_pattern(), "只写数字、空格、括号和连字符，如 0000-6600-1234，可带“转”分机号"]
+    assert phone["pattern"] == [RECORD.fields["contacts"].fields["phone"].form_pattern(),
+                                "只写数字、空格、括号和连字符，如 0000-6600-1234，可带“转”分机号"]
     assert config["publish_mode"] == "editorial_workflow" and config["locale"] == "zh_Hans"
     assert config["backend"] == {"name": "gitlab", "repo": "bureau/names", "branch": "main", "auth_type": "pkce",
                                  "app_id": "请在 mkdocs.yml 中填写 cms_app_id", "base_url": "https://gitlab.example.org",

@@ -43,7 +43,8 @@ def check_report(out: str, root: Path):
     assert "未使用的列：备注" in out
     written = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.yml"))
     assert written == ["huangpu/shi-li-jian-ce-zhong-xin-zhan.yml", "pudong/gong-shi-kai-tou-de-zhong-xin.yml",
-                       "pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml", "pudong/shi-li-jian-ce-zhong-xin.yml", "pudong/shi-li-rong-zi-fu-wu-zhan.yml"]
+                       "pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml", "pudong/shi-li-jian-ce-zhong-xin.yml",
+                       "pudong/shi-li-rong-zi-fu-wu-zhan.yml"]
     directory, problems = load_directory(root)
     assert [p for p in problems if p.severity == "error"] == []
     record = next(r for r in directory.records if r.id == "shi-li-jian-ce-zhong-xin")

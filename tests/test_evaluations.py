@@ -133,7 +133,8 @@ def test_last_place_two_years_in_a_row_yields_the_operator_notice(valid_dir):
     assert "<strong class=\"dir-warning\">黄牌警告</strong>：2024 年度评价在同组排名末位。" in html
     page = render_evaluation(model, 2025).html
     assert "<strong class=\"dir-warning\">黄牌警告</strong> <strong class=\"dir-warning\">建议更换运营单位</strong>" in page
-    assert model.evaluation(record) == {"year": 2025, "grade": "pass", "score": 60.0, "rank": 3, "warnings": ["黄牌警告", "建议更换运营单位"]}
+    assert model.evaluation(record) == {"year": 2025, "grade": "pass", "score": 60.0, "rank": 3,
+                                        "warnings": ["黄牌警告", "建议更换运营单位"]}
 
 
 def test_the_lists_are_derived_from_the_grades(valid_dir):
@@ -159,7 +160,8 @@ def test_a_city_without_these_rules_shows_none_of_it(valid_dir):
 def test_results_files_are_checked_like_records(valid_dir):
     folder = valid_dir / "evaluations"
     folder.mkdir()
-    (folder / "2025.yml").write_text("results:\n  - {id: test-center, score: 九十, grade: excellent}\n  - {id: no-such-center, grade: pass}\n"
+    (folder / "2025.yml").write_text("results:\n  - {id: test-center, score: 九十, grade: excellent}\n"
+                                     "  - {id: no-such-center, grade: pass}\n"
                                      "  - {id: test-center, grade: excellent}\n  - {id: test-finance, score: 70, grade: fail}\n",
                                      encoding="utf-8")
     (folder / "2025年.yml").write_text("results: []\n", encoding="utf-8")
@@ -173,7 +175,8 @@ def test_results_files_are_checked_like_records(valid_dir):
              for p in problems if p.severity == "error"}
     assert shown == {
         "evaluations/2025.yml:2:30 [out-of-range] 字段 results[1].score：应为 0 到 1000 之间的分数，这里写的是 九十（只写数字）",
-        "evaluations/2025.yml:3:5 [unknown-record] 字段 id：机构标识 no-such-center 没有对应的记录（写 <区标识>/<机构标识>.yml 的机构标识）",
+        ("evaluations/2025.yml:3:5 [unknown-record] 字段 id：机构标识 no-such-center 没有对应的记录"
+         "（写 <区标识>/<机构标识>.yml 的机构标识）"),
         "evaluations/2025.yml:4:5 [duplicate-item] 字段 results[3]：test-center 与第 1 项重复",
         "evaluations/2025年.yml:1:1 [bad-cycle-file] 文件名 2025年.yml 不是年份（写成 evaluations/2025.yml）",
         "bulletins/2025-Q3.yml:2:32 [wrong-type] 字段 figures[1].demands：应为整数，这里写的是 三（只写阿拉伯数字，如 2023）",
@@ -251,7 +254,8 @@ def test_import_of_a_bulletin_workbook(valid_dir, tmp_path):
     sheet = tmp_path / "通报.csv"
     sheet.write_text("平台名称,服务需求对接数量,服务企业数,服务活动场次,注册用户数,引入服务资源数\n测试检测中心,12,300,4,1500,6\n"
                      "测试融资服务站,3,40,1,200,0\n", encoding="utf-8")
-    assert run_import(valid_dir, "--bulletin", "2025-Q5", str(sheet)).stderr == "--bulletin 应写成 年份-Q季度，如 2025-Q3，这里写的是 2025-Q5\n"
+    assert run_import(valid_dir, "--bulletin", "2025-Q5", str(sheet)).stderr == (
+        "--bulletin 应写成 年份-Q季度，如 2025-Q3，这里写的是 2025-Q5\n")
     result = run_import(valid_dir, "--bulletin", "2025-Q3", str(sheet))
     assert result.returncode == 0, result.stderr
     bulletin = model_of(valid_dir).cycle.bulletins[0]

@@ -79,7 +79,8 @@ def parse(feed: bytes):
 
 def test_feed_is_atom_with_stable_ids(tmp_path):
     repo = make_repo(tmp_path)
-    first = render_feed(history_of(repo), "测试名录", "测试主管部门", "https://example.org/d/", {"test-center", "test-finance", "new-center"},
+    first = render_feed(history_of(repo), "测试名录", "测试主管部门", "https://example.org/d/",
+                        {"test-center", "test-finance", "new-center"},
                         "2026-01-01T00:00:00Z")
     root, entries = parse(first)
     assert root.find(A + "updated").text == "2026-03-06T10:00:00+08:00"
@@ -89,7 +90,8 @@ def test_feed_is_atom_with_stable_ids(tmp_path):
     assert all(i.startswith("tag:example.org,2026-03-0") for i in ids)
     assert entries[3].find(A + "summary").text == "修改了：收费标准、办理时限"
     assert entries[3].find(A + "link").get("href") == "https://example.org/d/institutions/test-center/"
-    again = render_feed(history_of(repo), "测试名录", "测试主管部门", "https://example.org/d/", {"test-center", "test-finance", "new-center"},
+    again = render_feed(history_of(repo), "测试名录", "测试主管部门", "https://example.org/d/",
+                        {"test-center", "test-finance", "new-center"},
                         "2026-01-01T00:00:00Z")
     assert again == first
     edit(repo / "directory/pudong/new-center.yml", "tier: city", "tier: district")
@@ -122,7 +124,8 @@ def test_the_sample_site_has_the_feed_and_the_page(sample_site):
     _, entries = parse((sample_site / "feed.xml").read_bytes())
     page = (sample_site / "changes" / "index.html").read_text(encoding="utf-8")
     assert "<h1" in page and "最近更新" in page
-    shallow = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--is-shallow-repository"], check=True, capture_output=True, text=True).stdout
+    shallow = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--is-shallow-repository"], check=True, capture_output=True,
+                             text=True).stdout
     if shallow.strip() == "true" and not entries:  # a CI clone of depth 1: the page must say why it is empty
         assert "浅克隆" in page
     else:

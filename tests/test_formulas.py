@@ -21,7 +21,8 @@ def _hostile(folder, draft=False):
     shutil.copytree(FIXTURES / "valid", folder)
     record = folder / "pudong" / "test-center.yml"
     text = record.read_text(encoding="utf-8")
-    text = text.replace("name: 测试检测中心", "name: '=HYPERLINK(\"http://x\",\"点\")'").replace("operator: 测试运营有限公司", "operator: '+1+1'")
+    text = text.replace("name: 测试检测中心", "name: '=HYPERLINK(\"http://x\",\"点\")'").replace("operator: 测试运营有限公司",
+                                                                                                 "operator: '+1+1'")
     text = text.replace("address: 上海市浦东新区示例路 1 号", "address: '-2+3'").replace("  content: 产品检验检测", "  content: '@SUM(A1)'")
     if draft:
         text = text.replace("tier: city\n", "status: draft\n")

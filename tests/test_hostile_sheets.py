@@ -38,7 +38,8 @@ BOMBS = [
      ("没有导入任何记录：far-corner.xlsx 的工作表从 A1 到 XFD1048576 有 17,179,869,184 个单元格，超过 4,000,000 个单元格的上限，"
       "请删除多余的行和列，或分成几个文件导入")),
     ("long-shared.xlsx", bombs.long_shared_string_xlsx,
-     "没有导入任何记录：long-shared.xlsx 有一个单元格超过 32767 个字符（Excel 的上限），请检查文件，或用 Excel 或 WPS 打开后另存为 .xlsx 再导入"),
+     ("没有导入任何记录：long-shared.xlsx 有一个单元格超过 32767 个字符（Excel 的上限），"
+      "请检查文件，或用 Excel 或 WPS 打开后另存为 .xlsx 再导入")),
     ("many-cells.xlsx", lambda path: bombs.many_cells_xlsx(path, rows=30_000),
      "没有导入任何记录：many-cells.xlsx 的工作表超过 4,000,000 个单元格的上限，请删除多余的行和列，或分成几个文件导入"),
     ("blank-lines.csv", bombs.blank_lines_csv,

@@ -180,7 +180,8 @@ def test_import_reads_the_hours_text_into_opening_hours(target, tmp_path, capsys
     assert directory.records[0].data["opening_hours"] == "Mo-Fr 09:00-17:00; PH off"
 
 
-@pytest.mark.parametrize(("text", "part"), [("Feb 30 10:00-12:00", "Feb 30"), ("Apr 31 off", "Apr 31"), ("Dec 24-31 off; Nov 30-31 off", "Nov 30-31"),
+@pytest.mark.parametrize(("text", "part"),
+                         [("Feb 30 10:00-12:00", "Feb 30"), ("Apr 31 off", "Apr 31"), ("Dec 24-31 off; Nov 30-31 off", "Nov 30-31"),
                                              ("Mo-Fr 09:00-17:00; Jun 31 off", "Jun 31"), ("Sep 31 off", "Sep 31")])
 def test_a_day_the_month_does_not_have_is_refused(text, part):
     from generator.hours import syntax_error

@@ -206,7 +206,8 @@ def test_an_annual_list_adds_titles_to_existing_records_and_lists_conflicts(targ
     write_xlsx(tmp_path / "2017.xlsx", LIST)
     main(["import", str(tmp_path / "2017.xlsx"), "--directory", str(target)])
     capsys.readouterr()
-    later = [["名称", "所在区", "运营单位", "示范级别", "认定年份"], ["示例（知识产权）服务中心", "浦东新区", "另一家公司", "国家级", "2024"]]
+    later = [["名称", "所在区", "运营单位", "示范级别", "认定年份"],
+             ["示例（知识产权）服务中心", "浦东新区", "另一家公司", "国家级", "2024"]]
     write_xlsx(tmp_path / "2024.xlsx", later)
     assert main(["import", str(tmp_path / "2024.xlsx"), "--directory", str(target)]) == 0
     out = capsys.readouterr().out
@@ -222,8 +223,10 @@ def test_an_annual_list_adds_titles_to_existing_records_and_lists_conflicts(targ
 
 def test_placeholders_count_as_missing_and_excel_serial_dates_are_read(target, tmp_path, capsys):
     path = tmp_path / "名单.xlsx"
-    headings = ["名称", "所在区", "层级", "服务功能", "运营机构", "地址", "电话", "服务内容", "服务流程", "服务标准", "收费标准", "服务时间", "核实日期"]
-    write_xlsx(path, [headings, ["占位站", "浦东新区", "市级", "综合服务", "某公司", "示例路", "021-0000-0001", "咨询", "预约", "当日", "待补充",
+    headings = ["名称", "所在区", "层级", "服务功能", "运营机构", "地址", "电话", "服务内容", "服务流程", "服务标准", "收费标准",
+                "服务时间", "核实日期"]
+    write_xlsx(path,
+               [headings, ["占位站", "浦东新区", "市级", "综合服务", "某公司", "示例路", "021-0000-0001", "咨询", "预约", "当日", "待补充",
                                  "工作日", "46000"]])
     assert main(["import", str(path), "--directory", str(target)]) == 0
     out = capsys.readouterr().out
@@ -236,7 +239,8 @@ def test_ids_follow_the_taxonomy_pinyin_and_stop_at_a_syllable():
     taken = set()
     assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin"
     long = slug_for("上海市长宁区中小企业公共服务平台知识产权与技术转移综合服务中心", taken, {"长宁": "chang ning"})
-    assert len(long) <= 48 and not long.endswith("-") and long.split("-")[-1] in "shang hai shi chang ning qu zhong xiao qi ye gong fu wu ping tai zhi shi chan quan yu ji zhu zhuan yi zong he xin".split()
+    assert len(long) <= 48 and not long.endswith("-") and long.split("-")[-1] in (
+        "shang hai shi chang ning qu zhong xiao qi ye gong fu wu ping tai zhi shi chan quan yu ji zhu zhuan yi zong he xin").split()
     assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin-2"
 
 
@@ -257,7 +261,8 @@ def _hostile(tmp_path):
                 data = source.read(info.filename)
                 out.writestr(info.filename, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
 
-    rewrite("bomb.xlsx", lambda d: (f'<?xml version="1.0"?><!DOCTYPE b [{entities}]>' + d.decode()).replace("<t>x</t>", "<t>&e9;</t>").encode())
+    rewrite("bomb.xlsx",
+            lambda d: (f'<?xml version="1.0"?><!DOCTYPE b [{entities}]>' + d.decode()).replace("<t>x</t>", "<t>&e9;</t>").encode())
     rewrite("claim.xlsx", lambda d: d.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>')
             .replace(b'<row r="2">', b'<row r="1048576">').replace(b'r="A2"', b'r="A1048576"').replace(b'r="B2"', b'r="B1048576"'))
     (tmp_path / "notzip.xlsx").write_bytes(b"not a zip " * 100)

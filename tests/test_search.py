@@ -91,7 +91,8 @@ def test_tokenizer_splits_chinese_into_bigrams_and_keeps_latin_words():
 
 def test_python_and_javascript_tokenizers_and_hashes_agree(data):
     texts = [r.data["name"] for r in SITE.records] + [r.data.get("name_en", "") for r in SITE.records] + [
-        r.data["disclosures"]["content"] for r in SITE.records] + ["Ｆｕｌｌ　ｗｉｄｔｈ ＡＢＣ１２３", "service@x.example.org", "é ß İ 𠀀 ㈱ ①"]
+        r.data["disclosures"]["content"] for r in SITE.records] + ["Ｆｕｌｌ　ｗｉｄｔｈ ＡＢＣ１２３", "service@x.example.org",
+                                                                   "é ß İ 𠀀 ㈱ ①"]
     assert node(data, "tokenize", texts)["result"] == [tokenize(t) for t in texts]
     keys = ["知识", "税", "cn", "=上海浦东知识产权服务中心", "㈱"]
     script = "const c=require(process.argv[1]);console.log(JSON.stringify(process.argv.slice(2).map(c.fnv1a)))"
@@ -199,7 +200,8 @@ def _narrow(text: str) -> bool:
     return any(len(SAMPLE_POSTINGS.terms.get(t, [])) // 2 <= 2 for t in tokenize(text))
 
 
-@pytest.mark.parametrize("query", [q for q in [r.data["name"] for r in SITE.records[:12]] + ["浦东 生物医药 中心", "钢铁 服务"] if _narrow(q)])
+@pytest.mark.parametrize("query",
+                         [q for q in [r.data["name"] for r in SITE.records[:12]] + ["浦东 生物医药 中心", "钢铁 服务"] if _narrow(q)])
 def test_record_files_rank_as_the_long_lists_do(tmp_path, query):
     """With every word but the rarest common, the candidates' record files replace the common terms' lists."""
     write_search_files(SITE, tmp_path, common_over=2, shard_size=40)

@@ -150,8 +150,9 @@ def test_no_result_suggests_close_names_and_the_query_without_its_rarest_word(da
     assert plenty["suggestions"] is None
 
 
-@pytest.mark.parametrize(("typed", "first"), [("bsgtzxfwpt", "baoshan-steel-info"), ("baoshan gangtie zixun fuwu pingtai", "baoshan-steel-info"),
-                                              ("mhdzxxcpjczx", "minhang-electronics-testing"), ("songjiang rongzi danbao", "songjiang-credit-guarantee")])
+@pytest.mark.parametrize(("typed", "first"),
+                         [("bsgtzxfwpt", "baoshan-steel-info"), ("baoshan gangtie zixun fuwu pingtai", "baoshan-steel-info"),
+                          ("mhdzxxcpjczx", "minhang-electronics-testing"), ("songjiang rongzi danbao", "songjiang-credit-guarantee")])
 def test_a_name_typed_in_pinyin_or_its_initials_finds_its_record_first(data, typed, first):
     [found] = find(data, typed)
     assert found["order"][0] == first

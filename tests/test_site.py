@@ -148,7 +148,8 @@ def test_no_broken_internal_links(sample_site):
             target = sample_site / unquote(parts.path).lstrip("/")
             if target.is_dir():
                 target = target / "index.html"
-            if not target.exists() or parts.fragment and target.suffix == ".html" and target in pages and parts.fragment not in pages[target].ids:
+            if (not target.exists()
+                    or parts.fragment and target.suffix == ".html" and target in pages and parts.fragment not in pages[target].ids):
                 broken.append((base, link))
     assert broken == []
 

@@ -36,9 +36,11 @@ def aging(valid_dir):
     text = center.read_text(encoding="utf-8")
     center.write_text(text.replace("verified: 2026-10-01", "verified: 2025-09-30").replace("expires: 2099-12-31", "expires: 2026-12-31")
                       .replace("  - {level: national, year: 2024, expires: 2026-12-31}",
-                               "  - {level: national, year: 2024, expires: 2026-12-31}\n  - {level: municipal, year: 2018, expires: 2021-12-31}"),
+                               "  - {level: national, year: 2024, expires: 2026-12-31}\n"
+                               "  - {level: municipal, year: 2018, expires: 2021-12-31}"),
                       encoding="utf-8")
-    draft = text.replace("测试检测中心", "草稿中心").replace("Test Centre", "Draft Centre").replace("verified: 2026-10-01", "status: draft\nverified: 2026-10-01")
+    draft = text.replace("测试检测中心", "草稿中心").replace("Test Centre", "Draft Centre").replace("verified: 2026-10-01",
+                                                                                                    "status: draft\nverified: 2026-10-01")
     (root / "huangpu" / "draft-center.yml").write_text(draft.replace("district: pudong", "district: huangpu"), encoding="utf-8")
     return root
 
@@ -47,7 +49,8 @@ def test_the_tracking_issue_body_groups_records_by_district_with_one_checkbox_ea
     directory, _ = load_directory(aging, TODAY)
     body = format_markdown(findings(directory, TODAY), directory)
     assert body == (
-        "由 `python -m generator check --links` 定期生成：共 2 条记录需要处理。处理后提交修改，下次检查时条目会自动消失；全部处理完后本议题会自动关闭。\n\n"
+        "由 `python -m generator check --links` 定期生成：共 2 条记录需要处理。"
+        "处理后提交修改，下次检查时条目会自动消失；全部处理完后本议题会自动关闭。\n\n"
         "### 黄浦区（1 条）\n\n"
         "- [ ] `directory/huangpu/draft-center.yml` 草稿中心\n"
         "  - 草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开\n\n"
@@ -166,7 +169,8 @@ def test_the_ci_script_never_sends_the_token_to_another_origin(tmp_path):
 
 def test_record_text_in_the_issue_body_cannot_mention_link_or_format(aging):
     record = aging / "huangpu" / "draft-center.yml"
-    record.write_text(record.read_text(encoding="utf-8").replace("name: 草稿中心", "name: '草稿中心 @octocat [点我](https://evil.example/) *粗* #1'"),
+    record.write_text(record.read_text(encoding="utf-8").replace("name: 草稿中心",
+                                                                 "name: '草稿中心 @octocat [点我](https://evil.example/) *粗* #1'"),
                       encoding="utf-8")
     directory, _ = load_directory(aging, TODAY)
     body = format_markdown(findings(directory, TODAY), directory)
@@ -225,7 +229,8 @@ class _Sites(http.server.BaseHTTPRequestHandler):
         if path in ("/to-ftp", "/to-private"):
             self.send_response(302)
             port = self.server.server_port
-            self.send_header("Location", "ftp://files.example.org/x?token=secret" if path == "/to-ftp" else f"http://127.0.0.2:{port}/ok?token=secret")
+            self.send_header("Location",
+                             "ftp://files.example.org/x?token=secret" if path == "/to-ftp" else f"http://127.0.0.2:{port}/ok?token=secret")
         elif path == "/no-head" and head:
             self.send_response(405)
         elif path == "/moved":
@@ -260,7 +265,8 @@ def _closed_port() -> int:
 
 def test_each_kind_of_answer_is_classified(sites):
     refused = f"http://127.0.0.1:{_closed_port()}/"
-    urls = [f"{sites}/ok", f"{sites}/moved", f"{sites}/missing", f"{sites}/gone", f"{sites}/broken", f"{sites}/no-head", f"{sites}/slow", refused]
+    urls = [f"{sites}/ok", f"{sites}/moved", f"{sites}/missing", f"{sites}/gone", f"{sites}/broken", f"{sites}/no-head", f"{sites}/slow",
+            refused]
     results = check_links(urls, timeout=1, allow_private=True)
     assert {url.rsplit("/", 1)[-1] or "refused": results[url].kind for url in urls} == {
         "ok": "ok", "moved": "redirect", "missing": "not-found", "gone": "gone", "broken": "server-error", "no-head": "ok",
@@ -371,7 +377,8 @@ def test_diff_refuses_a_rename_without_alias_and_a_deletion_and_accepts_a_rename
     _commit(repo)
     assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 1
     err = capsys.readouterr().err
-    assert "pudong/test-center.yml（测试检测中心）被删除或改名，旧网址 /institutions/test-center/ 将失效。改名请在新文件中写 aliases: [test-center]" in err
+    assert ("pudong/test-center.yml（测试检测中心）被删除或改名，旧网址 /institutions/test-center/ 将失效。"
+            "改名请在新文件中写 aliases: [test-center]") in err
 
     text = (folder / "test-lab.yml").read_text(encoding="utf-8")
     (folder / "test-lab.yml").write_text(text.replace("verified:", "aliases: [test-center]\nverified:"), encoding="utf-8")

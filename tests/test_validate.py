@@ -48,18 +48,22 @@ def test_valid_fixture_has_no_problems(valid_dir):
          "不允许使用合并键 <<（记录中请直接写出每个字段）")),
         ("free_services:\n  - 检测咨询", "free_services:\n  - [[[[[[检测咨询]]]]]]", ("yaml-too-deep", RECORD.as_posix(), 21, "",
          "嵌套层数超过 6 层，记录不需要这么深的结构")),
-        ("tier: city", "tier: !!str city", ("yaml-tag", RECORD.as_posix(), 4, "", "不允许使用标签 tag:yaml.org,2002:str（请删除 ! 开头的标签）")),
-        ("name_en: Test Centre", "nmae_en: Test Centre", ("unknown-field", RECORD.as_posix(), 2, "nmae_en", "字段 nmae_en：不是认识的字段（是不是 name_en？）")),
+        ("tier: city", "tier: !!str city",
+         ("yaml-tag", RECORD.as_posix(), 4, "", "不允许使用标签 tag:yaml.org,2002:str（请删除 ! 开头的标签）")),
+        ("name_en: Test Centre", "nmae_en: Test Centre",
+         ("unknown-field", RECORD.as_posix(), 2, "nmae_en", "字段 nmae_en：不是认识的字段（是不是 name_en？）")),
         ("  hours: 周一至周五 9:00-17:00", "  hours: 9:00", ("unquoted-value", RECORD.as_posix(), 19, "disclosures.hours",
          '字段 disclosures.hours：9:00 会被 YAML 读成数字而不是文字（请加引号，写成 "9:00"）')),
         ("  fees: 按目录收费，咨询免费", "  fees: no", ("unquoted-value", RECORD.as_posix(), 18, "disclosures.fees",
          '字段 disclosures.fees：no 会被 YAML 读成是/否（布尔值）而不是文字（请加引号，写成 "no"）')),
         ('  phone: "021-0000-0001"', "  phone: 02100000001", ("unquoted-value", RECORD.as_posix(), 11, "contacts.phone",
          '字段 contacts.phone：02100000001 会被 YAML 读成数字而不是文字（请加引号，写成 "02100000001"）')),
-        ("operator: 测试运营有限公司\n", "", ("missing-field", RECORD.as_posix(), 1, "operator", "字段 operator：缺少必填字段（运营机构）（请添加一行 operator: …）")),
+        ("operator: 测试运营有限公司\n", "",
+         ("missing-field", RECORD.as_posix(), 1, "operator", "字段 operator：缺少必填字段（运营机构）（请添加一行 operator: …）")),
         ("  fees: 按目录收费，咨询免费\n", "", ("missing-field", RECORD.as_posix(), 15, "disclosures.fees",
          "字段 disclosures.fees：缺少必填字段（收费标准）（请添加一行 fees: …）")),
-        ("address: 上海市浦东新区示例路 1 号", 'address: ""', ("empty-value", RECORD.as_posix(), 9, "address", "字段 address：不能为空（请填写内容，或删除这一行）")),
+        ("address: 上海市浦东新区示例路 1 号", 'address: ""',
+         ("empty-value", RECORD.as_posix(), 9, "address", "字段 address：不能为空（请填写内容，或删除这一行）")),
         ("name: 测试检测中心", "name: 测试\u200b检测中心", ("invisible-character", RECORD.as_posix(), 1, "name",
          "字段 name：含有看不见的控制字符 U+200B（请删除后重新输入名称）")),
         ("name: 测试检测中心", "name: 测试\u202e检测中心", ("invisible-character", RECORD.as_posix(), 1, "name",
@@ -70,7 +74,8 @@ def test_valid_fixture_has_no_problems(valid_dir):
          "字段 functions[2]：testing 不在分类表（taxonomy.yml）的服务功能中（可选值：comprehensive、quality、financing）")),
         ("functions: [quality, comprehensive]", "functions: 质量技术", ("wrong-type", RECORD.as_posix(), 5, "functions",
          "字段 functions：应为列表，这里写的是质量技术（每一项另起一行，以“- ”开头）")),
-        ("tier: city", "tier: 市级", ("unknown-choice", RECORD.as_posix(), 4, "tier", "字段 tier：市级 不在分类表（taxonomy.yml）的层级中（请写标识 city（市级））")),
+        ("tier: city", "tier: 市级",
+         ("unknown-choice", RECORD.as_posix(), 4, "tier", "字段 tier：市级 不在分类表（taxonomy.yml）的层级中（请写标识 city（市级））")),
         ("industries: [biomedicine]", "industries: [biomedcine]", ("unknown-choice", RECORD.as_posix(), 6, "industries[1]",
          "字段 industries[1]：biomedcine 不在分类表（taxonomy.yml）的服务产业中（是不是 biomedicine？）")),
         ("level: national", "level: provincial", ("unknown-choice", RECORD.as_posix(), 23, "demonstration[1].level",
@@ -80,7 +85,8 @@ def test_valid_fixture_has_no_problems(valid_dir):
         ("website: https://test-center.example.org/", "website: javascript:alert(1)", ("bad-url", RECORD.as_posix(), 13, "contacts.website",
          "字段 contacts.website：javascript:alert(1) 不是 http(s) 网址（请写完整网址，如 https://www.example.org/）")),
         ("website: https://test-center.example.org/", "website: data:text/html,<script>alert(1)</script>", ("bad-url", RECORD.as_posix(),
-         13, "contacts.website", "字段 contacts.website：data:text/html,<script>alert(1)</script> 不是 http(s) 网址（请写完整网址，如 https://www.example.org/）")),
+         13, "contacts.website",
+         "字段 contacts.website：data:text/html,<script>alert(1)</script> 不是 http(s) 网址（请写完整网址，如 https://www.example.org/）")),
         ("email: service@test-center.example.org", "email: service@@example", ("bad-email", RECORD.as_posix(), 12, "contacts.email",
          "字段 contacts.email：service@@example 不是有效的电子邮箱地址（格式如 service@example.org）")),
         ("credit_code: 91310115MA1K000003", "credit_code: 91310115MA1K000004", ("bad-credit-code", RECORD.as_posix(), 8, "credit_code",
@@ -109,7 +115,8 @@ def test_id_that_is_not_a_slug(valid_dir):
 
 
 def test_duplicate_ids_across_district_folders(valid_dir):
-    text = (valid_dir / RECORD).read_text(encoding="utf-8").replace("district: pudong", "district: huangpu").replace("测试检测中心", "另一中心")
+    text = (valid_dir / RECORD).read_text(encoding="utf-8").replace("district: pudong", "district: huangpu").replace("测试检测中心",
+                                                                                                                     "另一中心")
     (valid_dir / "huangpu/test-center.yml").write_text(text, encoding="utf-8")
     code, path, line, field, message = only(validate(valid_dir))
     assert (code, path, line, field) == ("duplicate-id", "pudong/test-center.yml", 1, "")
@@ -136,7 +143,8 @@ def test_file_over_one_megabyte(valid_dir):
 
 def test_file_not_utf8(valid_dir):
     (valid_dir / RECORD).write_bytes("name: 测试\naddress: 地址\n".encode("gb18030"))
-    assert only(validate(valid_dir)) == ("file-not-utf8", RECORD.as_posix(), 1, "", "文件不是 UTF-8 编码（请用编辑器把文件另存为 UTF-8 编码）")
+    assert only(validate(valid_dir)) == ("file-not-utf8", RECORD.as_posix(), 1, "",
+                                         "文件不是 UTF-8 编码（请用编辑器把文件另存为 UTF-8 编码）")
 
 
 def test_bom_and_crlf_are_accepted(valid_dir):
@@ -165,9 +173,12 @@ def test_every_problem_in_every_file_is_reported_in_one_run(valid_dir):
 @pytest.mark.parametrize(
     "old, new, code, message",
     [
-        ("verified: 2026-10-01", "verified: 2025-10-01", "verification-overdue", "字段 verified：最近核实日期 2025-10-01 已超过 12 个月（请重新核实后更新日期）"),
-        ("expires: 2099-12-31", "expires: 2026-06-30", "title-expired", "字段 demonstration：2024 年的示范平台称号已于 2026-06-30 到期，网站显示为已过期"),
-        ("floor_area_m2: 5000", "floor_area_m2: 3000", "below-tier-criteria", "字段 metrics：服务场地面积（平方米） 3000 低于市级要求的 4000"),
+        ("verified: 2026-10-01", "verified: 2025-10-01", "verification-overdue",
+         "字段 verified：最近核实日期 2025-10-01 已超过 12 个月（请重新核实后更新日期）"),
+        ("expires: 2099-12-31", "expires: 2026-06-30", "title-expired",
+         "字段 demonstration：2024 年的示范平台称号已于 2026-06-30 到期，网站显示为已过期"),
+        ("floor_area_m2: 5000", "floor_area_m2: 3000", "below-tier-criteria",
+         "字段 metrics：服务场地面积（平方米） 3000 低于市级要求的 4000"),
         ("verified: 2026-10-01", "status: revoked\nverified: 2026-10-01", "revoked-with-title",
          "字段 demonstration：已撤销的机构仍持有未到期的示范平台称号（请核实称号是否已被收回，并填写 expires）"),
     ],
@@ -213,8 +224,10 @@ def test_cli_github_format_escapes_record_text(valid_dir, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 2
     assert all(line.startswith("::error file=") for line in out)
-    assert out[0].endswith(",line=4,col=7,title=unknown-choice::字段 tier：town%250A 不在分类表（taxonomy.yml）的层级中（可选值：city、street）")
-    assert out[1].endswith(",line=5,col=1,title=unknown-field::字段 x%0D%0A::error file=x::forged：不是认识的字段（可用字段：" + "、".join(RECORD_FIELDS) + "）")
+    assert out[0].endswith(",line=4,col=7,title=unknown-choice::字段 tier：town%250A "
+                           "不在分类表（taxonomy.yml）的层级中（可选值：city、street）")
+    assert out[1].endswith(",line=5,col=1,title=unknown-field::字段 x%0D%0A::error file=x::forged：不是认识的字段（可用字段："
+                           + "、".join(RECORD_FIELDS) + "）")
 
 
 def test_sample_directory_is_valid():

@@ -28,7 +28,8 @@ def check_unique_ids(directory, today) -> Iterator[Problem]:
     seen = {}
     for record in directory.records:
         if record.id in seen:
-            yield Problem("duplicate-id", record.path, 1, 1, "", f"机构标识 {record.id} 与 {seen[record.id]} 重复", hint="请给其中一个文件换个名字")
+            yield Problem("duplicate-id", record.path, 1, 1, "", f"机构标识 {record.id} 与 {seen[record.id]} 重复",
+                          hint="请给其中一个文件换个名字")
         else:
             seen[record.id] = record.path
 
@@ -49,7 +50,8 @@ def check_verified_recent(directory, today) -> Iterator[Problem]:
     due, months = directory.taxonomy.verification_due(today), directory.taxonomy.verification_months
     for record in directory.records:
         if record.data.get("verified", due) < due:
-            yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 {months} 个月", "请重新核实后更新日期")
+            yield _problem(record, "verified", "verification-overdue", f"最近核实日期 {record.data['verified']} 已超过 {months} 个月",
+                           "请重新核实后更新日期")
 
 
 def check_titles_current(directory, today) -> Iterator[Problem]:
@@ -58,7 +60,8 @@ def check_titles_current(directory, today) -> Iterator[Problem]:
         for title in record.data.get("demonstration", []):
             expires = directory.taxonomy.title_expiry(title)
             if expires and expires < today:
-                yield _problem(record, "demonstration", "title-expired", f"{title['year']} 年的示范平台称号已于 {expires} 到期，网站显示为已过期")
+                yield _problem(record, "demonstration", "title-expired",
+                               f"{title['year']} 年的示范平台称号已于 {expires} 到期，网站显示为已过期")
 
 
 def check_metrics_meet_tier(directory, today) -> Iterator[Problem]:
@@ -78,7 +81,8 @@ def check_revoked_without_title(directory, today) -> Iterator[Problem]:
     """Warn when a revoked record still holds a current demonstration title."""
     for record in directory.records:
         if record.data.get("status") == "revoked" and record.current_titles(directory.taxonomy, today):
-            yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号", "请核实称号是否已被收回，并填写 expires")
+            yield _problem(record, "demonstration", "revoked-with-title", "已撤销的机构仍持有未到期的示范平台称号",
+                           "请核实称号是否已被收回，并填写 expires")
 
 
 def check_aliases(directory, today) -> Iterator[Problem]:
@@ -91,7 +95,8 @@ def check_aliases(directory, today) -> Iterator[Problem]:
                 yield _problem(record, "aliases", "alias-collision", f"原标识 {alias} 是现有记录 {ids[alias]} 的标识",
                                "原标识只写已经不用的旧标识")
             elif alias in seen:
-                yield _problem(record, "aliases", "alias-collision", f"原标识 {alias} 已写在 {seen[alias]} 中", "一个旧网址只能跳转到一条记录")
+                yield _problem(record, "aliases", "alias-collision", f"原标识 {alias} 已写在 {seen[alias]} 中",
+                               "一个旧网址只能跳转到一条记录")
             seen.setdefault(alias, record.path)
 
 
@@ -137,7 +142,8 @@ def check_websites_public(directory, today) -> Iterator[Problem]:
     for record in directory.records:
         website = record.data.get("contacts", {}).get("website")
         if website and (host := private_host(website)):
-            yield _problem(record, "contacts.website", "private-website", f"网站 {website} 的地址 {host} 是本机、内网或保留地址，访客无法访问",
+            yield _problem(record, "contacts.website", "private-website",
+                           f"网站 {website} 的地址 {host} 是本机、内网或保留地址，访客无法访问",
                            "请写机构在互联网上的网址")
 
 

@@ -63,7 +63,8 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
                 continue  # the record already ends the title by the day it is cancelled
             named = f"{levels[c.title['level']]}示范平台称号（{c.title['year']} 年认定）"
             if c.date <= today:
-                add("title-cancelled", f"{named}已于 {c.date} 取消（{c.reason}）：网站显示为已取消；请在这一项写上 expires: {c.date}，或删除这一项")
+                add("title-cancelled",
+                    f"{named}已于 {c.date} 取消（{c.reason}）：网站显示为已取消；请在这一项写上 expires: {c.date}，或删除这一项")
             else:
                 add("title-cancelling", f"{named}将于 {c.date} 取消（{c.reason}）：请通知机构")
         website = data.get("contacts", {}).get("website")

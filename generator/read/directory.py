@@ -171,7 +171,8 @@ def load_taxonomy(source) -> tuple[Taxonomy | None, dict, list[Problem]]:
     source = Folder(source) if isinstance(source, str | Path) else source
     shown = source.shown(TAXONOMY_FILE)
     if TAXONOMY_FILE not in source.entries():
-        return None, {}, [Problem("missing-taxonomy", shown, 1, 1, "", f"找不到分类表 {TAXONOMY_FILE}", hint="每个名录目录都需要 taxonomy.yml")]
+        return None, {}, [Problem("missing-taxonomy", shown, 1, 1, "", f"找不到分类表 {TAXONOMY_FILE}",
+                                  hint="每个名录目录都需要 taxonomy.yml")]
     text, problems = decode(*_head(source, TAXONOMY_FILE))
     node, found = parse_yaml(shown, text) if text is not None else (None, [])
     problems += found
@@ -204,13 +205,16 @@ def _record_files(source, district_ids: set[str]) -> tuple[list[tuple[str, str]]
         if top.startswith(".") or name == TAXONOMY_FILE or is_cycle_file(name):
             continue
         if not slash and name.endswith((".yml", ".yaml")):
-            problems.append(Problem("misplaced-file", source.shown(name), 1, 1, "", "记录文件应放在所在区的文件夹里", hint="移到 <区标识>/<机构标识>.yml"))
+            problems.append(Problem("misplaced-file", source.shown(name), 1, 1, "", "记录文件应放在所在区的文件夹里",
+                                    hint="移到 <区标识>/<机构标识>.yml"))
         elif slash and not rest and top not in district_ids:
             close = "、".join(sorted(district_ids))
-            problems.append(Problem("unknown-district-folder", source.shown(top), 1, 1, "", f"文件夹 {top} 不是分类表中的区标识", hint=f"可用的区标识：{close}"))
+            problems.append(Problem("unknown-district-folder", source.shown(top), 1, 1, "", f"文件夹 {top} 不是分类表中的区标识",
+                                    hint=f"可用的区标识：{close}"))
         elif rest and top in district_ids:
             if rest.endswith(".yaml"):
-                problems.append(Problem("wrong-extension", source.shown(name), 1, 1, "", "记录文件的扩展名应为 .yml", hint=f"改名为 {rest[:-5]}.yml"))
+                problems.append(Problem("wrong-extension", source.shown(name), 1, 1, "", "记录文件的扩展名应为 .yml",
+                                        hint=f"改名为 {rest[:-5]}.yml"))
             elif rest.endswith(".yml"):
                 files.append((top, name))
     return files, problems

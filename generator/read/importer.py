@@ -292,7 +292,8 @@ class _Importer:
         return list(dict.fromkeys(self.labels.get(p) or self.model.labels.get(p, p) for p in paths))
 
     def create(self, where: str, wanted: str, data: dict, notes: list[str]) -> None:
-        record_id = wanted if is_id(wanted) and wanted not in self.taken else slug_for(data["name"], self.taken, self.model.pinyin_overrides)
+        record_id = wanted if is_id(wanted) and wanted not in self.taken else slug_for(data["name"], self.taken,
+                                                                                       self.model.pinyin_overrides)
         self.taken.add(record_id)
         folder = data["district"]
         record = self.convert(where, data, folder, record_id, notes)
@@ -359,7 +360,8 @@ class _Importer:
         elif was_draft:
             text += f"；仍是草稿（待补全：{'、'.join(gaps)}）"
         if conflicts:
-            text += "；以下内容与现有记录不同，" + ("已按表格覆盖：" if self.overwrite else "未修改（要覆盖请加 --overwrite）：") + "；".join(conflicts)
+            text += ("；以下内容与现有记录不同，" + ("已按表格覆盖：" if self.overwrite else "未修改（要覆盖请加 --overwrite）：")
+                     + "；".join(conflicts))
         self.report.say(where, text + self.joined(notes))
 
     def merge(self, holder: dict, key: str, value, path: str, changes: list[str], conflicts: list[str]) -> None:

@@ -71,9 +71,11 @@ class _TreeBuilder:
     def next_event(self):
         event = self.parser.get_event()
         if isinstance(event, yaml.AliasEvent):
-            self.problem("yaml-alias", event.start_mark, f"不允许使用别名 *{event.anchor}", "记录中请直接写出内容，不要用 & 和 *", fatal=True)
+            self.problem("yaml-alias", event.start_mark, f"不允许使用别名 *{event.anchor}", "记录中请直接写出内容，不要用 & 和 *",
+                         fatal=True)
         if getattr(event, "anchor", None):
-            self.problem("yaml-anchor", event.start_mark, f"不允许使用锚点 &{event.anchor}", "记录中请直接写出内容，不要用 & 和 *", fatal=True)
+            self.problem("yaml-anchor", event.start_mark, f"不允许使用锚点 &{event.anchor}", "记录中请直接写出内容，不要用 & 和 *",
+                         fatal=True)
         if getattr(event, "tag", None):
             self.problem("yaml-tag", event.start_mark, f"不允许使用标签 {event.tag}", "请删除 ! 开头的标签", fatal=True)
         return event
@@ -119,7 +121,8 @@ class _TreeBuilder:
             self.problem("yaml-merge-key", key_mark, "不允许使用合并键 <<", "记录中请直接写出每个字段", fatal=True)
         elif key.value in node.items:
             first = node.items[key.value][0]
-            self.problem("yaml-duplicate-key", key_mark, f"字段 {key.value} 重复出现（第一次在第 {first.line} 行）", "请删除其中一个，只保留正确的值")
+            self.problem("yaml-duplicate-key", key_mark, f"字段 {key.value} 重复出现（第一次在第 {first.line} 行）",
+                         "请删除其中一个，只保留正确的值")
         else:
             node.items[key.value] = (key, value)
 
@@ -135,7 +138,8 @@ def parse_yaml(path: str, text: str) -> tuple[object, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or "无法解析"
-        builder.problems.append(Problem("yaml-syntax", path, mark.line + 1, mark.column + 1, "", f"YAML 格式错误：{reason}", hint="检查缩进、冒号后的空格和引号是否成对"))
+        builder.problems.append(Problem("yaml-syntax", path, mark.line + 1, mark.column + 1, "", f"YAML 格式错误：{reason}",
+                                        hint="检查缩进、冒号后的空格和引号是否成对"))
         root = None
     except yaml.YAMLError as exc:
         builder.problems.append(Problem("yaml-syntax", path, 1, 1, "", f"YAML 格式错误：{exc}"))
@@ -152,7 +156,8 @@ def decode(data: bytes, shown: str, size: int | None = None) -> tuple[str | None
     if size == LINKED:
         return None, [Problem("linked-file", shown, 1, 1, "", "是符号链接，没有读取", hint="把记录文件本身放进名录目录，不要用链接")]
     if size > MAX_BYTES:
-        return None, [Problem("file-too-large", shown, 1, 1, "", f"文件有 {size} 字节，超过 1 MB 的上限", hint="一条记录不需要这么大，请检查是否粘贴了多余内容")]
+        return None, [Problem("file-too-large", shown, 1, 1, "", f"文件有 {size} 字节，超过 1 MB 的上限",
+                              hint="一条记录不需要这么大，请检查是否粘贴了多余内容")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:

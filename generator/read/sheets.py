@@ -225,7 +225,8 @@ def _spreadsheet(path: Path) -> list[Table]:
             for row in sheet.iter_rows():
                 cells = [_cell(v) for v in row[:MAX_COLUMNS]]
                 if any(len(text) > MAX_CELL_CHARS for text in cells):
-                    raise SheetError(f"{path.name} 的工作表“{name}”有一个单元格超过 {MAX_CELL_CHARS} 个字符（Excel 的上限），请删减后再导入")
+                    raise SheetError(f"{path.name} 的工作表“{name}”有一个单元格超过 {MAX_CELL_CHARS} 个字符（Excel 的上限），"
+                                     "请删减后再导入")
                 blank = 0 if any(cells) else blank + 1
                 if blank > MAX_BLANK:  # a sheet whose size claims more than its cells hold: the rest is empty
                     break

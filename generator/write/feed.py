@@ -43,7 +43,8 @@ def announcements(model) -> list[Announcement]:
         counts = "、".join(f"{name} {n} 家" for g, name in model.grades.items() if (n := sum(r.grade == g for r in results)))
         warned = "；".join(f"{n.name}：{shown[n.record_id].data['name']}" for n in cycle.notices if n.year == year and n.record_id in shown)
         found.append(Announcement(f"evaluations/{year}", f"{day}T00:00:00Z", f"{year} 年度评价结果公布", f"evaluations/{year}/",
-                                  f"共 {len(results)} 家机构" + (f"：{counts}" if counts else "") + "。" + (f"{warned}。" if warned else "")))
+                                  f"共 {len(results)} 家机构" + (f"：{counts}" if counts else "") + "。"
+                                  + (f"{warned}。" if warned else "")))
     for c in cycle.cancellations:
         if c.record_id in shown and c.date <= model.today:
             level = model.levels[c.title["level"]]

@@ -61,7 +61,8 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
     tables: dict[str, list[dict]] = {name: [] for name in _columns()}
     left_out = []
     for key, name, items in _vocabularies(model):
-        tables["taxonomies"].append({"id": ids("taxonomy", key), "name": name, "description": f"{title}的{name}分类", "version": model.edition.isoformat()})
+        tables["taxonomies"].append({"id": ids("taxonomy", key), "name": name, "description": f"{title}的{name}分类",
+                                     "version": model.edition.isoformat()})
         for item_id, item in items.items():
             tables["taxonomy_terms"].append({"id": ids("term", key, item_id), "code": f"{key}:{item_id}", "name": item["name"],
                                              "description": item.get("description") or f"{name}：{item['name']}", "taxonomy": name,
@@ -74,23 +75,28 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
         tier = model.tiers[data["tier"]]
         tables["organizations"].append({
             "id": org, "name": data["name"], "alternate_name": data.get("name_en", ""),
-            "description": data.get("description") or f"{tier}{'、'.join(model.functions[f] for f in data['functions'])}平台，运营机构：{data['operator']}",
+            "description": data.get("description")
+            or f"{tier}{'、'.join(model.functions[f] for f in data['functions'])}平台，运营机构：{data['operator']}",
             "email": contacts.get("email", ""), "website": contacts.get("website", ""), "year_incorporated": data.get("since", ""),
             "uri": model.page_url(record) if model.site_url else ""})
         if data.get("credit_code"):
-            tables["organization_identifiers"].append({"id": ids("identifier", rid), "organization_id": org, "identifier_type": "统一社会信用代码",
+            tables["organization_identifiers"].append({"id": ids("identifier", rid), "organization_id": org,
+                                                       "identifier_type": "统一社会信用代码",
                                                       "identifier": data["credit_code"]})
         disclosures = data["disclosures"]
         tables["services"].append({
-            "id": service, "organization_id": org, "name": data["name"], "alternate_name": "、".join(model.functions[f] for f in data["functions"]),
-            "description": disclosures["content"], "url": model.page_url(record) if model.site_url else "", "email": contacts.get("email", ""),
+            "id": service, "organization_id": org, "name": data["name"],
+            "alternate_name": "、".join(model.functions[f] for f in data["functions"]),
+            "description": disclosures["content"], "url": model.page_url(record) if model.site_url else "",
+            "email": contacts.get("email", ""),
             "status": "active", "application_process": disclosures["process"], "fees_description": disclosures["fees"],
             "accreditations": disclosures["standards"], "assured_date": data["verified"].isoformat()})
         tables["locations"].append({"id": location, "location_type": "physical", "organization_id": org, "name": data["name"]})
         tables["service_at_location"].append({"id": ids("service_at_location", rid), "service_id": service, "location_id": location})
         address = {"id": ids("address", rid), "location_id": location, "address_1": data["address"], "city": district,
                    "state_province": region, "postal_code": data.get("postal_code", ""), "country": "CN", "address_type": "physical"}
-        missing = [model.labels["postal_code"] if not address["postal_code"] else "", "所在省市（分类表 site.region）" if not region else ""]
+        missing = [model.labels["postal_code"] if not address["postal_code"] else "",
+                   "所在省市（分类表 site.region）" if not region else ""]
         if any(missing):
             left_out.append(f"addresses.csv：{data['name']}（{rid}）缺少{'、'.join(m for m in missing if m)}，地址未导出")
         else:
@@ -102,13 +108,15 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
                 tables["phones"].append({"id": ids(kind, rid), "service_id": service, "number": number, "extension": extension,
                                          "type": "voice", "description": model.labels[f"contacts.{kind}"]})
         if contacts.get("person"):
-            tables["contacts"].append({"id": ids("contact", rid), "service_id": service, "name": contacts["person"], "email": contacts.get("email", "")})
+            tables["contacts"].append({"id": ids("contact", rid), "service_id": service, "name": contacts["person"],
+                                       "email": contacts.get("email", "")})
         hours = model.schedule(record)
         weekly = [(day, opens, closes) for day, spans in enumerate(hours["weekly"]) for opens, closes in spans] if hours else []
         for number, (day, opens, closes) in enumerate(weekly, 1):
             tables["schedules"].append({"id": ids("schedule", rid, number), "service_id": service, "freq": "WEEKLY", "wkst": "MO",
                                         "byday": ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day], "opens_at": f"{opens}:00",
-                                        "closes_at": "23:59:59" if closes == "24:00" else f"{closes}:00", "description": disclosures["hours"],
+                                        "closes_at": "23:59:59" if closes == "24:00" else f"{closes}:00",
+                                        "description": disclosures["hours"],
                                         "notes": "法定节假日休息" if hours["holidays"] == "off" else ""})
         if not weekly:
             tables["schedules"].append({"id": ids("schedule", rid), "service_id": service, "description": disclosures["hours"]})
@@ -125,7 +133,8 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
                                            "amount": amount, "amount_description": described or ("免费" if fee.get("free") else "")})
         links = [("functions", f, "") for f in data["functions"]] + [("industries", i, "") for i in data.get("industries", [])]
         links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
-        links += [("demonstration_levels", t["level"], f"{t['year']}" + (f"/{expiry}" if (expiry := model.taxonomy.title_expiry(t)) else ""))
+        links += [("demonstration_levels", t["level"],
+                   f"{t['year']}" + (f"/{expiry}" if (expiry := model.taxonomy.title_expiry(t)) else ""))
                   for t in model.titles(record)["current"]]
         evaluation = model.evaluation(record)
         if evaluation and evaluation["grade"]:

@@ -263,7 +263,8 @@ def render_snippets(model: Model, downloads: list[tuple[str, int]], base: str) -
 def render_redirects(model: Model) -> list[tuple[str, str]]:
     """Return (path, HTML) of a small redirect page for every former address: a published record's aliases, and each
     historical district that had its own id. They are no pages of the site: out of the navigation, search and sitemap."""
-    moves = [("institutions", alias, record.id, record.data["name"]) for record in model.records for alias in record.data.get("aliases", [])]
+    moves = [("institutions", alias, record.id, record.data["name"]) for record in model.records
+             for alias in record.data.get("aliases", [])]
     moves += [("districts", h["id"], h["maps_to"], model.districts[h["maps_to"]]) for h in model.taxonomy.historical_districts
               if "id" in h and h["id"] not in model.districts]
     template = templates.get_template("redirect.html")
