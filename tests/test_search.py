@@ -95,7 +95,7 @@ def test_python_and_javascript_tokenizers_and_hashes_agree(data):
     assert node(data, "tokenize", texts)["result"] == [tokenize(t) for t in texts]
     keys = ["知识", "税", "cn", "=上海浦东知识产权服务中心", "㈱"]
     script = "const c=require(process.argv[1]);console.log(JSON.stringify(process.argv.slice(2).map(c.fnv1a)))"
-    core = str(Path(__file__).parent.parent / "generator" / "assets" / "search-core.js")
+    core = str(Path(__file__).parent.parent / "generator" / "write" / "assets" / "search-core.js")
     out = subprocess.run(["node", "-e", script, core, *keys], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [fnv1a(k) for k in keys]
 
@@ -103,7 +103,7 @@ def test_python_and_javascript_tokenizers_and_hashes_agree(data):
 def test_packed_lists_read_back_in_the_browser():
     values = [0, 1, -1, 31, 32, -999, 1023, 1024, -1999, 65535, 10**9, -(10**9), *range(-40, 40)]
     script = "const c=require(process.argv[1]);console.log(JSON.stringify(c.unpack(process.argv[2])))"
-    core = str(Path(__file__).parent.parent / "generator" / "assets" / "search-core.js")
+    core = str(Path(__file__).parent.parent / "generator" / "write" / "assets" / "search-core.js")
     out = subprocess.run(["node", "-e", script, core, pack(values)], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == values
     assert len(pack([3, -1002] * 100)) < len(json.dumps([3, -1002] * 100)) / 2
