@@ -29,6 +29,8 @@ def rows():
     duplicate[0] = "示例 检测中心"
     quoted = GOOD.copy()
     quoted[0], quoted[11] = "'=公式开头的中心", "9:00"
+    for number, row in enumerate((historical, same_pinyin, unknown, missing, quoted), 10):  # other institutions are elsewhere
+        row[5] = f"上海市浦东新区示例路 {number} 号"
     return [BUREAU_HEADINGS, GOOD, historical, same_pinyin, unknown, missing, duplicate, quoted]
 
 
@@ -37,9 +39,11 @@ def check_report(out: str, root: Path):
     assert "已新增 0 条记录、5 条草稿，已更新 0 条；1 行未能导入。" in out
     assert ("第 3 行：新增草稿 pudong/shi-li-rong-zi-fu-wu-zhan.yml（待补全：最近核实日期）"
             "（营业时间已按“工作日 9:00-17:00”写为 Mo-Fr 09:00-17:00; PH off；旧名称“南汇区”已按“浦东新区”导入）") in out
-    assert "第 5 行：未导入：“所在区”写的是“火星区”，不在分类表中" in out
+    assert "第 5 行：未导入：“区”写的是“火星区”，不在分类表中" in out  # the heading as the list writes it
     assert "第 6 行：新增草稿 pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml（待补全：收费标准、最近核实日期）（营业时间已按" in out
-    assert "第 7 行：与现有记录 pudong/shi-li-jian-ce-zhong-xin.yml 相同，无需修改；以下内容与表格不同" in out
+    assert "第 7 行：现有记录 pudong/shi-li-jian-ce-zhong-xin.yml 没有修改（营业时间已按" in out
+    assert ("按名称只差写法对应现有记录）\n第 7 行：“机构名称”现为“示例检测中心”，表格为“示例 检测中心”，未修改（要改为表格的写法请加 --overwrite 机构名称）\n"
+            "第 8 行：新增草稿") in out  # one sentence a line, each saying one thing
     assert "未使用的列：备注" in out
     written = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.yml"))
     assert written == ["huangpu/shi-li-jian-ce-zhong-xin-zhan.yml", "pudong/gong-shi-kai-tou-de-zhong-xin.yml",

@@ -211,7 +211,7 @@ def test_an_annual_list_adds_titles_to_existing_records_and_lists_conflicts(targ
     assert main(["import", str(tmp_path / "2024.xlsx"), "--directory", str(target)]) == 0
     out = capsys.readouterr().out
     assert "更新现有记录 pudong/shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin.yml：添加示范平台称号 1 项" in out
-    assert "“运营机构”现为“示例科技有限公司”，表格为“另一家公司”" in out and "--overwrite" in out
+    assert "第 2 行：“运营单位”现为“示例科技有限公司”，表格为“另一家公司”，未修改（要改为表格的写法请加 --overwrite 运营单位）" in out
     assert len(list(target.glob("*/*.yml"))) == 2  # never a second file for one institution
     data = records(target)["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"].data
     assert data["demonstration"] == [{"level": "municipal", "year": 2017}, {"level": "national", "year": 2024}]
@@ -296,3 +296,81 @@ def test_writing_is_all_or_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_all({tmp_path / "a" / "one.yml": "a", tmp_path / "b" / "two.yml": "b"})
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+NOTICE = [["序号", "平台名称", "运营单位", "服务领域", "地址", "联系电话"],
+          ["1", "闵行区示例创新服务中心※", "示例科技有限公司", "技术创新、质量检测", "上海市闵行区示例路 1 号", "０２１－５５５５ ０００１"],
+          ["2", "示例园区服务站", "示例园区管理有限公司", "创业孵化 人才培训", "上海市浦东新区示例路 2 号", "021—5555—0002 13912345678"],
+          ["3", "示例检测站", "示例检测有限公司", "提供质量检测和区块链服务", "崇明县城桥镇示例路 3 号", "13912345679"],
+          ["4", "示例服务社", "示例服务有限公司", "综合服务", "示例路 4 号", "021 5555 0004 021 5555 0005"]]
+
+
+def write_notice(path, rows, title="关于公布2019年度闵行区中小企业公共服务平台名单的通知"):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    document.add_paragraph("各有关单位：经评审，现将名单公布如下。")
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.add_paragraph("※ 为新认定平台")
+    document.save(str(path))
+
+
+def test_a_district_notice_in_word_takes_the_district_from_its_title_and_each_address(target, tmp_path, capsys):
+    write_notice(tmp_path / "通知.docx", NOTICE)
+    assert main(["import", str(tmp_path / "通知.docx"), "--directory", str(target)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["已新增 0 条记录、4 条草稿，已更新 0 条；0 行未能导入。", "表格：第 1 行是列标题",
+                         "表格：没有“所在区”一列，所在区按标题“关于公布2019年度闵行区中小企业公共服务平台名单的通知”取为闵行区"]
+    assert "第 2 行：新增草稿 minhang/min-xing-qu-shi-li-chuang-xin-fu-wu-zhong-xin.yml（待补全：层级、服务五公开、最近核实日期）" \
+           "（“平台名称”去掉了脚注符号“※”）" in lines
+    assert "第 3 行：“联系电话”写的是“13912345678”：电话和服务热线各只能写一个号码，这个号码没有位置（已记入记录的“导入备注”）" in lines
+    assert "第 3 行：新增草稿 pudong/shi-li-yuan-qu-fu-wu-zhan.yml（待补全：层级、服务五公开、最近核实日期）（所在区按地址中的“浦东新区”取为浦东新区）" in lines
+    assert "第 4 行：“服务领域”写的是“区块链”：没有对应的服务功能（其他说法可加到分类表该项的 aliases）（已记入记录的“导入备注”）" in lines
+    assert "第 4 行：新增草稿 chongming/shi-li-jian-ce-zhan.yml（待补全：层级、服务五公开、最近核实日期）" \
+           "（所在区按地址中的“崇明县”取为崇明区；旧名称“崇明县”已按“崇明区”导入）" in lines
+    found = records(target)
+    center = found["min-xing-qu-shi-li-chuang-xin-fu-wu-zhong-xin"].data
+    assert center["name"] == "闵行区示例创新服务中心" and center["functions"] == ["innovation", "quality"]
+    assert center["contacts"] == {"phone": "021-5555 0001"} and "notes" not in center  # full-width digits and dash read
+    station = found["shi-li-yuan-qu-fu-wu-zhan"].data
+    assert station["functions"] == ["startup", "training"] and station["contacts"] == {"phone": "021-5555-0002"}
+    assert station["notes"] == ["《通知.docx》第 3 行“联系电话”写的是“13912345678”：电话和服务热线各只能写一个号码，这个号码没有位置"]
+    assert found["shi-li-jian-ce-zhan"].data["functions"] == ["quality"] and found["shi-li-jian-ce-zhan"].data["contacts"] == {
+        "phone": "13912345679"}  # a mobile number is a phone, not a hotline
+    assert found["shi-li-fu-wu-she"].data["district"] == "minhang"  # no district in the address: the title's
+    assert found["shi-li-fu-wu-she"].data["contacts"] == {"phone": "021 5555 0004", "hotline": "021 5555 0005"}  # two numbers
+
+
+def test_an_old_xls_list_is_read_as_the_clerk_meant_and_what_cannot_be_read_is_kept(target, tmp_path, capsys):
+    rows = [["机构名称", "所在区", "认定类别", "服务功能", "运营单位", "信用代码", "网址", "收费情况", "电话"],
+            ["示例园区窗口", "浦东新区", "园区级", "综合服务", "示例公司", 9.13101e17, "www.example.org", "基础服务免费", "400-820-1234"],
+            ["示例街道窗口", "浦东新区", "街道级", "综合服务", "示例公司二", "9.13101E+17", "ＷＷＷ．ＥＸＡＭＰＬＥ．ＮＥＴ/a", "免费", "12345"]]
+    write_xls(tmp_path / "名单.xls", rows)
+    assert main(["import", str(tmp_path / "名单.xls"), "--directory", str(target)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "第 2 行：“信用代码”写的是“913101000000000000”：Excel 把信用代码变成了科学计数法，请从原件重新填写（已记入记录的“导入备注”）" in lines
+    assert "第 3 行：“信用代码”写的是“9.13101E+17”：Excel 把信用代码变成了科学计数法，请从原件重新填写（已记入记录的“导入备注”）" in lines
+    found = records(target)
+    park = found["shi-li-yuan-qu-chuang-kou"].data
+    assert park["tier"] == "street" and park["contacts"] == {"hotline": "400-820-1234", "website": "https://www.example.org"}
+    assert park["disclosures"] == {"fees": "基础服务免费"} and "credit_code" not in park
+    assert park["notes"] == ["《名单.xls》第 2 行“信用代码”写的是“913101000000000000”：Excel 把信用代码变成了科学计数法，请从原件重新填写"]
+    street = found["shi-li-jie-dao-chuang-kou"].data
+    assert street["tier"] == "street" and street["contacts"] == {"hotline": "12345", "website": "https://WWW.EXAMPLE.NET/a"}
+
+
+def test_a_gbk_csv_without_districts_takes_the_district_option(target, tmp_path, capsys):
+    path = tmp_path / "名单.csv"
+    write_csv("gbk", ",")(path, [["平台名称", "地址", "联系电话"], ["示例服务中心", "示例路 1 号", "021-5555-0001"]])
+    assert main(["import", str(path), "--directory", str(target), "--district", "火星"]) == 2
+    assert capsys.readouterr().err.startswith("--district：“火星”不是分类表中的区（可选：黄浦区、徐汇区")
+    assert main(["import", str(path), "--directory", str(target)]) == 1
+    assert "第 2 行：未导入：“所在区”写的是“（空）”，不在分类表中（可选：黄浦区" in capsys.readouterr().out
+    assert main(["import", str(path), "--directory", str(target), "--district", "闵行"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2:4] == ["表格：所在区按 --district 取为闵行区", "第 2 行：新增草稿 minhang/shi-li-fu-wu-zhong-xin.yml（待补全：层级、服务功能、"
+                          "运营机构、服务五公开、最近核实日期）"]
