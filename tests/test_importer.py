@@ -4,6 +4,7 @@ in every format, reported in spreadsheet words; hostile files refused in one lin
 import csv
 import datetime
 import io
+import re
 import subprocess
 import sys
 import time
@@ -372,5 +373,92 @@ def test_a_gbk_csv_without_districts_takes_the_district_option(target, tmp_path,
     assert "第 2 行：未导入：“所在区”写的是“（空）”，不在分类表中（可选：黄浦区" in capsys.readouterr().out
     assert main(["import", str(path), "--directory", str(target), "--district", "闵行"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2:4] == ["表格：所在区按 --district 取为闵行区", "第 2 行：新增草稿 minhang/shi-li-fu-wu-zhong-xin.yml（待补全：层级、服务功能、"
-                          "运营机构、服务五公开、最近核实日期）"]
+    assert lines[2:4] == ["表格：所在区按 --district 取为闵行区",
+                          "第 2 行：新增草稿 minhang/shi-li-fu-wu-zhong-xin.yml（待补全：层级、服务功能、运营机构、服务五公开、最近核实日期）"]
+
+
+YEAR_HEADINGS = ["平台名称", "所在区", "认定类别", "服务功能", "运营单位", "地址", "联系电话", "服务内容", "服务流程", "服务标准", "收费标准",
+                 "服务时间", "核实日期", "信用代码"]
+
+
+def year_row(name, operator, address, tier="区级", code=""):
+    return [name, "闵行区", tier, "综合服务", operator, address, "021-5555-0001", "咨询", "预约", "当日答复", "免费", "工作日", "2026-03-01", code]
+
+
+def code(stem):
+    from generator.kinds import credit_code_check_char
+
+    return stem + credit_code_check_char(stem)
+
+
+def first_year(target, tmp_path, capsys):
+    write_xlsx(tmp_path / "2025.xlsx", [YEAR_HEADINGS,
+                                        year_row("闵行区示例创新服务中心", "示例创新有限公司", "示例路 1 号"),
+                                        year_row("示例检测服务平台", "示例检测有限公司", "示例路 2 号", code=code("91310112MA1G00000")),
+                                        year_row("示例融资服务站", "示例融资有限公司", "示例路 3 号"),
+                                        year_row("示例老字号服务社", "示例老字号有限公司", "示例路 4 号"),
+                                        year_row("示例人才培训学校", "示例培训有限公司", "示例路 5 号")])
+    assert main(["import", str(tmp_path / "2025.xlsx"), "--directory", str(target)]) == 0
+    capsys.readouterr()
+    return sorted(p.relative_to(target).as_posix() for p in target.glob("*/*.yml"))
+
+
+def next_year(tmp_path):
+    write_xlsx(tmp_path / "2026.xlsx", [YEAR_HEADINGS,
+                                        year_row("上海市闵行区示例创新服务中心", "示例创新有限责任公司", "示例路 1 号"),  # renamed
+                                        year_row("示例检测平台（闵行）", "示例检测有限公司", "示例路 2 号", code=code("91310112MA1G00000")),
+                                        year_row("示例融资服务总站", "示例融资有限公司", "示例路 3 号", tier="市级"),  # upgraded
+                                        year_row("示例人才培训学院", "另一家公司", "另一条路 9 号"),  # only looks like one
+                                        year_row("示例新设服务中心", "示例新设有限公司", "示例路 6 号")])  # added
+
+
+def test_next_years_list_matches_renamed_institutions_and_adds_no_duplicate(target, tmp_path, capsys):
+    before = first_year(target, tmp_path, capsys)
+    next_year(tmp_path)
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "已新增 1 条记录、0 条草稿，已更新 0 条；0 行未能导入。",
+        "表格：第 1 行是列标题",
+        "第 2 行：现有记录 minhang/min-xing-qu-shi-li-chuang-xin-fu-wu-zhong-xin.yml 没有修改（按名称只差写法对应现有记录）",
+        "第 2 行：“平台名称”现为“闵行区示例创新服务中心”，表格为“上海市闵行区示例创新服务中心”，未修改（要改为表格的写法请加 --overwrite 平台名称）",
+        "第 2 行：“运营单位”现为“示例创新有限公司”，表格为“示例创新有限责任公司”，未修改（要改为表格的写法请加 --overwrite 运营单位）",
+        "第 3 行：现有记录 minhang/shi-li-jian-ce-fu-wu-ping-tai.yml 没有修改（按统一社会信用代码相同对应现有记录）",
+        "第 3 行：“平台名称”现为“示例检测服务平台”，表格为“示例检测平台（闵行）”，未修改（要改为表格的写法请加 --overwrite 平台名称）",
+        "第 4 行：现有记录 minhang/shi-li-rong-zi-fu-wu-zhan.yml 没有修改（按运营机构和地址相同对应现有记录）",
+        "第 4 行：“平台名称”现为“示例融资服务站”，表格为“示例融资服务总站”，未修改（要改为表格的写法请加 --overwrite 平台名称）",
+        "第 4 行：“认定类别”现为“区级”，表格为“市级”，未修改（要改为表格的写法请加 --overwrite 认定类别）",
+        "第 5 行：“示例人才培训学院”可能是现有记录 minhang/shi-li-ren-cai-pei-xun-xue-xiao.yml（示例人才培训学校），没有新增",
+        "第 6 行：新增 minhang/shi-li-xin-she-fu-wu-zhong-xin.yml",
+        "名单中没有：minhang/shi-li-lao-zi-hao-fu-wu-she.yml（示例老字号服务社）",
+        "名单中没有：minhang/shi-li-ren-cai-pei-xun-xue-xiao.yml（示例人才培训学校）",
+        "1 行与现有记录相似，没有新增；确是另一家机构的，请核对后加 --add-similar 再导入。",
+        "2 条现有记录不在名单中，记录没有删除；已撤销的请把状态改为 revoked。",
+    ]
+    after = sorted(p.relative_to(target).as_posix() for p in target.glob("*/*.yml"))
+    assert after == sorted(before + ["minhang/shi-li-xin-she-fu-wu-zhong-xin.yml"])  # nothing deleted, nothing twice
+    absent = records(target)["shi-li-lao-zi-hao-fu-wu-she"]
+    assert absent.published and absent.data["notes"] == ["《2026.xlsx》中没有这家机构（2026-12-01 导入）"]
+
+
+def test_overwrite_names_fields_dry_run_says_what_it_would_do_and_add_similar_adds(target, tmp_path, capsys):
+    first_year(target, tmp_path, capsys)
+    next_year(tmp_path)
+    before = {p: p.read_text(encoding="utf-8") for p in target.glob("*/*.yml")}
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target), "--dry-run", "--overwrite", "认定类别"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "将新增 1 条记录、0 条草稿，将更新 1 条；0 行未能导入。"
+    assert "第 4 行：将更新现有记录 minhang/shi-li-rong-zi-fu-wu-zhan.yml（按运营机构和地址相同对应现有记录）" in lines
+    assert "第 4 行：“认定类别”将按表格改为“市级”（原为“区级”）" in lines
+    assert "第 6 行：将新增 minhang/shi-li-xin-she-fu-wu-zhong-xin.yml" in lines
+    assert [line for line in lines if re.search("已(新增|更新|按表格|记入|改为)", line)] == []  # a dry run says what it would do
+    assert {p: p.read_text(encoding="utf-8") for p in target.glob("*/*.yml")} == before
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target), "--overwrite", "名字"]) == 2
+    assert capsys.readouterr().err == "--overwrite 中的“名字”不是字段名；请写列标题或字段，如 --overwrite 运营机构,地址\n"
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target), "--overwrite", "tier,平台名称", "--add-similar"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "第 4 行：“认定类别”已按表格改为“市级”（原为“区级”）" in lines
+    assert "第 5 行：新增 minhang/shi-li-ren-cai-pei-xun-xue-yuan.yml（与现有记录相似，按 --add-similar 新增）" in lines
+    found = records(target)
+    assert found["shi-li-rong-zi-fu-wu-zhan"].data["tier"] == "city" and found["shi-li-rong-zi-fu-wu-zhan"].data["name"] == "示例融资服务总站"
+    assert found["shi-li-rong-zi-fu-wu-zhan"].data["operator"] == "示例融资有限公司" and found["shi-li-rong-zi-fu-wu-zhan"].published

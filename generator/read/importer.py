@@ -33,6 +33,7 @@ MOBILE = re.compile(r"(?:\+?86-?)?1[3-9][0-9]{9}")
 HOTLINE = re.compile(r"(?:400|800)[0-9]{7}|[0-9]{5,6}")  # 400/800 numbers and short service numbers (12345, 962288)
 COMPANY_FORMS = ("股份有限公司", "有限责任公司", "有限公司")  # one company, however its form is written
 SIMILAR = 0.8  # names this alike (after normalising) are listed as "可能是", not added
+COMMON_WORDS = re.compile("中小企业|公共|服务|中心|平台|有限公司|公司|科技|管理")  # words too common in names to make two alike
 ALL_OF_IT = "全部"  # the sheet of our own workbook export that holds every record
 
 
@@ -454,11 +455,12 @@ class _Importer:
     def similar(self, data: dict) -> list[Record]:
         """Return the records of the row's district whose names are alike (after normalising) or whose address is the same."""
         district, key = self.key(data)
+        key = COMMON_WORDS.sub("", key)
         address = self.place(data)[1] if data.get("address") else None
         if self.neighbours is None:
             self.neighbours = {}
             for record in self.model.directory.records:
-                self.neighbours.setdefault(record.data["district"], []).append((self.key(record.data)[1], record))
+                self.neighbours.setdefault(record.data["district"], []).append((COMMON_WORDS.sub("", self.key(record.data)[1]), record))
         found = []
         for other, record in self.neighbours.get(district, []):
             matcher = difflib.SequenceMatcher(None, key, other)
@@ -568,6 +570,10 @@ class _Importer:
             final.pop("status", None)
         elif was_draft:
             final["status"] = "draft"
+        elif "status" in existing.data:
+            final["status"] = existing.data["status"]
+        else:  # checked as a draft, it stays what it was: a published record is not unpublished by an update
+            final.pop("status", None)
         final = self.noted(final, where)
         name = f"{existing.folder}/{existing.id}.yml"
         if final == existing.data:
@@ -613,7 +619,9 @@ class _Importer:
             changes.append(f"补充“{self.heading(path)}”")
         elif old != value:
             replace = self.overwrites(path)
-            conflicts.append((self.heading(path), _short(old), _short(value), replace))
+            column = self.by_path.get(path)
+            shown = (lambda v: column.spec.write_cell(v, self.model.directory.choice_tables)) if column else (lambda v: v)
+            conflicts.append((self.heading(path), _short(shown(old)), _short(shown(value)), replace))
             if replace:
                 holder[key] = value
 
