@@ -241,6 +241,20 @@ def test_ids_follow_the_taxonomy_pinyin_and_stop_at_a_syllable():
     assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin-2"
 
 
+def test_ids_read_place_names_from_the_taxonomy_leave_out_company_forms_and_stay_within_40_characters():
+    from generator.model.model import load_model
+    from generator.read.importer import place_readings
+
+    model, _ = load_model(ROOT / "directory")
+    readings = place_readings(model.taxonomy) | model.pinyin_overrides
+    assert readings["闵行"] == "min hang" and readings["长宁"] == "chang ning"  # from name_en; pypinyin reads min xing
+    taken = set()
+    assert slug_for("上海市闵行区长三角知识产权服务中心", taken, readings, ("上海市", "上海")) == "min-hang-qu-chang-san-jiao"
+    assert slug_for("上海示例检测技术服务股份有限公司", taken, readings, ("上海市", "上海")) == "shi-li-jian-ce-ji-shu-fu-wu"
+    assert slug_for("示例知识产权服务中心有限责任公司", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"  # 39
+    assert slug_for("示例知识产权服务中心", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-2"  # the number within 40
+
+
 def _hostile(tmp_path):
     from openpyxl import Workbook
 
@@ -326,7 +340,7 @@ def test_a_district_notice_in_word_takes_the_district_from_its_title_and_each_ad
     lines = capsys.readouterr().out.splitlines()
     assert lines[:3] == ["已新增 0 条记录、4 条草稿，已更新 0 条；0 行未能导入。", "表格：第 1 行是列标题",
                          "表格：没有“所在区”一列，所在区按标题“关于公布2019年度闵行区中小企业公共服务平台名单的通知”取为闵行区"]
-    assert "第 2 行：新增草稿 minhang/min-xing-qu-shi-li-chuang-xin-fu-wu-zhong-xin.yml（待补全：层级、服务五公开、最近核实日期）" \
+    assert "第 2 行：新增草稿 minhang/min-hang-qu-shi-li-chuang-xin-fu-wu.yml（待补全：层级、服务五公开、最近核实日期）" \
            "（“平台名称”去掉了脚注符号“※”）" in lines
     assert "第 3 行：“联系电话”写的是“13912345678”：电话和服务热线各只能写一个号码，这个号码没有位置（已记入记录的“导入备注”）" in lines
     assert "第 3 行：新增草稿 pudong/shi-li-yuan-qu-fu-wu-zhan.yml（待补全：层级、服务五公开、最近核实日期）（所在区按地址中的“浦东新区”取为浦东新区）" in lines
@@ -334,7 +348,7 @@ def test_a_district_notice_in_word_takes_the_district_from_its_title_and_each_ad
     assert "第 4 行：新增草稿 chongming/shi-li-jian-ce-zhan.yml（待补全：层级、服务五公开、最近核实日期）" \
            "（所在区按地址中的“崇明县”取为崇明区；旧名称“崇明县”已按“崇明区”导入）" in lines
     found = records(target)
-    center = found["min-xing-qu-shi-li-chuang-xin-fu-wu-zhong-xin"].data
+    center = found["min-hang-qu-shi-li-chuang-xin-fu-wu"].data
     assert center["name"] == "闵行区示例创新服务中心" and center["functions"] == ["innovation", "quality"]
     assert center["contacts"] == {"phone": "021-5555 0001"} and "notes" not in center  # full-width digits and dash read
     station = found["shi-li-yuan-qu-fu-wu-zhan"].data
@@ -420,7 +434,7 @@ def test_next_years_list_matches_renamed_institutions_and_adds_no_duplicate(targ
     assert lines == [
         "已新增 1 条记录、0 条草稿，已更新 0 条；0 行未能导入。",
         "表格：第 1 行是列标题",
-        "第 2 行：现有记录 minhang/min-xing-qu-shi-li-chuang-xin-fu-wu-zhong-xin.yml 没有修改（按名称只差写法对应现有记录）",
+        "第 2 行：现有记录 minhang/min-hang-qu-shi-li-chuang-xin-fu-wu.yml 没有修改（按名称只差写法对应现有记录）",
         "第 2 行：“平台名称”现为“闵行区示例创新服务中心”，表格为“上海市闵行区示例创新服务中心”，未修改（要改为表格的写法请加 --overwrite 平台名称）",
         "第 2 行：“运营单位”现为“示例创新有限公司”，表格为“示例创新有限责任公司”，未修改（要改为表格的写法请加 --overwrite 运营单位）",
         "第 3 行：现有记录 minhang/shi-li-jian-ce-fu-wu-ping-tai.yml 没有修改（按统一社会信用代码相同对应现有记录）",
