@@ -131,7 +131,7 @@ RECORD = Object("服务机构记录", fields={
     "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"),
                        help="电话、服务热线、电子邮箱、网站至少填写一项", fields={
         "person": Text("联系人", max_length=50, example="王老师"),
-        "phone": Phone("电话", ask=True, help="带区号，写在引号里", example='"<phone>"', headings=("电话", "联系电话", "电话号码")),
+        "phone": Phone("电话", ask=True, help="带区号的固定电话或手机号码", example='"<phone>"', headings=("电话", "联系电话", "电话号码")),
         "hotline": Phone("服务热线", help="可带“转”分机号", example='"400-000-0000 转 8"', headings=("服务热线", "热线")),
         "email": Email("电子邮箱", ask=True, example="service@example.org", headings=("电子邮箱", "邮箱")),
         "website": Url("网站", help="以 http:// 或 https:// 开头的完整网址", example="https://www.example.org/", headings=("网站", "网址")),
@@ -175,7 +175,7 @@ RECORD = Object("服务机构记录", fields={
         "smes_served": Integer("年服务企业数", example="6000"),
         "satisfaction": Fraction("满意度", help="0 到 1 之间的小数，如 0.95 表示 95%", example="0.95"),
     }),
-    "status": Choice("状态", choices="statuses", column=False, help="不写即为 active（公开）；suspended、revoked 不公开，记录保留",
+    "status": Choice("状态", choices="statuses", column=False, help="不选即为在册（公开）；草稿、暂停、撤销的都不公开，记录保留",
                      example="(statuses)"),
     "description": Text("简介", single_line=False, help="一两句话介绍机构"),
     "since": Integer("成立年份", minimum=1900, maximum=2100, example="2012"),
