@@ -58,7 +58,10 @@ def make_parser() -> argparse.ArgumentParser:
     imports.add_argument("file", type=Path, help="名单文件；每个工作表或表格都会读取")
     imports.add_argument("--mapping", type=Path, help="列标题与字段的对应表（YAML：列标题: 字段）")
     imports.add_argument("--sheet", help="只导入这个工作表（或 Word 中的“表格 N”）")
-    imports.add_argument("--overwrite", action="store_true", help="与现有记录不同的内容按表格覆盖（默认列出、不修改）")
+    imports.add_argument("--overwrite", nargs="?", const="all", metavar="字段,…",
+                         help="与现有记录不同的内容按表格覆盖（默认列出、不修改）；可只写要覆盖的列，如 --overwrite 运营机构,地址")
+    imports.add_argument("--district", metavar="区", help="名单没有“所在区”一列时，所有行都算这个区（标识或中文名）")
+    imports.add_argument("--add-similar", action="store_true", help="与现有记录相似（可能是同一家）的行也作为新机构导入")
     imports.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写文件")
     cycle = imports.add_mutually_exclusive_group()
     cycle.add_argument("--evaluations", metavar="YEAR", type=int,

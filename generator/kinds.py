@@ -32,6 +32,11 @@ TYPE_NAMES = {"int": "数字", "float": "数字", "bool": "是/否（布尔值�
 DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\uff0d\ufe58\ufe63]")  # ‐ ‑ ‒ – — ― − ー － as typed for a hyphen
 ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 SEPARATORS = re.compile(r"[、,，;；/／\n]+")  # between choices in one cell
+WORDS = re.compile(r"\s+")  # between choices when no other separator is used
+FOOTNOTES = re.compile(r"[※＊*†‡§△▲☆★◆◇]+|[①-⑳]+$|[¹²³⁰-⁹]+$")  # footnote marks after or before a name
+SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")  # how Excel shows a long number
+# Words left between the choices named in free text.
+FILLER = re.compile(r"(?:以及|其他|相关|方面|服务|提供|开展|[和与及等、,，;；/.。\s])+")
 ITEMS = re.compile(r"[；;\n]+")  # between the entries of a list in one cell
 SURROUNDING_SPACE = r"\s*"  # the validator strips a value: the form's pattern allows what it strips
 
@@ -69,6 +74,15 @@ class Cells:
     tables: dict[str, dict[str, str]]
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     suffixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A cell read with a remark for the clerk: the value (MISSING when the cell cannot be read), what was written."""
+
+    value: object
+    text: str
+    remark: str
 
 
 def _shown(node) -> str:
@@ -110,6 +124,7 @@ class Field:
     column: bool = True  # exported and imported as a spreadsheet column
     default: object = MISSING  # the value a reader gets when the field is left out
     described: str = "文字"  # what /help/fields/ calls the kind
+    public: bool = True  # shown on pages and in open data (import notes are for editors only)
     many: ClassVar[bool] = False  # a list: several values in one cell
     plain_date: ClassVar[bool] = False  # written in YAML as a plain date (2026-03-01)
     cell_format: ClassVar[str] = ""  # the workbook's number format for this kind's cells (empty: the default)
@@ -181,6 +196,14 @@ class Text(Field):
     expects: str = "文字"
     pattern: str = ""  # a regular expression (the same in Python and JavaScript) the stripped value must match
     pattern_hint: str = ""  # what the form says when the pattern does not match
+    footnotes: bool = False  # a cell may carry footnote marks (※, ①) that are not part of the value
+
+    def read_cell(self, text, cells):
+        value = plain_text(text)
+        if self.footnotes and FOOTNOTES.search(value):
+            bare = FOOTNOTES.sub("", value).strip()
+            return Reading(bare, value, f"去掉了脚注符号“{''.join(FOOTNOTES.findall(value))}”") if bare else value
+        return value
 
     def scalar(self, node, path: tuple, ctx: Context) -> str | object:
         if not isinstance(node, Scalar):
@@ -332,7 +355,24 @@ class Choice(Text):
         for option, name in names.items():
             if text in short_names(name, suffixes) | {name + "平台", name + "示范平台"} or text.removesuffix("平台") == name:
                 return option
+        for option, name in names.items():
+            if "/" in name and text.removesuffix("平台") in name.split("/"):
+                return option
         return text
+
+    def known(self, text: str, cells: Cells) -> bool:
+        """Return True when a cell's text names one of the choices."""
+        return self.read_cell(text, cells) in cells.tables[self.choices]
+
+    def named_in(self, text: str, cells: Cells) -> tuple[list[str], str]:
+        """Return the choices free text names (their names and aliases, longest first) and what is left of the text."""
+        words = {name: option for option, name in cells.tables[self.choices].items()} | cells.aliases.get(self.choices, {})
+        found, rest = [], text
+        for word in sorted((w for w in words if len(w) >= 2), key=len, reverse=True):
+            if word in rest:
+                found.append((text.find(word), words[word]))
+                rest = rest.replace(word, "、")
+        return [option for _, option in sorted(found)], FILLER.sub(" ", rest).strip()
 
     def write_cell(self, value, tables):
         return "" if value is None else tables[self.choices][value]
@@ -348,7 +388,10 @@ class Url(Patterned):
     described: str = "网址"
 
     def read_cell(self, text, cells):
-        return narrow(text)
+        value = narrow(text).replace(" ", "")
+        if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value) and re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?", value):
+            return "https://" + value  # www.example.org as people write it
+        return value
 
 
 @dataclass
@@ -374,7 +417,7 @@ class Phone(Patterned):
     described: str = "电话号码"
 
     def read_cell(self, text, cells):
-        return narrow(text)
+        return re.sub(r"-+", "-", narrow(text)).strip("-")  # 021——5555 as typed with a Chinese dash
 
 
 def credit_code_check_char(code17: str) -> str:
@@ -403,7 +446,10 @@ class CreditCode(Text):
         return self._describe({"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"})
 
     def read_cell(self, text, cells):
-        return narrow(text).replace(" ", "").upper()
+        code = narrow(text).replace(" ", "").upper()
+        damaged = SCIENTIFIC.fullmatch(code) or (code.isdigit() and len(code) >= 16 and code.endswith("000")
+                                                 and (len(code) != 18 or credit_code_check_char(code[:17]) != code[17]))
+        return Reading(MISSING, code, "Excel 把信用代码变成了科学计数法，请从原件重新填写") if damaged else code
 
 
 @dataclass
@@ -723,10 +769,23 @@ class ListOf(Field):
 
     def read_cell(self, text, cells):
         if isinstance(self.item, Choice):
-            return [self.item.read_cell(part, cells) for part in SEPARATORS.split(text) if part.strip()]
+            return [value for part in SEPARATORS.split(text) if part.strip() for value in self._choices(plain_text(part), cells)]
         if isinstance(self.item, Object):
             return [self.item.read_entry(entry, cells) for entry in filter(None, (p.strip() for p in ITEMS.split(text)))]
         return [self.item.read_cell(part, cells) for part in ITEMS.split(text) if part.strip()]
+
+    def _choices(self, part: str, cells: Cells) -> list:
+        """Return the choices one part of a cell names: the part itself, its words (技术创新 质量技术), or the names found in
+        free text (提供技术创新和质量检测服务); text naming none is kept as it is, the words left over as a Reading."""
+        if self.item.known(part, cells):
+            return [self.item.read_cell(part, cells)]
+        words = WORDS.split(part)
+        if len(words) > 1 and all(self.item.known(w, cells) for w in words):
+            return [self.item.read_cell(w, cells) for w in words]
+        found, rest = self.item.named_in(part, cells)
+        if not found:
+            return [self.item.read_cell(part, cells)]
+        return found + ([Reading(MISSING, rest, f"没有对应的{self.item.label}（其他说法可加到分类表该项的 aliases）")] if rest else [])
 
     def write_cell(self, value, tables):
         if value is None:

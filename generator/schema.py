@@ -33,6 +33,7 @@ from .kinds import (
 )
 
 DISCLOSURE_KEYS = {"content": "服务内容", "process": "服务流程", "standards": "服务标准", "fees": "收费标准", "hours": "服务时间"}
+DISCLOSURE_HEADINGS = {"fees": ("收费标准", "收费情况", "收费", "收费方式"), "hours": ("服务时间", "办公时间", "工作时间")}
 STATUSES = {"active": "在册（公开）", "draft": "草稿（待补全，不公开）", "suspended": "暂停（不公开）", "revoked": "撤销（不公开）"}
 RANKING_GROUPS = {"tier": "按层级", "function": "按主要服务功能"}
 CANCEL_DATES = {"published": "结果公布之日", "year_end": "评价年度的 12 月 31 日", "next_year": "评价次年的 1 月 1 日"}
@@ -147,18 +148,19 @@ TAXONOMY = Object("分类表", fields={
 
 RECORD = Object("服务机构记录", fields={
     "name": Text("机构名称", required=True, visible_only=True, max_length=100, ask=True, help="营业执照或认定文件上的全称",
-                 example="示例区知识产权服务中心", headings=("名称", "平台名称", "服务机构名称")),
+                 example="示例区知识产权服务中心", headings=("名称", "平台名称", "服务机构名称", "机构名称", "单位名称"), footnotes=True),
     "name_en": Text("英文名称", visible_only=True, max_length=200, example="Example IP Service Center"),
     "district": Choice("所在区", required=True, choices="districts", ask=True, help="分类表中的区标识，必须与记录所在的文件夹同名",
                        example="(districts)", headings=("所在区", "区", "区县", "所属区")),
     "tier": Choice("层级", required=True, choices="tiers", ask=True, help="平台的认定层级", example="(tiers)",
-                   headings=("层级", "平台层级")),
+                   headings=("层级", "平台层级", "认定类别", "平台类别")),
     "functions": ListOf("服务功能", required=True, min_items=1, unique=True, item=Choice("服务功能", choices="functions"),
-                        ask=True, help="一项或多项，第一项为主要功能", example="(functions)", headings=("服务功能", "功能", "服务类别")),
+                        ask=True, help="一项或多项，第一项为主要功能", example="(functions)",
+                        headings=("服务功能", "功能", "服务类别", "服务领域", "服务范围")),
     "industries": ListOf("服务产业", unique=True, item=Choice("服务产业", choices="industries"), help="主要服务的产业，可多项",
-                         example="(industries)"),
+                         example="(industries)", headings=("服务产业", "服务对象", "服务行业")),
     "operator": Text("运营机构", required=True, visible_only=True, max_length=200, ask=True, help="负责运营平台的法人单位",
-                     example="示例科技服务有限公司", headings=("运营机构", "运营单位", "运营主体")),
+                     example="示例科技服务有限公司", headings=("运营机构", "运营单位", "运营主体"), footnotes=True),
     "credit_code": CreditCode("统一社会信用代码", help="运营机构营业执照上的 18 位代码，含校验位", example="<credit_code>",
                               headings=("统一社会信用代码", "信用代码")),
     "address": Text("地址", required=True, max_length=300, ask=True, help="服务场所的详细地址", example="示例路 100 号 5 楼"),
@@ -166,13 +168,13 @@ RECORD = Object("服务机构记录", fields={
     "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"),
                        help="电话、服务热线、电子邮箱、网站至少填写一项", fields={
         "person": Text("联系人", max_length=50, example="王老师"),
-        "phone": Phone("电话", ask=True, help="带区号，写在引号里", example='"<phone>"', headings=("电话", "联系电话", "电话号码")),
+        "phone": Phone("电话", ask=True, help="带区号的固定电话或手机号码", example='"<phone>"', headings=("电话", "联系电话", "电话号码")),
         "hotline": Phone("服务热线", help="可带“转”分机号", example='"400-000-0000 转 8"', headings=("服务热线", "热线")),
         "email": Email("电子邮箱", ask=True, example="service@example.org", headings=("电子邮箱", "邮箱")),
         "website": Url("网站", help="以 http:// 或 https:// 开头的完整网址", example="https://www.example.org/", headings=("网站", "网址")),
     }),
     "disclosures": Object("服务五公开", required=True, help="五项都必须填写；网站上的名称来自分类表", fields={
-        key: Text(label, required=True, single_line=False, ask=True, example=example)
+        key: Text(label, required=True, single_line=False, ask=True, example=example, headings=DISCLOSURE_HEADINGS.get(key, ()))
         for (key, label), example in zip(DISCLOSURE_KEYS.items(), ("专利检索、知识产权咨询", "线上预约，现场受理，五个工作日内答复",
                                                                    "按示例行业服务规范执行", "基础咨询免费，检索按次收费",
                                                                    '"周一至周五 9:00-17:00"'))
@@ -211,7 +213,7 @@ RECORD = Object("服务机构记录", fields={
         "smes_served": Integer("年服务企业数", example="6000"),
         "satisfaction": Fraction("满意度", help="0 到 1 之间的小数，如 0.95 表示 95%", example="0.95"),
     }),
-    "status": Choice("状态", choices="statuses", column=False, help="不写即为 active（公开）；suspended、revoked 不公开，记录保留",
+    "status": Choice("状态", choices="statuses", column=False, help="不选即为在册（公开）；草稿、暂停、撤销的都不公开，记录保留",
                      example="(statuses)"),
     "description": Text("简介", single_line=False, help="一两句话介绍机构"),
     "since": Integer("成立年份", minimum=1900, maximum=2100, example="2012"),
@@ -221,6 +223,9 @@ RECORD = Object("服务机构记录", fields={
     "pinyin": Text("名称拼音", max_length=300, help="用于排序，可选；自动注音有误时填写", example="shi li qu zhi shi chan quan"),
     "verified": Date("最近核实日期", required=True, help="主管部门最近一次核实这条记录的日期", example="2026-03-01",
                      headings=("最近核实日期", "核实日期")),
+    "notes": ListOf("导入备注", item=Text("备注", max_length=500), column=False, public=False,
+                    help="导入时没能读懂、需要有人核对的内容，每项一行；只给编辑看，不会公开",
+                    example="第 5 行“信用代码”：请从原件重新填写"),
 })
 
 _ENTRY_ID = Slug("机构标识", required=True, help="记录的文件名（不含 .yml）", example="<id>", headings=("机构标识", "标识"))

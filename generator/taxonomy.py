@@ -113,6 +113,13 @@ class Taxonomy:
         self.area_code = self.site.area_code or self._area_code_of(self.examples["phone"])
         self._validity = {level["id"]: level.get("validity_years") for level in self.demonstration_levels}
 
+    def label(self, path: str) -> str:
+        """Return a field's label as people read it, a nested field after its parent's: 服务五公开·服务内容, 联系方式·电话."""
+        path = path.split("[")[0]
+        parent = path.rpartition(".")[0]
+        own = self.labels.get(path, path)
+        return f"{self.labels.get(parent, parent)}·{own}" if parent else own
+
     def choices(self, key: str) -> dict[str, str]:
         """Return the id → Chinese name table of one list."""
         return self.tables[key]

@@ -151,6 +151,17 @@ def test_a_record_made_in_the_form_validates_and_is_what_fmt_writes(page, editor
     assert text == record_text(record.data)
 
 
+def test_the_form_says_in_plain_chinese_what_a_field_accepts(page, editor):
+    open_editor(page, editor)
+    page.goto(editor + "/admin/#/collections/pudong/new")
+    field(page, "name").fill("示例写错电话的中心")
+    field(page, "phone").fill("电话 021-0000")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("“电话”的写法不对：只写数字、空格、括号和连字符，如 021-0000-1234，可带“转”分机号").wait_for()
+    assert page.get_by_text("不满足模式").count() == 0
+    assert page.get_by_text("带区号的固定电话或手机号码").count() == 1  # no quotes to type: the form writes them
+
+
 def test_a_one_field_edit_changes_one_line(page, editor):
     original = record_text(next(r for r in SAMPLE.records if r.id == EXISTING).data)
     open_editor(page, editor, {"directory": {"pudong": {f"{EXISTING}.yml": {"content": original}}}})

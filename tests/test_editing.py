@@ -29,6 +29,8 @@ def rows():
     duplicate[0] = "示例 检测中心"
     quoted = GOOD.copy()
     quoted[0], quoted[11] = "'=公式开头的中心", "9:00"
+    for number, row in enumerate((historical, same_pinyin, unknown, missing, quoted), 10):  # other institutions are elsewhere
+        row[5] = f"上海市浦东新区示例路 {number} 号"
     return [BUREAU_HEADINGS, GOOD, historical, same_pinyin, unknown, missing, duplicate, quoted]
 
 
@@ -37,9 +39,12 @@ def check_report(out: str, root: Path):
     assert "已新增 0 条记录、5 条草稿，已更新 0 条；1 行未能导入。" in out
     assert ("第 3 行：新增草稿 pudong/shi-li-rong-zi-fu-wu-zhan.yml（待补全：最近核实日期）"
             "（营业时间已按“工作日 9:00-17:00”写为 Mo-Fr 09:00-17:00; PH off；旧名称“南汇区”已按“浦东新区”导入）") in out
-    assert "第 5 行：未导入：“所在区”写的是“火星区”，不在分类表中" in out
+    assert "第 5 行：未导入：“区”写的是“火星区”，不在分类表中" in out  # the heading as the list writes it
     assert "第 6 行：新增草稿 pudong/que-shao-shou-fei-biao-zhun-de-zhan.yml（待补全：收费标准、最近核实日期）（营业时间已按" in out
-    assert "第 7 行：与现有记录 pudong/shi-li-jian-ce-zhong-xin.yml 相同，无需修改；以下内容与表格不同" in out
+    assert "第 7 行：现有记录 pudong/shi-li-jian-ce-zhong-xin.yml 没有修改（营业时间已按" in out
+    assert ("按名称只差写法对应现有记录）\n第 7 行：“机构名称”现为“示例检测中心”，表格为“示例 检测中心”，"
+            "未修改（要改为表格的写法请加 --overwrite 机构名称）\n"
+            "第 8 行：新增草稿") in out  # one sentence a line, each saying one thing
     assert "未使用的列：备注" in out
     written = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.yml"))
     assert written == ["huangpu/shi-li-jian-ce-zhong-xin-zhan.yml", "pudong/gong-shi-kai-tou-de-zhong-xin.yml",
@@ -141,9 +146,9 @@ def test_diff_between_revisions(repo, capsys):
     assert "### 新增\n- 第二检测中心（`pudong/second-center.yml`）" in out
     assert "### 删除\n- 测试融资服务站（`huangpu/test-finance.yml`）" in out
     assert "### 停止公开\n- 测试检测中心（`pudong/test-center.yml`）" in out
-    assert "  - `contacts.phone`：021-0000-0001 → 021-0000-0099" in out
-    assert "  - `disclosures.fees`：按目录收费，咨询免费 → 全部免费" in out
-    assert "  - `status`：（无） → suspended" in out
+    assert "  - 联系方式·电话：021-0000-0001 → 021-0000-0099" in out  # labels and choice names, not YAML paths and ids
+    assert "  - 服务五公开·收费标准：按目录收费，咨询免费 → 全部免费" in out
+    assert "  - 状态：（无） → 暂停（不公开）" in out
     assert "### 本次修改引入的数据问题\n- `pudong/new-center.yml` 第 4 行：字段 tier：galaxy 不在分类表" in out
 
 
@@ -158,3 +163,28 @@ def test_new_refuses_ids_that_are_not_slugs(target, tmp_path, bad, capsys):
     assert main(["new", "--directory", str(target), "--id", bad, "--name", "x", "--district", "pudong"]) == 2
     assert "不合法" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["directory"]
+
+
+def test_diff_lets_a_draft_go_says_first_publication_and_shows_a_rename(repo, capsys):
+    folder = repo / "directory" / "pudong"
+    text = (folder / "test-center.yml").read_text(encoding="utf-8")
+    draft = text.replace("测试检测中心", "草稿检测中心").replace("verified: 2026-10-01", "status: draft\nverified: 2026-10-01")
+    (folder / "draft-one.yml").write_text(draft, encoding="utf-8")
+    (folder / "draft-two.yml").write_text(draft.replace("草稿检测中心", "第二草稿中心"), encoding="utf-8")
+    (folder / "draft-three.yml").write_text(draft.replace("草稿检测中心", "第三草稿中心"), encoding="utf-8")
+    commit(repo, "drafts")
+    (folder / "draft-one.yml").unlink()  # a duplicate draft that was never published
+    (folder / "draft-two.yml").write_text(draft.replace("草稿检测中心", "第二草稿中心").replace("status: draft\n", ""), encoding="utf-8")
+    (folder / "draft-three.yml").unlink()
+    (folder / "third-center.yml").write_text(draft.replace("草稿检测中心", "第三草稿中心")
+                                             .replace("verified:", "aliases:\n  - draft-three\nverified:")
+                                             .replace("tier: city", "tier: street"), encoding="utf-8")
+    (folder / "test-center.yml").write_text(text.replace("tier: city", "tier: street"), encoding="utf-8")
+    commit(repo, "clean up")
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "删除 1 家，首次公开 1 家，改名 1 家，修改 3 家。" in out
+    assert "### 删除\n- 草稿检测中心（`pudong/draft-one.yml`）（草稿，从未公开）" in out
+    assert "### 首次公开\n- 第二草稿中心（`pudong/draft-two.yml`）" in out
+    assert "### 改名\n- 第三草稿中心：`pudong/draft-three.yml` → `pudong/third-center.yml`\n" in out
+    assert "  - 层级：市级 → 街镇/园区级" in out

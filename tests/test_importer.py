@@ -4,6 +4,7 @@ in every format, reported in spreadsheet words; hostile files refused in one lin
 import csv
 import datetime
 import io
+import re
 import subprocess
 import sys
 import time
@@ -212,7 +213,7 @@ def test_an_annual_list_adds_titles_to_existing_records_and_lists_conflicts(targ
     assert main(["import", str(tmp_path / "2024.xlsx"), "--directory", str(target)]) == 0
     out = capsys.readouterr().out
     assert "更新现有记录 pudong/shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin.yml：添加示范平台称号 1 项" in out
-    assert "“运营机构”现为“示例科技有限公司”，表格为“另一家公司”" in out and "--overwrite" in out
+    assert "第 2 行：“运营单位”现为“示例科技有限公司”，表格为“另一家公司”，未修改（要改为表格的写法请加 --overwrite 运营单位）" in out
     assert len(list(target.glob("*/*.yml"))) == 2  # never a second file for one institution
     data = records(target)["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"].data
     assert data["demonstration"] == [{"level": "municipal", "year": 2017}, {"level": "national", "year": 2024}]
@@ -242,6 +243,20 @@ def test_ids_follow_the_taxonomy_pinyin_and_stop_at_a_syllable():
     assert len(long) <= 48 and not long.endswith("-") and long.split("-")[-1] in (
         "shang hai shi chang ning qu zhong xiao qi ye gong fu wu ping tai zhi shi chan quan yu ji zhu zhuan yi zong he xin").split()
     assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin-2"
+
+
+def test_ids_read_place_names_from_the_taxonomy_leave_out_company_forms_and_stay_within_40_characters():
+    from generator.model.model import load_model
+    from generator.read.importer import place_readings
+
+    model, _ = load_model(ROOT / "directory")
+    readings = place_readings(model.taxonomy) | model.pinyin_overrides
+    assert readings["闵行"] == "min hang" and readings["长宁"] == "chang ning"  # from name_en; pypinyin reads min xing
+    taken = set()
+    assert slug_for("上海市闵行区长三角知识产权服务中心", taken, readings, ("上海市", "上海")) == "min-hang-qu-chang-san-jiao"
+    assert slug_for("上海示例检测技术服务股份有限公司", taken, readings, ("上海市", "上海")) == "shi-li-jian-ce-ji-shu-fu-wu"
+    assert slug_for("示例知识产权服务中心有限责任公司", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"  # 39
+    assert slug_for("示例知识产权服务中心", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-2"  # the number within 40
 
 
 def _hostile(tmp_path):
@@ -313,3 +328,177 @@ def test_control_characters_in_cells_are_cleaned_before_records_are_written(targ
     found = records(target)  # every written record validates
     center = found["shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"].data
     assert (center["name"], center["operator"]) == ("示例知识产权服务中心", "示例科技有限公司")
+
+
+NOTICE = [["序号", "平台名称", "运营单位", "服务领域", "地址", "联系电话"],
+          ["1", "闵行区示例创新服务中心※", "示例科技有限公司", "技术创新、质量检测", "上海市闵行区示例路 1 号",
+           "０２１－５５５５ ０００１"],
+          ["2", "示例园区服务站", "示例园区管理有限公司", "创业孵化 人才培训", "上海市浦东新区示例路 2 号", "021—5555—0002 13912345678"],
+          ["3", "示例检测站", "示例检测有限公司", "提供质量检测和区块链服务", "崇明县城桥镇示例路 3 号", "13912345679"],
+          ["4", "示例服务社", "示例服务有限公司", "综合服务", "示例路 4 号", "021 5555 0004 021 5555 0005"]]
+
+
+def write_notice(path, rows, title="关于公布2019年度闵行区中小企业公共服务平台名单的通知"):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    document.add_paragraph("各有关单位：经评审，现将名单公布如下。")
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.add_paragraph("※ 为新认定平台")
+    document.save(str(path))
+
+
+def test_a_district_notice_in_word_takes_the_district_from_its_title_and_each_address(target, tmp_path, capsys):
+    write_notice(tmp_path / "通知.docx", NOTICE)
+    assert main(["import", str(tmp_path / "通知.docx"), "--directory", str(target)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["已新增 0 条记录、4 条草稿，已更新 0 条；0 行未能导入。", "表格：第 1 行是列标题",
+                         "表格：没有“所在区”一列，所在区按标题“关于公布2019年度闵行区中小企业公共服务平台名单的通知”取为闵行区"]
+    assert "第 2 行：新增草稿 minhang/min-hang-qu-shi-li-chuang-xin-fu-wu.yml（待补全：层级、服务五公开、最近核实日期）" \
+           "（“平台名称”去掉了脚注符号“※”）" in lines
+    assert "第 3 行：“联系电话”写的是“13912345678”：电话和服务热线各只能写一个号码，这个号码没有位置（已记入记录的“导入备注”）" in lines
+    assert ("第 3 行：新增草稿 pudong/shi-li-yuan-qu-fu-wu-zhan.yml（待补全：层级、服务五公开、最近核实日期）"
+            "（所在区按地址中的“浦东新区”取为浦东新区）") in lines
+    assert "第 4 行：“服务领域”写的是“区块链”：没有对应的服务功能（其他说法可加到分类表该项的 aliases）（已记入记录的“导入备注”）" in lines
+    assert "第 4 行：新增草稿 chongming/shi-li-jian-ce-zhan.yml（待补全：层级、服务五公开、最近核实日期）" \
+           "（所在区按地址中的“崇明县”取为崇明区；旧名称“崇明县”已按“崇明区”导入）" in lines
+    found = records(target)
+    center = found["min-hang-qu-shi-li-chuang-xin-fu-wu"].data
+    assert center["name"] == "闵行区示例创新服务中心" and center["functions"] == ["innovation", "quality"]
+    assert center["contacts"] == {"phone": "021-5555 0001"} and "notes" not in center  # full-width digits and dash read
+    station = found["shi-li-yuan-qu-fu-wu-zhan"].data
+    assert station["functions"] == ["startup", "training"] and station["contacts"] == {"phone": "021-5555-0002"}
+    assert station["notes"] == ["《通知.docx》第 3 行“联系电话”写的是“13912345678”：电话和服务热线各只能写一个号码，这个号码没有位置"]
+    assert found["shi-li-jian-ce-zhan"].data["functions"] == ["quality"] and found["shi-li-jian-ce-zhan"].data["contacts"] == {
+        "phone": "13912345679"}  # a mobile number is a phone, not a hotline
+    assert found["shi-li-fu-wu-she"].data["district"] == "minhang"  # no district in the address: the title's
+    assert found["shi-li-fu-wu-she"].data["contacts"] == {"phone": "021 5555 0004", "hotline": "021 5555 0005"}  # two numbers
+
+
+def test_an_old_xls_list_is_read_as_the_clerk_meant_and_what_cannot_be_read_is_kept(target, tmp_path, capsys):
+    rows = [["机构名称", "所在区", "认定类别", "服务功能", "运营单位", "信用代码", "网址", "收费情况", "电话"],
+            ["示例园区窗口", "浦东新区", "园区级", "综合服务", "示例公司", 9.13101e17, "www.example.org", "基础服务免费", "400-820-1234"],
+            ["示例街道窗口", "浦东新区", "街道级", "综合服务", "示例公司二", "9.13101E+17", "ＷＷＷ．ＥＸＡＭＰＬＥ．ＮＥＴ/a", "免费",
+             "12345"]]
+    write_xls(tmp_path / "名单.xls", rows)
+    assert main(["import", str(tmp_path / "名单.xls"), "--directory", str(target)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert ("第 2 行：“信用代码”写的是“913101000000000000”：Excel 把信用代码变成了科学计数法，请从原件重新填写"
+            "（已记入记录的“导入备注”）") in lines
+    assert "第 3 行：“信用代码”写的是“9.13101E+17”：Excel 把信用代码变成了科学计数法，请从原件重新填写（已记入记录的“导入备注”）" in lines
+    found = records(target)
+    park = found["shi-li-yuan-qu-chuang-kou"].data
+    assert park["tier"] == "street" and park["contacts"] == {"hotline": "400-820-1234", "website": "https://www.example.org"}
+    assert park["disclosures"] == {"fees": "基础服务免费"} and "credit_code" not in park
+    assert park["notes"] == ["《名单.xls》第 2 行“信用代码”写的是“913101000000000000”：Excel 把信用代码变成了科学计数法，请从原件重新填写"]
+    street = found["shi-li-jie-dao-chuang-kou"].data
+    assert street["tier"] == "street" and street["contacts"] == {"hotline": "12345", "website": "https://WWW.EXAMPLE.NET/a"}
+
+
+def test_a_gbk_csv_without_districts_takes_the_district_option(target, tmp_path, capsys):
+    path = tmp_path / "名单.csv"
+    write_csv("gbk", ",")(path, [["平台名称", "地址", "联系电话"], ["示例服务中心", "示例路 1 号", "021-5555-0001"]])
+    assert main(["import", str(path), "--directory", str(target), "--district", "火星"]) == 2
+    assert capsys.readouterr().err.startswith("--district：“火星”不是分类表中的区（可选：黄浦区、徐汇区")
+    assert main(["import", str(path), "--directory", str(target)]) == 1
+    assert "第 2 行：未导入：“所在区”写的是“（空）”，不在分类表中（可选：黄浦区" in capsys.readouterr().out
+    assert main(["import", str(path), "--directory", str(target), "--district", "闵行"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2:4] == ["表格：所在区按 --district 取为闵行区",
+                          ("第 2 行：新增草稿 minhang/shi-li-fu-wu-zhong-xin.yml"
+                           "（待补全：层级、服务功能、运营机构、服务五公开、最近核实日期）")]
+
+
+YEAR_HEADINGS = ["平台名称", "所在区", "认定类别", "服务功能", "运营单位", "地址", "联系电话", "服务内容", "服务流程", "服务标准",
+                 "收费标准",
+                 "服务时间", "核实日期", "信用代码"]
+
+
+def year_row(name, operator, address, tier="区级", code=""):
+    return [name, "闵行区", tier, "综合服务", operator, address, "021-5555-0001", "咨询", "预约", "当日答复", "免费", "工作日",
+            "2026-03-01", code]
+
+
+def code(stem):
+    from generator.kinds import credit_code_check_char
+
+    return stem + credit_code_check_char(stem)
+
+
+def first_year(target, tmp_path, capsys):
+    write_xlsx(tmp_path / "2025.xlsx", [YEAR_HEADINGS,
+                                        year_row("闵行区示例创新服务中心", "示例创新有限公司", "示例路 1 号"),
+                                        year_row("示例检测服务平台", "示例检测有限公司", "示例路 2 号", code=code("91310112MA1G00000")),
+                                        year_row("示例融资服务站", "示例融资有限公司", "示例路 3 号"),
+                                        year_row("示例老字号服务社", "示例老字号有限公司", "示例路 4 号"),
+                                        year_row("示例人才培训学校", "示例培训有限公司", "示例路 5 号")])
+    assert main(["import", str(tmp_path / "2025.xlsx"), "--directory", str(target)]) == 0
+    capsys.readouterr()
+    return sorted(p.relative_to(target).as_posix() for p in target.glob("*/*.yml"))
+
+
+def next_year(tmp_path):
+    write_xlsx(tmp_path / "2026.xlsx", [YEAR_HEADINGS,
+                                        year_row("上海市闵行区示例创新服务中心", "示例创新有限责任公司", "示例路 1 号"),  # renamed
+                                        year_row("示例检测平台（闵行）", "示例检测有限公司", "示例路 2 号", code=code("91310112MA1G00000")),
+                                        year_row("示例融资服务总站", "示例融资有限公司", "示例路 3 号", tier="市级"),  # upgraded
+                                        year_row("示例人才培训学院", "另一家公司", "另一条路 9 号"),  # only looks like one
+                                        year_row("示例新设服务中心", "示例新设有限公司", "示例路 6 号")])  # added
+
+
+def test_next_years_list_matches_renamed_institutions_and_adds_no_duplicate(target, tmp_path, capsys):
+    before = first_year(target, tmp_path, capsys)
+    next_year(tmp_path)
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "已新增 1 条记录、0 条草稿，已更新 0 条；0 行未能导入。",
+        "表格：第 1 行是列标题",
+        "第 2 行：现有记录 minhang/min-hang-qu-shi-li-chuang-xin-fu-wu.yml 没有修改（按名称只差写法对应现有记录）",
+        ("第 2 行：“平台名称”现为“闵行区示例创新服务中心”，表格为“上海市闵行区示例创新服务中心”，"
+         "未修改（要改为表格的写法请加 --overwrite 平台名称）"),
+        "第 2 行：“运营单位”现为“示例创新有限公司”，表格为“示例创新有限责任公司”，未修改（要改为表格的写法请加 --overwrite 运营单位）",
+        "第 3 行：现有记录 minhang/shi-li-jian-ce-fu-wu-ping-tai.yml 没有修改（按统一社会信用代码相同对应现有记录）",
+        "第 3 行：“平台名称”现为“示例检测服务平台”，表格为“示例检测平台（闵行）”，未修改（要改为表格的写法请加 --overwrite 平台名称）",
+        "第 4 行：现有记录 minhang/shi-li-rong-zi-fu-wu-zhan.yml 没有修改（按运营机构和地址相同对应现有记录）",
+        "第 4 行：“平台名称”现为“示例融资服务站”，表格为“示例融资服务总站”，未修改（要改为表格的写法请加 --overwrite 平台名称）",
+        "第 4 行：“认定类别”现为“区级”，表格为“市级”，未修改（要改为表格的写法请加 --overwrite 认定类别）",
+        "第 5 行：“示例人才培训学院”可能是现有记录 minhang/shi-li-ren-cai-pei-xun-xue-xiao.yml（示例人才培训学校），没有新增",
+        "第 6 行：新增 minhang/shi-li-xin-she-fu-wu-zhong-xin.yml",
+        "名单中没有：minhang/shi-li-lao-zi-hao-fu-wu-she.yml（示例老字号服务社）",
+        "名单中没有：minhang/shi-li-ren-cai-pei-xun-xue-xiao.yml（示例人才培训学校）",
+        "1 行与现有记录相似，没有新增；确是另一家机构的，请核对后加 --add-similar 再导入。",
+        "2 条现有记录不在名单中，记录没有删除；已撤销的请把状态改为 revoked。",
+    ]
+    after = sorted(p.relative_to(target).as_posix() for p in target.glob("*/*.yml"))
+    assert after == sorted(before + ["minhang/shi-li-xin-she-fu-wu-zhong-xin.yml"])  # nothing deleted, nothing twice
+    absent = records(target)["shi-li-lao-zi-hao-fu-wu-she"]
+    assert absent.published and absent.data["notes"] == ["《2026.xlsx》中没有这家机构（2026-12-01 导入）"]
+
+
+def test_overwrite_names_fields_dry_run_says_what_it_would_do_and_add_similar_adds(target, tmp_path, capsys):
+    first_year(target, tmp_path, capsys)
+    next_year(tmp_path)
+    before = {p: p.read_text(encoding="utf-8") for p in target.glob("*/*.yml")}
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target), "--dry-run", "--overwrite", "认定类别"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "将新增 1 条记录、0 条草稿，将更新 1 条；0 行未能导入。"
+    assert "第 4 行：将更新现有记录 minhang/shi-li-rong-zi-fu-wu-zhan.yml（按运营机构和地址相同对应现有记录）" in lines
+    assert "第 4 行：“认定类别”将按表格改为“市级”（原为“区级”）" in lines
+    assert "第 6 行：将新增 minhang/shi-li-xin-she-fu-wu-zhong-xin.yml" in lines
+    assert [line for line in lines if re.search("已(新增|更新|按表格|记入|改为)", line)] == []  # a dry run says what it would do
+    assert {p: p.read_text(encoding="utf-8") for p in target.glob("*/*.yml")} == before
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target), "--overwrite", "名字"]) == 2
+    assert capsys.readouterr().err == "--overwrite 中的“名字”不是字段名；请写列标题或字段，如 --overwrite 运营机构,地址\n"
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target), "--overwrite", "tier,平台名称", "--add-similar"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "第 4 行：“认定类别”已按表格改为“市级”（原为“区级”）" in lines
+    assert "第 5 行：新增 minhang/shi-li-ren-cai-pei-xun-xue-yuan.yml（与现有记录相似，按 --add-similar 新增）" in lines
+    found = records(target)
+    station = found["shi-li-rong-zi-fu-wu-zhan"].data
+    assert station["tier"] == "city" and station["name"] == "示例融资服务总站"
+    assert found["shi-li-rong-zi-fu-wu-zhan"].data["operator"] == "示例融资有限公司" and found["shi-li-rong-zi-fu-wu-zhan"].published

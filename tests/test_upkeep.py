@@ -41,6 +41,7 @@ def aging(valid_dir):
                       encoding="utf-8")
     draft = text.replace("测试检测中心", "草稿中心").replace("Test Centre", "Draft Centre").replace("verified: 2026-10-01",
                                                                                                     "status: draft\nverified: 2026-10-01")
+    draft = draft.replace("credit_code: 91310115MA1K000003\n", "")  # another institution: not a probable duplicate
     (root / "huangpu" / "draft-center.yml").write_text(draft.replace("district: pudong", "district: huangpu"), encoding="utf-8")
     return root
 
@@ -390,3 +391,21 @@ def test_diff_refuses_a_rename_without_alias_and_a_deletion_and_accepts_a_rename
     _commit(repo)
     assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 1
     assert "不再公开请改为 status: revoked，不要删除文件" in capsys.readouterr().err
+
+
+def test_check_lists_probable_duplicates_the_notes_of_the_import_and_what_a_draft_still_lacks(valid_dir, capsys):
+    center = valid_dir / "pudong" / "test-center.yml"
+    text = center.read_text(encoding="utf-8")
+    twin = text.replace("name: 测试检测中心", "name: 浦东新区 测试检测中心").replace("verified: 2026-10-01",
+                                                                                 "status: draft\nverified: 2026-10-01")
+    (valid_dir / "pudong" / "twin.yml").write_text(twin.replace("credit_code: 91310115MA1K000003\n", ""), encoding="utf-8")
+    (valid_dir / "huangpu" / "half.yml").write_text(
+        "name: 半成品中心\ndistrict: huangpu\ncontacts:\n  phone: \"021-5555-0000\"\nstatus: draft\n"
+        "notes:\n  - 《2026.xlsx》中没有这家机构（2026-12-01 导入）\n", encoding="utf-8")
+    assert main(["check", "--directory", str(valid_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert ("huangpu/half.yml: 半成品中心：草稿还缺：层级、服务功能、运营机构、地址、服务五公开、最近核实日期。"
+            "草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开") in lines
+    assert "huangpu/half.yml: 半成品中心：导入备注：《2026.xlsx》中没有这家机构（2026-12-01 导入）（处理后删去这一条）" in lines
+    assert ("pudong/twin.yml: 浦东新区 测试检测中心：可能与 pudong/test-center.yml（测试检测中心）是同一家机构（名称相同）："
+            "核实后删去重复的草稿，或把已公开的一条改为 revoked") in lines

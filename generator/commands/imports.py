@@ -7,8 +7,9 @@ import sys
 
 def run(args) -> int:
     """Import a bureau's list (spreadsheet, CSV or Word tables): new records, drafts and updates, every row reported."""
+    from ..kinds import short_names
     from ..model.model import load_model
-    from ..read.importer import ImportFailed, format_report, import_file
+    from ..read.importer import ImportFailed, format_report, import_file, overwrite_fields
     from ..read.load import load_yaml_file
     from ..read.sheets import SheetError
 
@@ -25,8 +26,20 @@ def run(args) -> int:
             print(f"映射文件 {args.mapping} 应为“列标题: 字段”的列表", file=sys.stderr)
             return 2
         mapping = {key: value.value for key, (_, value) in node.items.items() if hasattr(value, "value")}
+    district = ""
+    if args.district:
+        district = next((key for key, name in model.districts.items() if args.district in (key, name)
+                                         or args.district in short_names(name, model.taxonomy.district_suffixes)), "")
+        if not district:
+            print(f"--district：“{args.district}”不是分类表中的区（可选：{'、'.join(model.districts.values())}）", file=sys.stderr)
+            return 2
     try:
-        report = import_file(model, args.file, args.directory, mapping, args.sheet, args.dry_run, args.overwrite)
+        overwrite = overwrite_fields(args.overwrite, model.taxonomy)
+    except ImportFailed as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        report = import_file(model, args.file, args.directory, mapping, args.sheet, args.dry_run, overwrite, district, args.add_similar)
     except (SheetError, ImportFailed) as exc:
         print(f"没有导入任何记录：{exc}", file=sys.stderr)
         return 1

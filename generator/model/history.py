@@ -10,6 +10,7 @@ from ..git import EMPTY_TREE, Blobs, GitError, run_git
 from ..read.directory import Record, compare_records, record_from_text
 from ..read.evaluations import is_cycle_file
 from ..read.load import decode
+from ..schema import RECORD
 
 KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "unpublished": "停止公开"}
 MAX_COMMITS = 200
@@ -48,7 +49,8 @@ def _record(blobs: Blobs, revision: str, path: str, choices: dict) -> Record | N
 
 def changed_fields(old: dict, new: dict, labels: dict[str, str]) -> list[str]:
     """Return the Chinese labels of the fields that differ: top-level fields by their label, disclosures each by its own."""
-    named = [labels[path] if path.startswith("disclosures.") else labels[path.split(".")[0]] for path, _, _ in compare_records(old, new)]
+    named = [labels[path] if path.startswith("disclosures.") else labels[path.split(".")[0]] for path, _, _ in compare_records(old, new)
+             if RECORD.fields[path.split(".")[0]].public]  # the editors' notes are not news
     return list(dict.fromkeys(named))
 
 

@@ -14,6 +14,7 @@ from ..hours import schedule, workday_hours
 from ..kinds import Cells
 from ..problems import Problem
 from ..read.directory import Directory, Record, load_directory, reference_date
+from ..schema import RECORD
 from .evaluations import Cycle
 from .history import History, read_history
 from .stats import compute_stats
@@ -140,7 +141,8 @@ class Model:
     def record_data(self, record: Record) -> dict:
         """Return a published record with its derived fields (page URL, current demonstration level)."""
         badge = self.badges[record.id]
-        return {"id": record.id, **record.data, "url": self.page_url(record),
+        public = {key: value for key, value in record.data.items() if RECORD.fields[key].public}
+        return {"id": record.id, **public, "url": self.page_url(record),
                 "current_demonstration_level": badge["level"] if badge else None, "latest_evaluation": self.evaluation(record),
                 "cancelled_titles": [c.title | {"cancelled": c.date, "reason": c.reason} for c in self.cancelled_titles(record)]}
 

@@ -9,7 +9,10 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
+from ..kinds import dotted, short_names
+from ..read.importer import name_key
 from ..read.linkcheck import BAD, Result
+from ..schema import RECORD
 from .evaluations import Cycle
 
 TITLE = "名录数据待核实清单"
@@ -21,7 +24,8 @@ class Finding:
     district: str  # the district's id
     path: str  # the record's file, relative to the directory folder
     name: str
-    kind: str  # verification, title-expired, title-expiring, title-cancelled, title-cancelling, draft, link-broken, link-moved
+    kind: str  # verification, title-expired, title-expiring, title-cancelled, title-cancelling, draft, notes, duplicate,
+    # link-broken, link-moved
     todo: str  # what to do, in Chinese
 
 
@@ -47,7 +51,11 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
             found.append(Finding(data["district"], f"{record.folder}/{record.id}.yml", data["name"], kind, todo))
 
         if record.draft:
-            add("draft", "草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开")
+            missing = list(dict.fromkeys(directory.taxonomy.label(p) for p in record.gaps + [dotted(m) for m in RECORD.missing(data)]))
+            add("draft", (f"草稿还缺：{'、'.join(missing)}。" if missing else "")
+                + "草稿待补全：补齐内容并核实后，把 status 改为 active 即可公开")
+        for note in data.get("notes", []):
+            add("notes", f"导入备注：{note}（处理后删去这一条）")
         if data.get("verified", due) < due:
             add("verification", f"最近核实日期 {data['verified']} 已超过 {months} 个月：请向机构核实后更新 verified")
         for title in data.get("demonstration", []):
@@ -73,8 +81,30 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
             add("link-broken", f"网站 {website} {result.describe()}：请核实网址，无法访问的请删除 website")
         elif result is not None and result.kind == "redirect":
             add("link-moved", f"网站 {website} 已跳转到 {result.target}：请核实后把 website 改为新地址")
+    found += duplicates(directory)
     order = {district: number for number, district in enumerate(directory.choices("districts"))}
     return sorted(found, key=lambda f: (order.get(f.district, len(order)), f.path))
+
+
+def duplicates(directory) -> list[Finding]:
+    """Return the records that are probably one institution twice: the same credit code, or names equal once normalised
+    (width, spaces, brackets, the city and district in front, 有限责任公司 as 有限公司)."""
+    taxonomy, found, first = directory.taxonomy, [], {}
+    region = tuple(short_names(taxonomy.site.region, taxonomy.district_suffixes)) if taxonomy.site.region else ()
+    prefixes = {d["id"]: tuple(sorted(region + tuple(short_names(d["name"], taxonomy.district_suffixes)), key=len, reverse=True))
+                for d in taxonomy.districts}
+    for record in _watched(directory):
+        data = record.data
+        keys = [("信用代码相同", data["credit_code"])] if data.get("credit_code") else []
+        keys.append(("名称相同", (data["district"], name_key(data["name"], prefixes.get(data["district"], ())))))
+        for why, key in keys:
+            other = first.setdefault(key, record)
+            if other is not record:
+                found.append(Finding(data["district"], f"{record.folder}/{record.id}.yml", data["name"], "duplicate",
+                                     f"可能与 {other.folder}/{other.id}.yml（{other.data['name']}）是同一家机构（{why}）："
+                                     "核实后删去重复的草稿，或把已公开的一条改为 revoked"))
+                break
+    return found
 
 
 def format_text(items: list[Finding]) -> str:

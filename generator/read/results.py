@@ -13,7 +13,7 @@ from ..kinds import MISSING, Context, dotted
 from ..schema import BULLETIN_FILE, EVALUATION_FILE, RECORD, normalise_name
 from .directory import node_from_data
 from .evaluations import BULLETINS, EVALUATIONS
-from .importer import HEADING_SCAN, TOTAL_ROW, ImportFailed, _name_key, write_all
+from .importer import HEADING_SCAN, TOTAL_ROW, ImportFailed, name_key, write_all
 from .sheets import read_tables
 
 QUARTER = re.compile(r"((?:19|20)[0-9]{2})-[Qq]([1-4])")
@@ -78,7 +78,7 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
         raise ImportFailed(f"{Path(path).name} 中没有名为“{sheet}”的工作表或表格")
     records = model.directory.records
     by_code = {r.data["credit_code"]: r for r in records if r.data.get("credit_code")}
-    by_name = {_name_key(r.data["name"]): r for r in records}
+    by_name = {name_key(r.data["name"]): r for r in records}
     by_id = {r.id: r for r in records}
     known = _headings(item)
     entries: dict[str, dict] = {}
@@ -94,7 +94,7 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
                 continue
             where = f"第 {number} 行" + (f"（{cells['name']}）" if "name" in cells else "")
             code = normalise_name(cells.get("credit_code", "")).upper()
-            record = by_id.get(cells.get("id", "")) or by_code.get(code) or by_name.get(_name_key(cells.get("name", "")))
+            record = by_id.get(cells.get("id", "")) or by_code.get(code) or by_name.get(name_key(cells.get("name", "")))
             if record is None:
                 report.refuse(f"{where}：名录中找不到这家机构（统一社会信用代码和名称都对不上），未导入")
                 continue

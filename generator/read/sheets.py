@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError as ElementTreeError
 
@@ -45,6 +45,7 @@ class SheetError(Exception):
 class Table:
     name: str  # the sheet's name, or 表格 N in a Word file
     rows: list[list[str]]
+    above: list[str] = field(default_factory=list)  # the document's paragraphs before the table (title first)
 
 
 def clean(text: str) -> str:
@@ -281,10 +282,19 @@ def _word(path: Path) -> list[Table]:
     check_archive(path)
     try:
         import docx
+        from docx.table import Table as WordTable
+        from docx.text.paragraph import Paragraph
 
         document = docx.Document(str(path))
-        return [Table(f"表格 {number}", [[clean(cell.text) for cell in row.cells[:MAX_COLUMNS]] for row in table.rows])
-                for number, table in enumerate(document.tables, 1)]
+        tables, above = [], []
+        for element in document.element.body.iterchildren():
+            if element.tag.endswith("}p"):
+                text = Paragraph(element, document).text.strip()
+                above += [text] if text else []
+            elif element.tag.endswith("}tbl"):
+                rows = [[clean(cell.text) for cell in row.cells[:MAX_COLUMNS]] for row in WordTable(element, document).rows]
+                tables.append(Table(f"表格 {len(tables) + 1}", rows, list(above)))
+        return tables
     except Exception as exc:
         raise SheetError(f"{path.name} 不是能读取的 Word 文件（{type(exc).__name__}），请用 Word 或 WPS 打开后另存为 .docx 再导入") from exc
 
