@@ -62,7 +62,7 @@ CODES = {
     "too-long": _error("文字超过长度上限", "删减到上限以内", "name 超过 100 个字符"),
     "invisible-character": _error("含有看不见的控制字符", "删除后重新输入", "名称中夹了零宽空格"),
     "control-character": _error("含有控制字符", "删除这个字符后重新输入", r'name: "检测\x7f中心"（DEL、C1 控制字符或 U+FFFE）'),
-    "markup-character": _error("分类表文字含有网页标记字符", "改用全角字符 ＜ ＞ “ ” ＆", "区名写成 <b>浦东</b>"),
+    "markup-character": _error("分类表文字含有网页标记字符", "改用全角字符 ＜ ＞ “ ” ＆", "区名写成 <b>示例区</b>"),
     "placeholder-value": _error("占位文字不是内容", "填写实际内容；暂时没有的，删除这一行（草稿中算作待补全）", "fees: 待补充"),
     "unknown-choice": _error("不在分类表的可选值中", "写分类表中的标识", "tier: 一级平台（应写层级的标识）"),
     "bad-url": _error("不是 http(s) 网址", "写完整网址", "website: www.example.org"),

@@ -1,4 +1,5 @@
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,12 @@ def page(browser):
     page.on("requestfailed", lambda r: page.errors.append(f"failed: {r.url}"))
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _sigpipe_ignored():
+    """main() restores SIGPIPE's default (for `… | head`); a test that calls it in-process must not leave the whole test
+    process to die when a local server writes to a client that hung up."""
+    yield
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)

@@ -42,7 +42,7 @@ def _previous_site(folder):
 
 
 def _left_beside(site):
-    return sorted(p.name for p in site.parent.iterdir() if p.name not in (site.name, f".{site.name}.lock"))
+    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name)
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,15 @@
 """The `build` command's MkDocs run: into a temporary folder, swapped into place only on success.
 
-One build at a time writes beside a site folder: a lock file (`.<site>.lock`, held with flock, so a killed build
-releases it) keeps a second build from removing the first one's staging folder as a leftover of a killed build.
+One build at a time writes beside a site folder: a lock file (in the temporary folder, named by the site's path, held
+with flock, so a killed build releases it) keeps a second build from removing the first one's staging folder as a
+leftover of a killed build.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import logging
 import shutil
 import signal
@@ -40,7 +42,8 @@ def replace_directory(new: Path, target: Path) -> None:
 @contextmanager
 def site_lock(site_dir: Path):
     """Hold the lock of a site folder for one build; raise BuildBusy when another build holds it."""
-    with open(site_dir.parent / f".{site_dir.name}.lock", "a+b") as handle:
+    key = hashlib.sha256(str(site_dir).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"directory-build-{key}.lock", "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
