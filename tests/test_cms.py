@@ -203,12 +203,12 @@ def test_the_config_is_written_by_a_serializer_so_taxonomy_text_stays_inert(vali
 
     root = valid_dir
     taxonomy = root / "taxonomy.yml"
-    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("name: 市级\n", "name: 'a: b # c\" {x}'\n", 1), encoding="utf-8")
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("name: 市级\n", "name: 'a: b # c'' {x}: [y]'\n", 1), encoding="utf-8")
     directory, problems = load_directory(root)
     assert [p for p in problems if p.severity == "error"] == []
     config = yaml.safe_load(admin_yaml(admin_config(Model(directory, datetime.date(2026, 11, 1)), "https://github.com/a/b")))
     tiers = next(f for f in config["collections"][0]["fields"] if f["name"] == "tier")
-    assert tiers["options"][0]["label"] == 'a: b # c" {x}'
+    assert tiers["options"][0]["label"] == "a: b # c' {x}: [y]"
 
 
 def test_the_sample_is_in_canonical_form():
