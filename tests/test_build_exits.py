@@ -113,7 +113,7 @@ def _tmpfs(folder, size):
         pytest.skip(f"a tmpfs cannot be mounted here: {result.stderr.strip()}")
 
 
-@pytest.mark.parametrize("size", ["3m", "11m"], ids=["full-while-writing-downloads", "full-while-writing-the-offline-zip"])
+@pytest.mark.parametrize("size", ["3m", "10900k"], ids=["full-while-writing-downloads", "full-while-writing-the-offline-zip"])
 def test_a_full_disk_ends_the_build_in_seconds_with_one_line(tmp_path, size):
     disk = tmp_path / "disk"
     _tmpfs(disk, size)
