@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from generator.__main__ import main
 from generator.model.model import Model
-from generator.read.directory import load_directory
+from generator.read.directory import load_directory, reference_date
 from generator.read.importer import slug_for, write_all
 from tests.support import ROOT
 
@@ -477,7 +477,8 @@ def test_next_years_list_matches_renamed_institutions_and_adds_no_duplicate(targ
     after = sorted(p.relative_to(target).as_posix() for p in target.glob("*/*.yml"))
     assert after == sorted(before + ["minhang/shi-li-xin-she-fu-wu-zhong-xin.yml"])  # nothing deleted, nothing twice
     absent = records(target)["shi-li-lao-zi-hao-fu-wu-she"]
-    assert absent.published and absent.data["notes"] == ["《2026.xlsx》中没有这家机构（2026-12-01 导入）"]
+    today = reference_date().isoformat()
+    assert absent.published and absent.data["notes"] == [f"《2026.xlsx》中没有这家机构（{today} 导入）"]
 
 
 def test_overwrite_names_fields_dry_run_says_what_it_would_do_and_add_similar_adds(target, tmp_path, capsys):
