@@ -288,7 +288,7 @@ def test_loopback_private_link_local_multicast_and_reserved_addresses_are_not_co
 
 
 def test_only_http_and_https_are_followed_and_every_redirect_hop_is_checked(sites, monkeypatch):
-    from generator import linkcheck
+    from generator.read import linkcheck
 
     assert check_links(["ftp://files.example.org/x"], timeout=1)["ftp://files.example.org/x"].kind == "scheme"
     monkeypatch.setattr(linkcheck, "is_public", lambda address: address == "127.0.0.1")  # the server stands for a public site
