@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 from generator.canonical import record_text
+from benchmarks.synth import write_directory
 from generator.commands.build import build_site
+from generator.ids import id_for, naming
 from generator.model.model import Model
 from generator.read.directory import load_directory
 from generator.schema import RECORD
@@ -146,9 +148,23 @@ def test_a_record_made_in_the_form_validates_and_is_what_fmt_writes(page, editor
     field(page, "verified").fill("2026-11-20")
     publish(page)
     [(name, text)] = saved(page).items()
+    assert name == "pu-dong-shi-li-biao-dan-zhong-xin.yml"  # an id read from the name, as the importer makes it
     record = validate(tmp_path, name, text)
     assert record.data["functions"] == ["innovation", "quality"] and record.data["disclosures"]["hours"] == "9:00"
     assert text == record_text(record.data)
+
+
+def test_the_form_makes_the_id_the_importer_would_make_from_any_name(page, editor, tmp_path):
+    names = [r.data["name"] for r in SAMPLE.records] + [r.data["operator"] for r in SAMPLE.records if r.data.get("operator")]
+    names += [yaml.safe_load(f.read_text(encoding="utf-8"))["name"] for f in write_directory(2000, tmp_path / "d").glob("*/*.yml")]
+    names += ["上海市闵行区长三角知识产权服务中心", "上海3D打印技术服务中心", "ＡＢＣ科技（上海）有限公司", "示例银行重庆路支行", "堃昇示例中心",
+              "上海市长宁区中小企业公共服务平台知识产权与技术转移综合服务中心", "有限公司", "", "——"]
+    readings, drop = naming(load_directory(ROOT / "directory")[0].taxonomy)
+    open_editor(page, editor)
+    made = page.evaluate("names => names.map(window.MingluId)", names)
+    wrong = [(n, m, id_for(n, set(), readings, drop)) for n, m in zip(names, made, strict=True) if m != id_for(n, set(), readings, drop)]
+    assert not wrong and len(names) > 2000
+    assert made[-9:-6] == ["min-hang-qu-chang-san-jiao", "3d-da-yin-ji-shu-fu-wu-zhong-xin", "abc-ke-ji-shang-hai"]
 
 
 def test_the_form_says_in_plain_chinese_what_a_field_accepts(page, editor):

@@ -14,9 +14,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from generator.__main__ import main
+from generator.ids import id_for, naming
 from generator.model.model import Model
 from generator.read.directory import load_directory, reference_date
-from generator.read.importer import slug_for, write_all
+from generator.read.importer import write_all
 from tests.support import ROOT
 
 HEADINGS = ["序号", "平台名称", "运营单位", "所在区", "服务类别", "示范级别", "认定年份", "联系电话"]
@@ -238,25 +239,24 @@ def test_placeholders_count_as_missing_and_excel_serial_dates_are_read(target, t
 
 def test_ids_follow_the_taxonomy_pinyin_and_stop_at_a_syllable():
     taken = set()
-    assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin"
-    long = slug_for("上海市长宁区中小企业公共服务平台知识产权与技术转移综合服务中心", taken, {"长宁": "chang ning"})
+    assert id_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin"
+    long = id_for("上海市长宁区中小企业公共服务平台知识产权与技术转移综合服务中心", taken, {"长宁": "chang ning"})
     assert len(long) <= 48 and not long.endswith("-") and long.split("-")[-1] in (
         "shang hai shi chang ning qu zhong xiao qi ye gong fu wu ping tai zhi shi chan quan yu ji zhu zhuan yi zong he xin").split()
-    assert slug_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin-2"
+    assert id_for("长宁区企业服务中心", taken, {"长宁": "chang ning"}) == "chang-ning-qu-qi-ye-fu-wu-zhong-xin-2"
 
 
 def test_ids_read_place_names_from_the_taxonomy_leave_out_company_forms_and_stay_within_40_characters():
     from generator.model.model import load_model
-    from generator.read.importer import place_readings
 
     model, _ = load_model(ROOT / "directory")
-    readings = place_readings(model.taxonomy) | model.pinyin_overrides
+    readings, _ = naming(model.taxonomy)
     assert readings["闵行"] == "min hang" and readings["长宁"] == "chang ning"  # from name_en; pypinyin reads min xing
     taken = set()
-    assert slug_for("上海市闵行区长三角知识产权服务中心", taken, readings, ("上海市", "上海")) == "min-hang-qu-chang-san-jiao"
-    assert slug_for("上海示例检测技术服务股份有限公司", taken, readings, ("上海市", "上海")) == "shi-li-jian-ce-ji-shu-fu-wu"
-    assert slug_for("示例知识产权服务中心有限责任公司", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"  # 39
-    assert slug_for("示例知识产权服务中心", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-2"  # the number within 40
+    assert id_for("上海市闵行区长三角知识产权服务中心", taken, readings, ("上海市", "上海")) == "min-hang-qu-chang-san-jiao"
+    assert id_for("上海示例检测技术服务股份有限公司", taken, readings, ("上海市", "上海")) == "shi-li-jian-ce-ji-shu-fu-wu"
+    assert id_for("示例知识产权服务中心有限责任公司", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"  # 39
+    assert id_for("示例知识产权服务中心", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-2"  # the number within 40
 
 
 def _hostile(tmp_path):

@@ -26,8 +26,9 @@ def new_fields(named: dict[str, str] | None = None) -> list[tuple[str, str, obje
 def run(args) -> int:
     """Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
     from ..canonical import record_text
+    from ..ids import id_for, naming
     from ..model.model import load_model
-    from ..read.importer import check_record_text, set_field, slug_for
+    from ..read.importer import check_record_text, set_field
 
     model, _ = load_model(args.directory)
     if model is None:
@@ -47,7 +48,7 @@ def run(args) -> int:
     if args.id is not None and not is_id(args.id):
         print(f"机构标识 {args.id} 不合法：{ID_HINT}", file=sys.stderr)
         return 2
-    record_id = args.id or slug_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")}, model.pinyin_overrides)
+    record_id = args.id or id_for(str(data.get("name", "")), {p.stem for p in args.directory.glob("*/*.yml")}, *naming(model.taxonomy))
     folder = data.get("district", "")
     if folder not in model.districts:
         print(f"所在区不在分类表中；可选：{'、'.join(model.districts)}", file=sys.stderr)

@@ -6,7 +6,6 @@ workbooks). Every row is reported in the spreadsheet's own words, and the direct
 from __future__ import annotations
 
 import difflib
-import itertools
 import os
 import re
 import sys
@@ -14,12 +13,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin, pinyin
-from pypinyin.seg.mmseg import seg
-
 from ..canonical import record_text
 from ..hours import from_chinese
-from ..kinds import ID_MAX, MISSING, Reading, Text, dotted, is_id, short_names
+from ..ids import COMPANY_FORMS, id_for, naming
+from ..kinds import MISSING, Reading, Text, dotted, is_id, short_names
 from ..model.model import Model
 from ..schema import RECORD, leaf_fields, normalise_name
 from ..table import Column, columns, part_columns
@@ -35,8 +32,6 @@ PHONES = re.compile(r"\s*(?:[、,，;；/]|或|\s{2,})\s*")
 EXTENSION = re.compile(r"(?:转|ext\.?|#)[0-9]*", re.IGNORECASE)
 MOBILE = re.compile(r"(?:\+?86-?)?1[3-9][0-9]{9}")
 HOTLINE = re.compile(r"(?:400|800)[0-9]{7}|[0-9]{5,6}")  # 400/800 numbers and short service numbers (12345, 962288)
-COMPANY_FORMS = ("股份有限公司", "有限责任公司", "有限公司")  # one company, however its form is written
-ID_LIMIT = 40  # an id made from a name: short enough to read and type
 SIMILAR = 0.8  # names this alike (after normalising) are listed as "可能是", not added
 COMMON_WORDS = re.compile("中小企业|公共|服务|中心|平台|有限公司|公司|科技|管理")  # words too common in names to make two alike
 ALL_OF_IT = "全部"  # the sheet of our own workbook export that holds every record
@@ -74,74 +69,6 @@ def set_field(data: dict, path: str, value) -> None:
     for part in parents:
         data = data.setdefault(part, {})
     data[last] = value
-
-
-def place_readings(taxonomy) -> dict[str, str]:
-    """Return the pinyin of each district's name as its English name spells it (闵行 → min hang, not min xing), for the
-    readings pypinyin gets wrong in place names."""
-    found = {}
-    for district in taxonomy.districts:
-        spelled = re.sub(r"[^a-z]", "", district.get("name_en", "").lower())
-        for name in short_names(district["name"], taxonomy.district_suffixes):
-            if not 2 <= len(name) <= 4 or not spelled:
-                continue
-            readings = pinyin(name, heteronym=True, style=Style.NORMAL)
-            match = next((r for r in itertools.product(*readings) if "".join(r) == spelled), None)
-            if match:
-                found[name] = " ".join(match)
-    return found
-
-
-def id_syllables(name: str, overrides: dict[str, str]) -> list[list[str]]:
-    """Return a name's words as lists of toneless syllables: the overrides' readings first, then pypinyin's phrase
-    readings, company forms (有限公司 …) left out."""
-    for form in COMPANY_FORMS:
-        name = name.replace(form, "") if name.replace(form, "").strip() else name
-    words, start, position = [], 0, 0
-    known = sorted(overrides, key=len, reverse=True)
-
-    def plain(text: str) -> None:
-        for word in seg.cut(text):
-            syllables = [re.sub(r"[^a-z0-9]+", "", s.lower()) for s in lazy_pinyin(word)]
-            words.append([s for s in syllables if s])
-
-    while position < len(name):
-        word = next((w for w in known if name.startswith(w, position)), None)
-        if word is None:
-            position += 1
-            continue
-        plain(name[start:position])
-        words.append(overrides[word].split())
-        position = start = position + len(word)
-    plain(name[start:])
-    return [w for w in words if w]
-
-
-def slug_for(name: str, taken: set[str], overrides: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> str:
-    """Return an id from a name's pinyin (phrase readings, the taxonomy's corrections and place names), without its company
-    form or the city in front (drop), at most ID_LIMIT characters cut between words (or, inside one long word, between
-    syllables), unique among taken ids (which it joins)."""
-    limit = min(ID_LIMIT, ID_MAX)
-    base = ""
-    prefix = next((p for p in sorted(drop, key=len, reverse=True) if name.startswith(p) and len(name) > len(p)), "")
-    for word in id_syllables(name[len(prefix):], overrides or {}):
-        joined = "-".join(word)
-        if len(base) + len(joined) + 1 <= limit or not base:
-            for syllable in word:
-                if len(base) + len(syllable) + 1 > limit:
-                    break
-                base = f"{base}-{syllable}" if base else syllable
-        else:
-            break
-    base = base or "institution"
-    slug, number = base, 2
-    while slug in taken:
-        stem = base
-        while len(stem) + len(f"-{number}") > limit and "-" in stem:  # the number takes the place of the last syllables
-            stem = stem.rsplit("-", 1)[0]
-        slug, number = f"{stem}-{number}", number + 1
-    taken.add(slug)
-    return slug
 
 
 def check_record_text(text: str, target: Path, folder: str, choices: dict) -> str:
@@ -223,7 +150,7 @@ class _Importer:
         self.by_name = {self.key(r.data): r for r in records}
         self.by_place = {self.place(r.data): r for r in records if r.data.get("operator") and r.data.get("address")}
         self.taken = {p.stem for p in root.glob("*/*.yml")} | set(self.by_id)
-        self.readings = place_readings(taxonomy) | model.pinyin_overrides
+        self.readings, _ = naming(taxonomy)
         self.writes: dict[Path, str] = {}
         self.report = Report(dry_run)
         self.file_headings: dict[str, str] = {}  # field path → the heading this table gives it
@@ -571,8 +498,7 @@ class _Importer:
         return list(dict.fromkeys(self.labels.get(p) or self.model.labels.get(p, p) for p in paths))
 
     def create(self, where: str, wanted: str, data: dict, notes: list[str]) -> None:
-        record_id = wanted if is_id(wanted) and wanted not in self.taken else slug_for(data["name"], self.taken, self.readings,
-                                                                                       self.region)
+        record_id = wanted if is_id(wanted) and wanted not in self.taken else id_for(data["name"], self.taken, self.readings, self.region)
         self.taken.add(record_id)
         folder = data["district"]
         record = self.convert(where, data, folder, record_id, notes)

@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..canonical import PLAIN, SCHEMA_LINE
+from ..ids import form_table
 from ..model.model import Model
 from ..schema import RECORD, fields
 
 FORMAT = "minglu-yml"  # our canonical YAML, registered by assets/cms-format.js
-ID_SLUG = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"  # a new record's file name: a valid id, renamed at will later
+ID_KEY = "_id"  # set by assets/cms-format.js before a new record is saved, named in its file name, never written into it
 
 
 def backend(repo_url: str, branch: str, app_id: str = "", auth_url: str = "", test: bool = False) -> dict:
@@ -43,7 +44,7 @@ def admin_config(model: Model, repo_url: str, branch: str = "main", app_id: str 
         fixed = [dict(f, options=[{"label": name, "value": district}], default=district) if f["name"] == "district" else f
                  for f in record_fields]
         collections.append({"name": district, "label": name, "label_singular": "服务机构", "folder": f"directory/{district}",
-                            "create": True, "extension": "yml", "format": FORMAT, "slug": ID_SLUG, "identifier_field": "name",
+                            "create": True, "extension": "yml", "format": FORMAT, "slug": "{{fields." + ID_KEY + "}}", "identifier_field": "name",
                             "summary": "{{name}}", "editor": {"preview": False}, "fields": fixed})
     return {"backend": backend(repo_url, branch, app_id, auth_url, test), "publish_mode": "editorial_workflow", "locale": "zh_Hans",
             "media_folder": "docs/assets/uploads", "site_url": model.site_url or None, "collections": collections}
@@ -62,8 +63,9 @@ class _Plain(yaml.SafeDumper):
         return True
 
 
-def format_settings() -> str:
-    """Return what assets/cms-format.js needs to write our canonical text: field order, date fields, the plain rule."""
+def format_settings(model: Model) -> str:
+    """Return what assets/cms-format.js needs: to write our canonical text (field order, date fields, the plain rule) and
+    to name a new record's file with the id the importer would give it (ids.form_table)."""
     order, dates = {}, []
     for path, spec in fields():
         if spec.entry_parts():
@@ -72,8 +74,9 @@ def format_settings() -> str:
             dates += [f"{path}.{k}" for k, v in spec.entry_parts().items() if v.plain_date]
         if spec.plain_date:
             dates.append(path)
+    names = [r.data.get("name", "") for r in model.directory.records]
     settings = {"first": SCHEMA_LINE, "top": list(RECORD.fields), "order": order, "dates": dates, "plain": PLAIN.pattern,
-                "format": FORMAT}
+                "format": FORMAT, "key": ID_KEY, "ids": form_table(model.taxonomy, names)}
     return "window.MingluFormat=" + json.dumps(settings, ensure_ascii=False) + ";\n"
 
 

@@ -137,7 +137,7 @@ def editor(build: Outputs) -> list[SiteFile]:
     settings = admin_config(build.model, options.repo_url, options.cms_branch, options.cms_app_id, options.cms_auth_url,
                             options.cms_test_backend)
     return files + [SiteFile("admin/js-yaml.min.js", jsyaml), SiteFile("admin/cms-format.js", ASSETS / "cms-format.js"),
-                    SiteFile("admin/format.js", content=format_settings()), SiteFile("admin/admin.css", ASSETS / "admin.css"),
+                    SiteFile("admin/format.js", content=format_settings(build.model)), SiteFile("admin/admin.css", ASSETS / "admin.css"),
                     SiteFile("admin/index.html", content=admin_page(build.model, settings, options.favicon)),
                     SiteFile("admin/config.yml", content=admin_yaml(settings))]
 
