@@ -91,8 +91,9 @@ def make_parser() -> argparse.ArgumentParser:
     hours.add_argument("--write", action="store_true", help="把能确定的建议写进记录文件")
     hours.set_defaults(run="hours")
 
-    schema = subcommands.add_parser("schema", parents=[directory], help="生成记录的 JSON Schema")
-    schema.add_argument("--output", type=Path, default=SCHEMA_PATH, help=f"输出文件（默认 {SCHEMA_PATH}）")
+    schema = subcommands.add_parser("schema", parents=[directory], help="生成记录、评价结果和季度通报的 JSON Schema")
+    schema.add_argument("--output", type=Path, default=SCHEMA_PATH,
+                        help=f"记录的 JSON Schema 文件（默认 {SCHEMA_PATH}）；评价结果和季度通报的写在同一文件夹")
     schema.set_defaults(run="schema")
     return parser
 

@@ -10,9 +10,9 @@ import datetime
 import json
 import re
 
-from .schema import RECORD
+from .schema import RECORD, schema_line
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/institution.schema.json"
+SCHEMA_LINE = schema_line("institution")
 PLAIN = re.compile(r"^[^\s\d\"'#&*!|>%@`{}\[\],?:~=+.\-\\][^:\n\\\"]*(?<=\S)$")
 WORDS = re.compile(r"^(y|n|yes|no|on|off|true|false|null)$", re.IGNORECASE)
 

@@ -262,10 +262,21 @@ def normalise_name(name: str) -> str:
     return "".join(c for c in INVISIBLE.sub("", folded) if not c.isspace()).casefold()
 
 
-def record_json_schema(choices: dict[str, dict[str, str]]) -> dict:
-    """Return the JSON Schema of a record, with the taxonomy's choices as enums."""
-    schema = RECORD.json_schema(choices | FIXED_CHOICES)
-    return {"$schema": "https://json-schema.org/draft-07/schema#", "$id": "institution.schema.json"} | schema
+def schema_files() -> dict[str, Object]:
+    """Return each file kind's JSON Schema name (schema/<name>.schema.json) and its fields: records, and the results and
+    bulletin files, whose folders (evaluations/, bulletins/) carry the same names."""
+    return {"institution": RECORD, "evaluations": EVALUATION_FILE, "bulletins": BULLETIN_FILE}
+
+
+def json_schema(name: str, choices: dict[str, dict[str, str]]) -> dict:
+    """Return the JSON Schema of one file kind (see schema_files), with the taxonomy's choices as enums."""
+    schema = schema_files()[name].json_schema(choices | FIXED_CHOICES)
+    return {"$schema": "https://json-schema.org/draft-07/schema#", "$id": f"{name}.schema.json"} | schema
+
+
+def schema_line(name: str) -> str:
+    """Return the first line of a file of that kind: it points editors (yaml-language-server) at its JSON Schema."""
+    return f"# yaml-language-server: $schema=../../schema/{name}.schema.json"
 
 
 def fields(spec: Object = RECORD, prefix: str = "") -> list[tuple[str, Field]]:

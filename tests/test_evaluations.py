@@ -250,6 +250,29 @@ def test_import_of_a_published_ranking_matches_by_credit_code_and_name(valid_dir
         ("test-center", 95.5, 1, "excellent"), ("second-center", 81.0, 2, "pass")]
 
 
+def test_a_second_list_for_the_same_year_updates_its_rows_and_keeps_the_rest_the_date_and_the_source(valid_dir, tmp_path):
+    add_center(valid_dir, "second-center", "第二检测中心")
+    (valid_dir / "evaluations").mkdir()
+    (valid_dir / "evaluations" / "2025.yml").write_text(
+        "published: 2025-12-20\nsource: 关于公布 2025 年度评价结果的通报（示例）\nresults:\n"
+        "  - {id: test-center, score: 90, rank: 1, grade: excellent}\n  - {id: second-center, score: 70, rank: 2, grade: pass}\n",
+        encoding="utf-8")
+    sheet = tmp_path / "更正.csv"
+    sheet.write_text("平台名称,得分,等次\n测试检测中心,91,优秀\n", encoding="utf-8")
+    result = run_import(valid_dir, "--evaluations", "2025", str(sheet))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"已写入 {valid_dir / 'evaluations' / '2025.yml'}：1 家机构；0 行未能对应。",
+        "第 2 行（测试检测中心）：对应 test-center，替换文件中原有的一项",
+        "文件中原有、这份名单中没有的 1 家已保留：第二检测中心。如不应保留，请从文件中删除这几项。"]
+    text = (valid_dir / "evaluations" / "2025.yml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schema/evaluations.schema.json"
+    assert "published: 2025-12-20" in text and "source: \"关于公布 2025 年度评价结果的通报（示例）\"" in text
+    model = model_of(valid_dir)
+    assert [(r.record_id, r.score, r.grade) for r in model.cycle.results[2025]] == [
+        ("test-center", 91.0, "excellent"), ("second-center", 70.0, "pass")]
+
+
 def test_import_of_a_bulletin_workbook(valid_dir, tmp_path):
     sheet = tmp_path / "通报.csv"
     sheet.write_text("平台名称,服务需求对接数量,服务企业数,服务活动场次,注册用户数,引入服务资源数\n测试检测中心,12,300,4,1500,6\n"

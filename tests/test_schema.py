@@ -13,11 +13,29 @@ from tests.support import SAMPLE
 ROOT = Path(__file__).parent.parent
 
 
-def test_committed_json_schema_is_generated_from_the_validator_schema(tmp_path, capsys):
-    out = tmp_path / "schema.json"
+def test_committed_json_schemas_are_generated_from_the_field_table(tmp_path, capsys):
+    out = tmp_path / "schema" / "institution.schema.json"
     assert main(["schema", "--directory", str(ROOT / "directory"), "--output", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == (ROOT / "schema/institution.schema.json").read_text(encoding="utf-8"), (
-        "schema/institution.schema.json is stale: run `python -m generator schema`")
+    for name in ("institution", "evaluations", "bulletins"):
+        assert (out.parent / f"{name}.schema.json").read_text(encoding="utf-8") == (
+            ROOT / f"schema/{name}.schema.json").read_text(encoding="utf-8"), f"schema/{name}.schema.json is stale: run `python -m generator schema`"
+
+
+def test_sample_results_and_bulletins_point_editors_at_their_schemas_and_satisfy_them():
+    import jsonschema
+    import yaml
+
+    for kind in ("evaluations", "bulletins"):
+        schema = json.loads((ROOT / f"schema/{kind}.schema.json").read_text(encoding="utf-8"))
+        files = sorted((ROOT / "directory" / kind).glob("*.yml"))
+        assert files
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            assert text.splitlines()[0] == f"# yaml-language-server: $schema=../../schema/{kind}.schema.json", path
+            jsonschema.validate(json.loads(json.dumps(yaml.safe_load(text), default=str)), schema)
+    broken = {"results": [{"id": "pudong-ic-testing", "grade": "很好"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, json.loads((ROOT / "schema/evaluations.schema.json").read_text(encoding="utf-8")))
 
 
 def test_json_schema_lists_taxonomy_choices_and_required_fields():
@@ -72,7 +90,7 @@ def test_a_field_added_to_the_field_table_reaches_every_output(valid_dir, tmp_pa
     from generator.problems import CODES, Check
     from generator.read.directory import load_directory
     from generator.read.importer import headings
-    from generator.schema import RECORD, record_json_schema
+    from generator.schema import RECORD, json_schema
     from generator.write.cms import admin_config
     from generator.write.exports import export_rows
     from generator.write.pages import render_field_help
@@ -95,7 +113,7 @@ def test_a_field_added_to_the_field_table_reaches_every_output(valid_dir, tmp_pa
     assert [p for p in problems if p.severity == "error"] == []
     model = Model(directory, datetime.date(2026, 11, 1))
 
-    schema = record_json_schema(directory.choice_tables)["properties"]["wechat"]
+    schema = json_schema("institution", directory.choice_tables)["properties"]["wechat"]
     assert schema["title"] == "微信公众号" and schema["pattern"] == WeChatId.pattern
     titles, rows = export_rows(model)
     assert "Service_2025" in rows[[r.id for r in model.records].index("test-center")][titles.index("微信公众号")]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..kinds import MISSING, Context, dotted
-from ..schema import BULLETIN_FILE, EVALUATION_FILE, RECORD, normalise_name
+from ..schema import BULLETIN_FILE, EVALUATION_FILE, RECORD, normalise_name, schema_line
 from .directory import node_from_data
 from .evaluations import BULLETINS, EVALUATIONS
 from .importer import HEADING_SCAN, TOTAL_ROW, ImportFailed, name_key, write_all
@@ -28,6 +28,7 @@ class CycleReport:
     matched: int = 0
     lines: list[str] = field(default_factory=list)  # every row, in the list's order
     unmatched: list[str] = field(default_factory=list)  # the rows not imported
+    kept: list[str] = field(default_factory=list)  # names of institutions the file had that this list does not
 
     def refuse(self, text: str) -> None:
         self.lines.append(text)
@@ -57,7 +58,7 @@ def cycle_text(kind: str, year: int, quarter: int, data: dict) -> str:
     """Return a results or bulletin file's text: one line per institution, keys in the field table's order."""
     spec, key = _SPECS[kind]
     title = f"{year} 年度评价结果" if kind == EVALUATIONS else f"{year} 年第 {quarter} 季度通报"
-    lines = [f"# {title}（由 import 生成）"]
+    lines = [schema_line(kind), f"# {title}（由 import 生成）"]
     lines += [f"{k}: {_dump(data[k])}" for k in spec.fields if k != key and k in data]
     lines.append(f"{key}:")
     order = list(spec.fields[key].item.fields)
@@ -68,7 +69,9 @@ def cycle_text(kind: str, year: int, quarter: int, data: dict) -> str:
 
 def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: int = 0, sheet: str | None = None,
                  dry_run: bool = False) -> CycleReport:
-    """Import a result list or a bulletin into root; raise SheetError or ImportFailed when nothing can be imported."""
+    """Import a result list or a bulletin into root; raise SheetError or ImportFailed when nothing can be imported.
+    Into an existing file, the list's rows replace those institutions' entries; the others, the publication date and
+    the source are kept, and the report names what was kept."""
     spec, key = _SPECS[kind]
     item = spec.fields[key].item
     name = f"{year}.yml" if kind == EVALUATIONS else f"{year}-Q{quarter}.yml"
@@ -81,6 +84,8 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
     by_name = {name_key(r.data["name"]): r for r in records}
     by_id = {r.id: r for r in records}
     known = _headings(item)
+    existing = next((f for f in model.directory.cycle_files if (f.kind, f.year, f.quarter) == (kind, year, quarter)), None)
+    before = {e["id"]: e for e in existing.entries} if existing else {}
     entries: dict[str, dict] = {}
     for table in tables:
         start = next((n for n, row in enumerate(table.rows[:HEADING_SCAN]) if len({c.strip() for c in row} & set(known)) >= 2
@@ -113,13 +118,17 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
                 report.refuse(f"{where}：{record.data['name']} 已在前面的行中出现，未导入")
                 continue
             entries[record.id] = value
-            report.lines.append(f"{where}：对应 {record.id}")
+            change = "" if record.id not in before else "，与文件中原有的相同" if before[record.id] == value else "，替换文件中原有的一项"
+            report.lines.append(f"{where}：对应 {record.id}{change}")
     if not entries and not report.unmatched:
         raise ImportFailed(f"{Path(path).name} 中没有找到列标题行（至少要有 平台名称 或 统一社会信用代码，以及 "
                            + ("得分、排名 或 等次" if kind == EVALUATIONS else "季度数字的列") + "）")
     report.matched = len(entries)
+    names = {r.id: r.data["name"] for r in records}
+    report.kept = [names.get(i, i) for i in before if i not in entries]
     if entries and not dry_run:
-        data = {"source": Path(path).name, key: list(entries.values())}
+        data = {"source": Path(path).name} | (existing.data if existing else {})
+        data[key] = list(entries.values()) + [e for i, e in before.items() if i not in entries]
         write_all({report.target: cycle_text(kind, year, quarter, data)})
     return report
 
@@ -128,4 +137,8 @@ def format_cycle_report(report: CycleReport, dry_run: bool) -> str:
     """Return the import report in Chinese: what matched, what did not."""
     verb = "将写入" if dry_run else "已写入"
     head = f"{verb} {report.target}：{report.matched} 家机构；{len(report.unmatched)} 行未能对应。"
-    return "\n".join([head, *report.lines])
+    lines = [head, *report.lines]
+    if report.kept:
+        keep = "将保留" if dry_run else "已保留"
+        lines.append(f"文件中原有、这份名单中没有的 {len(report.kept)} 家{keep}：{'、'.join(report.kept)}。如不应保留，请从文件中删除这几项。")
+    return "\n".join(lines)
