@@ -82,6 +82,8 @@ CODES = {
     # The evaluation cycle's files (evaluations/<year>.yml, bulletins/<year>-Q<n>.yml)
     "bad-cycle-file": _error("评价结果或季度通报的文件名不对", "写成 evaluations/2025.yml 或 bulletins/2025-Q3.yml",
                              "evaluations/2025年.yml"),
+    "duplicate-cycle-file": _error("同一年（或同一季度）有两个文件", "合并成一个文件，删除另一个",
+                                   "bulletins/2025-Q3.yml 和 bulletins/2025-q3.yml"),
     "unknown-record": _error("没有这个机构标识的记录", "写记录文件名中的机构标识", "results 中写了 id: no-such-center"),
     "evaluation-conflict": _error("记录中的年度评价与年度评价结果文件不一致", "以结果文件为准，改成同一等次",
                                   "记录写 2025 年 pass，evaluations/2025.yml 写 fail"),

@@ -267,7 +267,7 @@ def test_a_second_list_for_the_same_year_updates_its_rows_and_keeps_the_rest_the
         "文件中原有、这份名单中没有的 1 家已保留：第二检测中心。如不应保留，请从文件中删除这几项。"]
     text = (valid_dir / "evaluations" / "2025.yml").read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schema/evaluations.schema.json"
-    assert "published: 2025-12-20" in text and "source: \"关于公布 2025 年度评价结果的通报（示例）\"" in text
+    assert "published: 2025-12-20" in text and "source: 关于公布 2025 年度评价结果的通报（示例）" in text
     model = model_of(valid_dir)
     assert [(r.record_id, r.score, r.grade) for r in model.cycle.results[2025]] == [
         ("test-center", 91.0, "excellent"), ("second-center", 70.0, "pass")]

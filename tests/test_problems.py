@@ -33,6 +33,13 @@ def _write(name: str, data: bytes | str):
     return change
 
 
+def _twice(first: str, second: str, text: str):
+    def change(root: Path):
+        _write(first, text)(root)
+        _write(second, text)(root)
+    return change
+
+
 def _copy_record(name: str, old: str = "", new: str = ""):
     def change(root: Path):
         text = (root / RECORD).read_text(encoding="utf-8").replace(old, new, 1) if old else (root / RECORD).read_text(encoding="utf-8")
@@ -106,6 +113,7 @@ TRIGGERS = {
     "below-tier-criteria": _edit("floor_area_m2: 5000", "floor_area_m2: 100"),
     "revoked-with-title": _edit("verified: 2026-10-01", "verified: 2026-10-01\nstatus: revoked"),
     "bad-cycle-file": _write("evaluations/2025年.yml", "results: []\n"),
+    "duplicate-cycle-file": _twice("bulletins/2025-Q3.yml", "bulletins/2025-q3.yml", "figures:\n  - {id: test-center, demands: 1}\n"),
     "unknown-record": _write("evaluations/2025.yml", "results:\n  - {id: no-such-center, grade: pass}\n"),
     "evaluation-conflict": _write("evaluations/2025.yml", "results:\n  - {id: test-center, grade: pass}\n"),
 }

@@ -14,7 +14,8 @@ from .load import Mapping, Sequence, decode, parse_yaml
 EVALUATIONS = "evaluations"
 BULLETINS = "bulletins"
 FOLDERS = (EVALUATIONS, BULLETINS)
-_NAMES = {EVALUATIONS: re.compile(r"(\d{4})\.yml"), BULLETINS: re.compile(r"(\d{4})-Q([1-4])\.yml")}
+# The form editor writes file names in lower case (2026-q1.yml); the importer writes 2026-Q1.yml: both are read.
+_NAMES = {EVALUATIONS: re.compile(r"(\d{4})\.yml"), BULLETINS: re.compile(r"(\d{4})-[Qq]([1-4])\.yml")}
 _EXAMPLES = {EVALUATIONS: "evaluations/2025.yml", BULLETINS: "bulletins/2025-Q3.yml"}
 _ENTRIES = {EVALUATIONS: "results", BULLETINS: "figures"}
 
@@ -76,14 +77,21 @@ def load_cycle_file(source, name: str, choices: dict) -> tuple[CycleFile | None,
 
 def load_cycle(source, names: list[str], choices: dict) -> tuple[list[CycleFile], list[Problem]]:
     """Read every results and bulletin file among the directory's entries; return (files, problems)."""
-    files, problems = [], []
+    files, problems, seen = [], [], {}
     for name in names:
         if not is_cycle_file(name) or name.endswith("/"):
             continue
         loaded, found = load_cycle_file(source, name, choices)
         problems += found
-        if loaded is not None and _ENTRIES[loaded.kind] in loaded.data:
-            files.append(loaded)
+        if loaded is None or _ENTRIES[loaded.kind] not in loaded.data:
+            continue
+        first = seen.setdefault((loaded.kind, loaded.year, loaded.quarter), name)
+        if first != name:
+            same = "季度" if loaded.quarter else "年"
+            problems.append(Problem("duplicate-cycle-file", loaded.path, 1, 1, "", f"与 {first} 是同一{same}的文件",
+                                    hint="把两个文件合并成一个，删除另一个"))
+            continue
+        files.append(loaded)
     return files, problems
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..canonical import scalar
 from ..kinds import MISSING, Context, dotted
 from ..schema import BULLETIN_FILE, EVALUATION_FILE, RECORD, normalise_name, schema_line
 from .directory import node_from_data
@@ -49,17 +50,19 @@ def _headings(item) -> dict[str, str]:
 
 
 def _dump(value) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) and not re.fullmatch(r"[a-z0-9-]+", value) else str(value)
+    """Return a value inside an entry's {…}: numbers and ids plain, other text in double quotes."""
+    if isinstance(value, int | float):
+        return scalar(value)
+    return str(value) if re.fullmatch(r"[a-z0-9-]+", str(value)) else json.dumps(str(value), ensure_ascii=False)
 
 
 def cycle_text(kind: str, year: int, quarter: int, data: dict) -> str:
-    """Return a results or bulletin file's text: one line per institution, keys in the field table's order."""
+    """Return a results or bulletin file's text: one line per institution, keys in the field table's order (the form
+    editor writes the same: assets/cms-format.js)."""
     spec, key = _SPECS[kind]
     title = f"{year} 年度评价结果" if kind == EVALUATIONS else f"{year} 年第 {quarter} 季度通报"
     lines = [schema_line(kind), f"# {title}（由 import 生成）"]
-    lines += [f"{k}: {_dump(data[k])}" for k in spec.fields if k != key and k in data]
+    lines += [f"{k}: {scalar(data[k])}" for k in spec.fields if k != key and k in data]
     lines.append(f"{key}:")
     order = list(spec.fields[key].item.fields)
     for entry in data[key]:
@@ -140,5 +143,6 @@ def format_cycle_report(report: CycleReport, dry_run: bool) -> str:
     lines = [head, *report.lines]
     if report.kept:
         keep = "将保留" if dry_run else "已保留"
-        lines.append(f"文件中原有、这份名单中没有的 {len(report.kept)} 家{keep}：{'、'.join(report.kept)}。如不应保留，请从文件中删除这几项。")
+        lines.append(f"文件中原有、这份名单中没有的 {len(report.kept)} 家{keep}：{'、'.join(report.kept)}。"
+                     "如不应保留，请从文件中删除这几项。")
     return "\n".join(lines)

@@ -1,17 +1,25 @@
-// The form editor saves records in our canonical text (generator/canonical.py writes the same): the schema line
-// first, keys in the field table's order, block lists, a string plain only when no YAML reader could take it for
-// anything else, otherwise double-quoted. So a one-field edit changes one line. Settings come from format.js.
+// The form editor saves files in our canonical text (generator/canonical.py writes the same for records, and
+// generator/read/results.py for results and bulletins): the schema line first, keys in the field table's order, block
+// lists, a string plain only when no YAML reader could take it for anything else, otherwise double-quoted; results and
+// bulletins keep one line per institution and their leading comments. So a one-field edit changes one line.
+// Settings come from format.js.
 (function () {
   "use strict";
   var S = window.MingluFormat, PLAIN = new RegExp(S.plain), WORDS = /^(y|n|yes|no|on|off|true|false|null)$/i;
+  var HEAD = "_comments";  // a results or bulletin file's comment lines below the schema line, kept through an edit
 
-  function scalar(value, path) {
+  function scalar(value, path, f) {
     if (typeof value === "boolean") return value ? "true" : "false";
     if (typeof value === "number") return String(value);
     var text = String(value);
-    if (S.dates.indexOf(path) >= 0 && /^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+    if (f.dates.indexOf(path) >= 0 && /^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
     if (PLAIN.test(text) && text.indexOf(" #") < 0 && !WORDS.test(text)) return text;
     return JSON.stringify(text);
+  }
+  function flowScalar(value) {  // inside {…} on one line (results.py _dump): numbers and ids plain, other text quoted
+    if (typeof value === "number") return String(value);
+    var text = String(value);
+    return /^[a-z0-9-]+$/.test(text) ? text : JSON.stringify(text);
   }
   function empty(value) {
     if (value === null || value === undefined || value === "") return true;
@@ -22,42 +30,64 @@
     return keys.filter(function (k) { return k in object; })
       .concat(Object.keys(object).filter(function (k) { return keys.indexOf(k) < 0; }));
   }
-  function lines(object, path, indent) {
+  function lines(object, path, indent, f) {
     var out = [];
-    ordered(object, path ? (S.order[path] || []) : S.top).forEach(function (key) {
+    ordered(object, path ? (f.order[path] || []) : f.top).forEach(function (key) {
       var value = object[key], here = path ? path + "." + key : key;
       if (empty(value)) return;
       if (Array.isArray(value)) {
         out.push(indent + key + ":");
         value.forEach(function (item) {
           if (item !== null && typeof item === "object") {
-            var inner = lines(item, here, indent + "    ");
+            var inner = lines(item, here, indent + "    ", f);
             if (!inner.length) return;
             out.push(indent + "  - " + inner[0].replace(/^\s+/, ""));
             out = out.concat(inner.slice(1));
           } else {
-            out.push(indent + "  - " + scalar(item, here));
+            out.push(indent + "  - " + scalar(item, here, f));
           }
         });
       } else if (typeof value === "object") {
         out.push(indent + key + ":");
-        out = out.concat(lines(value, here, indent + "  "));
+        out = out.concat(lines(value, here, indent + "  ", f));
       } else {
-        out.push(indent + key + ": " + scalar(value, here));
+        out.push(indent + key + ": " + scalar(value, here, f));
       }
     });
     return out;
   }
+  function cycleLines(object, f) {
+    var out = [];
+    ordered(object, f.top).forEach(function (key) {
+      var value = object[key];
+      if (empty(value) || f.form_only.indexOf(key) >= 0 || key === HEAD) return;
+      if (key !== f.entries) { out.push(key + ": " + scalar(value, key, f)); return; }
+      out.push(key + ":");
+      value.forEach(function (entry) {
+        var parts = ordered(entry, f.order[key]).filter(function (k) { return !empty(entry[k]); })
+          .map(function (k) { return k + ": " + flowScalar(entry[k]); });
+        if (parts.length) out.push("  - {" + parts.join(", ") + "}");
+      });
+    });
+    return out;
+  }
 
-  window.CMS.registerCustomFormat(S.format, "yml", {
-    fromFile: function (text) { return window.jsyaml.load(text, {schema: window.jsyaml.JSON_SCHEMA}) || {}; },
-    toFile: function (data) {
-      var plain = data && typeof data.toJS === "function" ? data.toJS() : data;
-      delete plain[S.key];
-      return [S.first].concat(lines(plain, "", "")).join("\n") + "\n";
-    }
+  Object.keys(S.formats).forEach(function (name) {
+    var f = S.formats[name];
+    window.CMS.registerCustomFormat(name, "yml", {
+      fromFile: function (text) {
+        var data = window.jsyaml.load(text, {schema: window.jsyaml.JSON_SCHEMA}) || {};
+        if (f.entries) data[HEAD] = text.split("\n").filter(function (l) { return /^#/.test(l) && l !== f.first; });
+        return data;
+      },
+      toFile: function (data) {
+        var plain = data && typeof data.toJS === "function" ? data.toJS() : data;
+        delete plain[S.key];
+        var body = f.entries ? (plain[HEAD] || []).concat(cycleLines(plain, f)) : lines(plain, "", "", f);
+        return [f.first].concat(body).join("\n") + "\n";
+      }
+    });
   });
-
   // A new record's id, made from its name as generator/ids.py makes it (id_words, id_for), from the table S.ids.
   var T = S.ids, CHARS = {}, PHRASES = {}, PREFIXES = {}, NOT_ID = /[^a-z0-9]+/g;
   T.chars.replace(/([^a-z])([a-z]+)/gu, function (_, c, r) { CHARS[c] = r; });
@@ -118,9 +148,18 @@
     return base || "institution";
   }
   window.MingluId = idFor;
+  function cycleName(f, data) {  // a new results or bulletin file: named by the year (and quarter), this one if none given
+    var now = new Date(), given = {year: data.get("year") || now.getFullYear(),
+                                   quarter: data.get("quarter") || String(Math.floor(now.getMonth() / 3) + 1)};
+    f.form_only.forEach(function (k) { data = data.set(k, given[k]); });
+    return data.set(S.key, f.name.replace(/\{(\w+)\}/g, function (_, k) { return given[k]; }));
+  }
   window.CMS.registerEventListener({name: "preSave", handler: function (event) {
-    var data = event.entry.get("data");
-    return event.entry.get("newRecord") ? data.set(S.key, idFor(String(data.get("name") || ""))) : data;
+    var entry = event.entry, data = entry.get("data");
+    if (!entry.get("newRecord")) return data;
+    var cycle = Object.keys(S.formats).map(function (n) { return S.formats[n]; })
+      .find(function (f) { return f.collection === entry.get("collection"); });
+    return cycle ? cycleName(cycle, data) : data.set(S.key, idFor(String(data.get("name") || "")));
   }});
   var chinese = window.CMS.getLocale && window.CMS.getLocale("zh_Hans");
   if (chinese && chinese.editor) {  // Decap's "不满足模式" says nothing to a clerk; each field's message says what to write
