@@ -115,7 +115,7 @@ def typed_queries(model, seed: int = 11) -> list[tuple[str, str, str]]:
     to_traditional = opencc_pairs("STCharacters.txt")
     rng = random.Random(seed)
     chosen = rng.sample(records, min(TYPED_EACH, len(records)))
-    groups = model.taxonomy.get("thesaurus", [])
+    groups = model.taxonomy.thesaurus
     out = []
     for record in chosen:
         data, name = record.data, record.data["name"]
