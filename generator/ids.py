@@ -79,7 +79,7 @@ def id_for(name: str, taken: set[str], readings: dict[str, str] | None = None, d
     """Return an id from a name's pinyin without its company form or the city in front (drop), at most ID_LIMIT
     characters cut between words (or, inside one long word, between syllables), unique among taken ids (which it joins)."""
     base = ""
-    prefix = next((p for p in drop if name.startswith(p) and len(name) > len(p)), "")
+    prefix = next((p for p in sorted(drop, key=len, reverse=True) if name.startswith(p) and len(name) > len(p)), "")
     for word in id_words(name[len(prefix):], readings or {}):
         if len(base) + len("-".join(word)) + 1 <= ID_LIMIT or not base:
             for syllable in word:

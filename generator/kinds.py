@@ -346,7 +346,7 @@ class Choice(Text):
     def read_cell(self, text, cells):
         """Return the id for a Chinese name, an alias or an id, tolerating the district suffixes and 平台; unknown text
         is returned as it is."""
-        names, text = cells.tables[self.choices], plain_text(text)
+        names, text = cells.tables[self.choices], SPACED_HAN.sub("", plain_text(text))  # 合 格 is 合格
         if text in names:
             return text
         if text in cells.aliases.get(self.choices, {}):
@@ -506,6 +506,19 @@ class OpeningHours(Text):
         return text if not text or syntax_error(text) is None else from_chinese(text) or text
 
 
+COUNTED = re.compile(r"第?\s*([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?![万千百亿])[\u4e00-\u9fff]{0,3}")
+SPACED_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def _counted(text: str) -> str:
+    """Return a count or score as a person wrote it without its unit and separators: 85分, 第2名, 1,234 家 → 85, 2, 1234
+    (万, 千, 百 and 亿 are no units: 3万 stays as it is and is reported)."""
+    match = COUNTED.fullmatch(text.strip())
+    if match is None or not re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?|[-+]?[0-9]+(\.[0-9]+)?", match.group(1)):
+        return text
+    return match.group(1).replace(",", "")
+
+
 def _whole(text: str) -> str:
     """Return a number Excel wrote with a decimal part of zero (2017.0) as the whole number a person typed."""
     return text[:-2] if re.fullmatch(r"[0-9]+\.0", text) else text
@@ -519,15 +532,19 @@ class Integer(Text):
     described: str = "整数"
 
     def accepts_plain(self, kind):
-        return kind == "int"
+        return kind in ("int", "float")  # a plain 1.5 is a number, just not a whole one: check() says so
 
     def check(self, value, node, path, ctx):
-        if not re.fullmatch(r"[0-9]+", value):
+        if re.fullmatch(r"[-+]?[0-9]*\.[0-9]+", value):
+            ctx.report("wrong-type", node, path, f"应为整数，这里写的是 {value}", "不写小数")
+            return MISSING
+        if not re.fullmatch(r"[-+]?[0-9]+", value):
             ctx.report("wrong-type", node, path, f"应为整数，这里写的是 {value}", "只写阿拉伯数字，如 2023")
             return MISSING
         number = int(value)
         if not self.minimum <= number <= self.maximum:
-            ctx.report("out-of-range", node, path, f"{number} 超出范围 {self.minimum}–{self.maximum}")
+            bound = f"不小于 {self.minimum} " if number < self.minimum else f"不大于 {self.maximum} "
+            ctx.report("out-of-range", node, path, f"应为{bound}的整数，这里写的是 {number}")
             return MISSING
         return number
 
@@ -538,7 +555,7 @@ class Integer(Text):
         return Field.form(self, label, tables, given) | {"widget": "number", "value_type": "int", "min": self.minimum, "max": self.maximum}
 
     def read_cell(self, text, cells):
-        return _number(_whole(narrow(text).removesuffix("年").strip()))
+        return _number(_whole(_counted(narrow(text))))
 
     def write_cell(self, value, tables):
         return "" if value is None else str(value)
@@ -581,7 +598,7 @@ class Number(Text):
                                                          "max": self.maximum}
 
     def read_cell(self, text, cells):
-        return _number(narrow(text))
+        return _number(_counted(narrow(text)))
 
     def write_cell(self, value, tables):
         return "" if value is None else _plain_number(value)
@@ -631,7 +648,7 @@ def _plain_number(value) -> str:
 
 def _number(text: str):
     text = text.strip()
-    if re.fullmatch(r"[0-9]+", text):
+    if re.fullmatch(r"[-+]?[0-9]+", text):
         return int(text)
     try:
         return float(text)
@@ -732,6 +749,9 @@ class ListOf(Field):
                 continue
             if self.unique or self.unique_key:
                 key = value.get(self.unique_key) if self.unique_key else value
+                if key is None:  # no key (its own problem is reported): nothing to compare
+                    values.append(value)
+                    continue
                 if key in seen:
                     ctx.report("duplicate-item", child, (*path, number), f"{key} 与第 {seen[key]} 项重复")
                     continue

@@ -241,6 +241,9 @@ EVALUATION_FILE = Object("年度评价结果（evaluations/<年份>.yml）", fie
                         example="3", headings=("排名", "名次")),
         "grade": Choice("等次", choices="evaluation_grades", example="(evaluation_grades)",
                         headings=("等次", "等级", "评价等次", "考核结果")),
+        "group": Slug("排名组别", help="排名所在的组：当年的层级或主要功能的标识（见评价规则）。导入时按当时的记录写入，"
+                      "以后层级变了，这一年的排名和警告仍按这一组；不写时按记录现在的层级或主要功能", example="city",
+                      headings=("排名组别",)),
         "notes": Text("备注", max_length=500, headings=("备注", "说明")),
     })),
 })

@@ -241,6 +241,7 @@ def test_import_of_a_published_ranking_matches_by_credit_code_and_name(valid_dir
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"已写入 {valid_dir / 'evaluations' / '2025.yml'}：2 家机构；2 行未能对应。",
+        "未使用的列：序号",
         "第 3 行：对应 test-center",
         "第 4 行（第二 检测中心）：对应 second-center",
         "第 5 行（外地检测中心）：名录中找不到这家机构（统一社会信用代码和名称都对不上），未导入",
@@ -271,6 +272,52 @@ def test_a_second_list_for_the_same_year_updates_its_rows_and_keeps_the_rest_the
     model = model_of(valid_dir)
     assert [(r.record_id, r.score, r.grade) for r in model.cycle.results[2025]] == [
         ("test-center", 91.0, "excellent"), ("second-center", 70.0, "pass")]
+
+
+def test_result_and_bulletin_lists_are_read_as_the_clerk_wrote_them(valid_dir, tmp_path):
+    add_center(valid_dir, "second-center", "第二检测中心")
+    ranking = tmp_path / "排名.csv"
+    ranking.write_text("序号,平台名称,得分,排名,等次\n1,浦东新区测试检测中心※,85分,第1名,优 秀\n2,第二检测中心,\"1,000\",2,合格\n"
+                       "合计,,,,\n注：得分满分 100 分,,,,\n", encoding="utf-8")
+    result = run_import(valid_dir, "--evaluations", "2025", str(ranking))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "未使用的列：序号",
+        "第 2 行（浦东新区测试检测中心※）：对应 test-center",
+        "第 3 行（第二检测中心）：对应 second-center",
+        "第 4 行：合计行，不是机构，未导入",
+        "第 5 行：说明，不是机构，未导入"]
+    assert [(r.record_id, r.score, r.rank, r.grade, r.group) for r in model_of(valid_dir).cycle.results[2025]] == [
+        ("test-center", 85.0, 1, "excellent", "city"), ("second-center", 1000.0, 2, "pass", "city")]
+    bulletin = tmp_path / "通报.csv"
+    bulletin.write_text("平台名称,服务需求对接数量（项）,服务企业数（家）,服务活动场次,注册用户数,引入服务资源数\n"
+                        "测试检测中心,12项,\"1,234\",2场,1500,6\n", encoding="utf-8")
+    assert run_import(valid_dir, "--bulletin", "2025-Q3", str(bulletin)).returncode == 0
+    figures = model_of(valid_dir).cycle.bulletins[0].figures["test-center"]
+    assert (figures["demands"], figures["enterprises"], figures["activities"]) == (12, 1234, 2)
+
+
+def test_a_ranking_keeps_the_group_of_its_year_when_the_tier_changes_later(valid_dir, tmp_path):
+    with_rules(valid_dir)
+    add_center(valid_dir, "second-center", "第二检测中心")
+    sheet = tmp_path / "排名.csv"
+    sheet.write_text("平台名称,得分,等次\n测试检测中心,95,优秀\n第二检测中心,60,合格\n", encoding="utf-8")
+    assert run_import(valid_dir, "--evaluations", "2025", str(sheet)).returncode == 0
+    assert {n.record_id for n in model_of(valid_dir).cycle.notices} == {"second-center"}  # last among city-tier ones
+    second = valid_dir / "pudong" / "second-center.yml"
+    second.write_text(second.read_text(encoding="utf-8").replace("tier: city", "tier: street"), encoding="utf-8")
+    cycle = model_of(valid_dir).cycle
+    assert [(r.record_id, r.group, r.rank) for r in cycle.results[2025]] == [("test-center", "city", 1), ("second-center", "city", 2)]
+    assert {n.record_id for n in cycle.notices} == {"second-center"}
+
+
+def test_a_result_naming_a_renamed_record_by_its_former_id_counts_for_it_and_a_bad_entry_is_an_error(valid_dir):
+    results(valid_dir, 2025, "  - {id: old-center, grade: excellent}\n  - {score: 80}\n  - {id: Bad_ID, grade: pass}\n")
+    record = valid_dir / "pudong" / "test-center.yml"
+    record.write_text(record.read_text(encoding="utf-8") + "aliases: [old-center]\n", encoding="utf-8")
+    directory, problems = load_directory(valid_dir, datetime.date(2026, 3, 1))
+    assert sorted((p.code, p.line) for p in problems if p.severity == "error") == [("bad-id", 4), ("missing-field", 3)], problems
+    assert [e["id"] for e in directory.cycle_files[0].entries] == ["test-center"]
 
 
 def test_import_of_a_bulletin_workbook(valid_dir, tmp_path):

@@ -255,6 +255,7 @@ def test_ids_read_place_names_from_the_taxonomy_leave_out_company_forms_and_stay
     taken = set()
     assert id_for("上海市闵行区长三角知识产权服务中心", taken, readings, ("上海市", "上海")) == "min-hang-qu-chang-san-jiao"
     assert id_for("上海示例检测技术服务股份有限公司", taken, readings, ("上海市", "上海")) == "shi-li-jian-ce-ji-shu-fu-wu"
+    assert id_for("上海市长宁区重固镇银行服务有限公司", taken, readings, ("上海", "上海市")) == "chang-ning-qu-chong-gu-zhen-yin-hang"
     assert id_for("示例知识产权服务中心有限责任公司", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-xin"  # 39
     assert id_for("示例知识产权服务中心", taken, readings) == "shi-li-zhi-shi-chan-quan-fu-wu-zhong-2"  # the number within 40
 

@@ -33,10 +33,10 @@ def test_sample_results_and_bulletins_point_editors_at_their_schemas_and_satisfy
         for path in files:
             text = path.read_text(encoding="utf-8")
             assert text.splitlines()[0] == f"# yaml-language-server: $schema=../../schema/{kind}.schema.json", path
-            jsonschema.validate(json.loads(json.dumps(yaml.safe_load(text), default=str)), schema)
+            jsonschema.Draft7Validator(schema).validate(json.loads(json.dumps(yaml.safe_load(text), default=str)))
     broken = {"results": [{"id": "pudong-ic-testing", "grade": "很好"}]}
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(broken, json.loads((ROOT / "schema/evaluations.schema.json").read_text(encoding="utf-8")))
+        jsonschema.Draft7Validator(json.loads((ROOT / "schema/evaluations.schema.json").read_text(encoding="utf-8"))).validate(broken)
 
 
 def test_json_schema_lists_taxonomy_choices_and_required_fields():

@@ -113,7 +113,8 @@ class Cycle:
         return [(b, b.figures[record_id]) for b in self.bulletins if record_id in b.figures]
 
 
-def _group(record, ranking: str) -> str:
+def ranking_group(record, ranking: str) -> str:
+    """Return the group a record is ranked in now: its tier or its primary function (evaluation_rules.ranking)."""
     return record.data.get("tier", "") if ranking == "tier" else (record.data.get("functions") or [""])[0]  # a draft may lack both
 
 
@@ -123,12 +124,12 @@ def _results(files, records: dict, ranking: str, waiting: set[int]) -> dict[int,
     for cycle_file in files:
         for e in cycle_file.entries:
             if e["id"] in records:
-                group = _group(records[e["id"]], ranking)
+                group = e.get("group") or ranking_group(records[e["id"]], ranking)  # the year's group, as imported
                 found[cycle_file.year][e["id"]] = Result(cycle_file.year, e["id"], group, e.get("grade"), e.get("score"), e.get("rank"),
                                                          e.get("notes", ""))
     for record in records.values():
         for own in (e for e in record.data.get("evaluations", []) if e["year"] not in waiting):
-            found[own["year"]].setdefault(record.id, Result(own["year"], record.id, _group(record, ranking), own["grade"]))
+            found[own["year"]].setdefault(record.id, Result(own["year"], record.id, ranking_group(record, ranking), own["grade"]))
     return {year: list(by_id.values()) for year, by_id in found.items()}
 
 

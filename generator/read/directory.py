@@ -15,7 +15,7 @@ from ..model.checks import check_directory
 from ..problems import Problem, has_errors
 from ..schema import FIXED_CHOICES, RECORD, TAXONOMY, leaf_fields
 from ..taxonomy import Taxonomy, choice_tables
-from .evaluations import CycleFile, check_cycle, is_cycle_file, load_cycle
+from .evaluations import CycleFile, check_cycle, follow_aliases, is_cycle_file, load_cycle
 from .load import Mapping, Scalar, Sequence, decode, parse_yaml, read_head
 
 TAXONOMY_FILE = "taxonomy.yml"
@@ -245,6 +245,7 @@ def load_directory(source, today: datetime.date | None = None) -> tuple[Director
         if record is not None and not has_errors(found):
             directory.records.append(record)
     directory.cycle_files, found = load_cycle(source, source.entries(), choices)
+    follow_aliases(directory.cycle_files, directory.records)
     problems += found + check_cycle(directory.cycle_files, directory.records, {n.rsplit("/", 1)[-1][:-4] for _, n in files})
     problems += check_directory(directory, today or reference_date())
     return directory, problems

@@ -72,6 +72,8 @@ def load_cycle_file(source, name: str, choices: dict) -> tuple[CycleFile | None,
     if value is MISSING:
         return None, ctx.problems
     quarter = int(match.group(2)) if folder == BULLETINS else 0
+    if isinstance(value.get(_ENTRIES[folder]), list):  # an entry without a valid id has its problem already: nothing to apply
+        value[_ENTRIES[folder]] = [e for e in value[_ENTRIES[folder]] if isinstance(e, dict) and "id" in e]
     return CycleFile(folder, int(match.group(1)), quarter, shown, value, _positions(node, _ENTRIES[folder])), ctx.problems
 
 
@@ -93,6 +95,19 @@ def load_cycle(source, names: list[str], choices: dict) -> tuple[list[CycleFile]
             continue
         files.append(loaded)
     return files, problems
+
+
+def follow_aliases(files: list[CycleFile], records: list) -> None:
+    """Read an entry that names a renamed record by its former id (the record's `aliases`) as naming the record."""
+    current = {alias: r.id for r in records for alias in r.data.get("aliases", [])}
+    for cycle_file in files:
+        ids = {e["id"] for e in cycle_file.entries}
+        for entry in cycle_file.entries:
+            new = current.get(entry["id"])
+            if new and new not in ids:
+                cycle_file.positions[new] = cycle_file.positions.get(entry["id"], (1, 1))
+                ids.add(new)
+                entry["id"] = new
 
 
 def check_cycle(files: list[CycleFile], records: list, known_ids: set[str]) -> list[Problem]:

@@ -114,6 +114,7 @@ def name_key(name: str, prefixes: tuple[str, ...] = ()) -> str:
         for prefix in prefixes:
             if key.startswith(prefix) and len(key) > len(prefix):
                 key, stripped = key[len(prefix):], True
+                break  # from the longest again: 上海市浦东新区… loses 上海市, then 浦东新区 (not 浦东)
     for form in COMPANY_FORMS:
         key = key.replace(form, "公司")
     return key

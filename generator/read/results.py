@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..canonical import scalar
-from ..kinds import MISSING, Context, dotted
+from ..kinds import MISSING, Context, Reading, dotted, short_names
+from ..model.evaluations import ranking_group
 from ..schema import BULLETIN_FILE, EVALUATION_FILE, RECORD, normalise_name, schema_line
 from .directory import node_from_data
 from .evaluations import BULLETINS, EVALUATIONS
-from .importer import HEADING_SCAN, TOTAL_ROW, ImportFailed, name_key, write_all
+from .importer import HEADING_SCAN, NOTE_ROW, TOTAL_ROW, ImportFailed, name_key, write_all
 from .sheets import read_tables
 
 QUARTER = re.compile(r"((?:19|20)[0-9]{2})-[Qq]([1-4])")
@@ -40,6 +41,13 @@ def parse_quarter(text: str) -> tuple[int, int] | None:
     """Return (year, quarter) of text like 2025-Q3, or None."""
     match = QUARTER.fullmatch(text.strip())
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+UNIT = re.compile(r"\s*[（(][^）)]*[）)]\s*$")  # 服务企业数（家） is 服务企业数
+
+
+def _heading(cell: str) -> str:
+    return UNIT.sub("", normalise_name(cell)) if cell.strip() else ""
 
 
 def _headings(item) -> dict[str, str]:
@@ -83,33 +91,50 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
     if not tables:
         raise ImportFailed(f"{Path(path).name} 中没有名为“{sheet}”的工作表或表格")
     records = model.directory.records
+    taxonomy = model.taxonomy
+    places = {w for d in (*taxonomy.districts, *taxonomy.historical_districts)
+              for w in short_names(d["name"], taxonomy.district_suffixes) if len(w) >= 2}
+    region = short_names(taxonomy.site.region, taxonomy.district_suffixes) if taxonomy.site.region else set()
+    prefixes = tuple(sorted(region | places, key=len, reverse=True))  # 上海市闵行区… is …
     by_code = {r.data["credit_code"]: r for r in records if r.data.get("credit_code")}
-    by_name = {name_key(r.data["name"]): r for r in records}
+    by_name = {name_key(r.data["name"], prefixes): r for r in records}
     by_id = {r.id: r for r in records}
-    known = _headings(item)
+    known = {_heading(h): key for h, key in _headings(item).items()}
     existing = next((f for f in model.directory.cycle_files if (f.kind, f.year, f.quarter) == (kind, year, quarter)), None)
     before = {e["id"]: e for e in existing.entries} if existing else {}
     entries: dict[str, dict] = {}
     for table in tables:
-        start = next((n for n, row in enumerate(table.rows[:HEADING_SCAN]) if len({c.strip() for c in row} & set(known)) >= 2
-                      and {known.get(c.strip()) for c in row} & {"name", "credit_code", "id"}), None)
+        start = next((n for n, row in enumerate(table.rows[:HEADING_SCAN]) if len({_heading(c) for c in row} & set(known)) >= 2
+                      and {known.get(_heading(c)) for c in row} & {"name", "credit_code", "id"}), None)
         if start is None:
             continue
-        columns = {i: known[c.strip()] for i, c in enumerate(table.rows[start]) if c.strip() in known}
+        columns = {i: known[_heading(c)] for i, c in enumerate(table.rows[start]) if _heading(c) in known}
+        unused = [c.strip() for i, c in enumerate(table.rows[start]) if c.strip() and i not in columns]
+        if unused:
+            report.lines.append(f"未使用的列：{'、'.join(unused)}")
         for number, row in enumerate(table.rows[start + 1:], start + 2):
             cells = {columns[i]: c.strip() for i, c in enumerate(row) if i in columns and c.strip()}
-            if not cells or TOTAL_ROW.match(row[0] if row else ""):
+            first = next((c.strip() for c in row if c.strip()), "")
+            if TOTAL_ROW.match(first) or NOTE_ROW.match(first):
+                report.lines.append(f"第 {number} 行：{'合计行' if TOTAL_ROW.match(first) else '说明'}，不是机构，未导入")
+                continue
+            if not cells:
                 continue
             where = f"第 {number} 行" + (f"（{cells['name']}）" if "name" in cells else "")
-            code = normalise_name(cells.get("credit_code", "")).upper()
-            record = by_id.get(cells.get("id", "")) or by_code.get(code) or by_name.get(name_key(cells.get("name", "")))
+            name = RECORD.fields["name"].read_cell(cells.get("name", ""), model.cells)  # footnote marks (※) left out
+            name = name.value if isinstance(name, Reading) else name
+            code = normalise_name(cells.get("credit_code", "")).upper().lstrip("'")
+            record = by_id.get(cells.get("id", "")) or by_code.get(code) or by_name.get(name_key(name, prefixes))
             if record is None:
                 report.refuse(f"{where}：名录中找不到这家机构（统一社会信用代码和名称都对不上），未导入")
                 continue
             entry = {"id": record.id}
             for k, text in cells.items():
                 if k in item.fields and k != "id":
-                    entry[k] = item.fields[k].read_cell(text, model.cells)
+                    read = item.fields[k].read_cell(text, model.cells)
+                    entry[k] = read.value if isinstance(read, Reading) else read
+            if kind == EVALUATIONS:  # the group it was ranked in that year, kept when its tier changes later
+                entry["group"] = ranking_group(record, taxonomy.evaluation_rules.ranking)
             ctx = Context(str(path), model.directory.choice_tables)
             value = item.convert(node_from_data(entry, number), (), ctx)
             if ctx.problems or value is MISSING:
