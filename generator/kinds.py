@@ -85,6 +85,22 @@ class Reading:
     remark: str
 
 
+def settled(value) -> tuple[object, list[Reading], list[Reading]]:
+    """Return a cell's reading without its Readings: (the value, MISSING when nothing is left; the parts that could not
+    be read; the parts read with a remark)."""
+    items = value if isinstance(value, list) else [value]
+    kept, unread, remarked = [], [], []
+    for item in items:
+        if isinstance(item, Reading):
+            if item.value is MISSING:
+                unread.append(item)
+                continue
+            remarked.append(item)
+            item = item.value
+        kept.append(item)
+    return (kept if isinstance(value, list) else kept[0] if kept else MISSING), unread, remarked
+
+
 def _shown(node) -> str:
     if isinstance(node, Scalar):
         return node.value if node.implicit_type() != "null" else "空值"

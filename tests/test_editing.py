@@ -119,10 +119,20 @@ def test_new_from_flags_writes_a_valid_record_and_refuses_to_overwrite(target, c
     assert "已存在，不会覆盖" in capsys.readouterr().err
 
 
-def test_new_without_required_fields_writes_nothing(target, capsys):
+def test_new_without_required_fields_writes_nothing_and_says_what_is_missing_in_labels(target, capsys):
     assert main(["new", "--directory", str(target), "--name", "不完整", "--district", "pudong", "--tier", "city",
                  "--functions", "quality"]) == 1
-    assert "记录还不完整，没有写入" in capsys.readouterr().err
+    assert capsys.readouterr().err == ("记录还不完整，没有写入：运营机构：缺少必填字段（运营机构）；地址：缺少必填字段（地址）；"
+                                       "联系方式：缺少必填字段（联系方式）；服务五公开：缺少必填字段（服务五公开）\n")
+    assert main(["new", "--directory", str(target), "--name", "不完整"]) == 1
+    assert capsys.readouterr().err.startswith("没有写所在区：请用 --district 指定，可选：huangpu（黄浦区）、xuhui（徐汇区）")
+    assert list(target.glob("*/*.yml")) == []
+
+
+def test_new_names_what_it_cannot_read_instead_of_writing_it(target, capsys):
+    assert main(["new", "--directory", str(target), "--name", "不完整", "--district", "pudong", "--functions", "质量技术 外卖"]) == 2
+    assert capsys.readouterr().err == ("“服务功能”中的“外卖”：没有对应的服务功能（其他说法可加到分类表该项的 aliases）\n"
+                                       "请改正 --functions 后再运行。\n")
     assert list(target.glob("*/*.yml")) == []
 
 

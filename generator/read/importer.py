@@ -16,7 +16,7 @@ from pathlib import Path
 from ..canonical import record_text
 from ..hours import from_chinese
 from ..ids import COMPANY_FORMS, id_for, naming
-from ..kinds import MISSING, Reading, Text, dotted, is_id, short_names
+from ..kinds import MISSING, Text, dotted, is_id, settled, short_names
 from ..model.model import Model
 from ..schema import RECORD, leaf_fields, normalise_name
 from ..table import Column, columns, part_columns
@@ -362,18 +362,11 @@ class _Importer:
 
     def read(self, path: str, column: Column, text: str, notes: list[str]):
         """Return a cell's value; what its kind could not read is kept for the draft's notes (MISSING when nothing is left)."""
-        value = column.read(text, self.model.cells)
-        items = value if isinstance(value, list) else [value]
-        kept = []
-        for item in items:
-            if isinstance(item, Reading):
-                if item.value is MISSING:
-                    self.keep(path, item.text, item.remark)
-                    continue
-                notes.append(f"“{self.heading(path)}”{item.remark}")
-                item = item.value
-            kept.append(item)
-        return kept if isinstance(value, list) else kept[0] if kept else MISSING
+        value, unread, remarked = settled(column.read(text, self.model.cells))
+        for item in unread:
+            self.keep(path, item.text, item.remark)
+        notes += [f"“{self.heading(path)}”{item.remark}" for item in remarked]
+        return value
 
     def keep(self, path: str, text, why: str) -> None:
         """Keep a value that cannot be imported in the draft's notes, named by its column heading."""

@@ -110,13 +110,13 @@ def structured_data(model: Model, record, hours: dict | None = None) -> str:
 
 def render_institution(model: Model, record, edit_url: str, report_url: str) -> Page:
     """Return one institution's page with its five disclosures in the taxonomy's order."""
-    evaluations = sorted(record.data.get("evaluations", []), key=lambda e: e["year"])
     src = f"institutions/{record.id}.md"
     hours = model.schedule(record)
     cycle = model.cycle
+    graded = [r for r in cycle.of(record.id) if r.grade]  # the results files' and the record's own grades, by year
     html = _render(model, "institution.html", src, r=record, d=record.data, titles=model.titles(record),
                    cancelled=model.cancelled_titles(record),
-                   latest=evaluations[-1] if evaluations else None, edit_url=edit_url, report_url=report_url,
+                   latest=graded[-1] if graded else None, edit_url=edit_url, report_url=report_url,
                    results=cycle.of(record.id)[-3:], notices=cycle.notices_of(record.id), trend=cycle.trend(record.id)[-4:],
                    figures=BULLETIN_FIGURES,
                    structured_data=structured_data(model, record, hours), schedule=hours,
