@@ -804,8 +804,9 @@ class ListOf(Field):
         return out | {"widget": "list", "field": {"name": "item"} | self.item.form(self.item.label, tables, given)}
 
     def read_cell(self, text, cells):
-        if isinstance(self.item, Choice):
-            return [value for part in SEPARATORS.split(text) if part.strip() for value in self._choices(plain_text(part), cells)]
+        if isinstance(self.item, Choice):  # two words naming one choice (知识产权，研发设计) give it once
+            found = [value for part in SEPARATORS.split(text) if part.strip() for value in self._choices(plain_text(part), cells)]
+            return [v for n, v in enumerate(found) if isinstance(v, Reading) or v not in found[:n]]
         if isinstance(self.item, Object):
             return [self.item.read_entry(entry, cells) for entry in filter(None, (p.strip() for p in ITEMS.split(text)))]
         return [self.item.read_cell(part, cells) for part in ITEMS.split(text) if part.strip()]

@@ -98,6 +98,18 @@ def test_fail_grade_cancels_a_national_title_from_the_day_the_results_are_publis
          "reason": "2025 年度评价不合格，取消称号"}]
 
 
+def test_following_checks_advice_on_a_cancelled_title_leaves_nothing_to_do(valid_dir):
+    with_rules(valid_dir)
+    results(valid_dir, 2025, "  - {id: test-center, score: 50, grade: fail}\n", "2026-01-15")
+    record = valid_dir / "pudong" / "test-center.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("grade: excellent", "grade: fail"), encoding="utf-8")
+    day = datetime.date(2026, 3, 1)
+    todo = [f.todo for f in findings(model_of(valid_dir, day).directory, day) if f.kind.startswith("title-")]
+    assert len(todo) == 1 and "请在这一项写上 expires: 2026-01-15，或删除这一项" in todo[0]
+    record.write_text(record.read_text(encoding="utf-8").replace("expires: 2099-12-31", "expires: 2026-01-15"), encoding="utf-8")
+    assert [f.kind for f in findings(model_of(valid_dir, day).directory, day) if f.kind.startswith("title-")] == []
+
+
 def test_cancel_from_year_end_cancels_on_the_last_day_of_the_evaluation_year(valid_dir):
     with_rules(valid_dir, "year_end")
     results(valid_dir, 2025, "  - {id: test-center, grade: fail}\n")

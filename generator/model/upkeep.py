@@ -58,15 +58,17 @@ def findings(directory, today: datetime.date, links: dict[str, Result] | None = 
             add("notes", f"导入备注：{note}（处理后删去这一条）")
         if data.get("verified", due) < due:
             add("verification", f"最近核实日期 {data['verified']} 已超过 {months} 个月：请向机构核实后更新 verified")
+        cancelled = cycle.cancelled(record.id)
+        ended = {(c.title["level"], c.title["year"]) for c in cancelled if "expires" in c.title and c.title["expires"] <= c.date}
         for title in data.get("demonstration", []):
             expires = directory.taxonomy.title_expiry(title)
-            if expires is None:
+            if expires is None or (title["level"], title["year"]) in ended:  # ended by a cancelling grade: history, not due
                 continue
             if expires < today:
                 add("title-expired", f"{title['year']} 年的示范平台称号已于 {expires} 到期：已续期请更新 expires，未续期可保留为历史")
             elif expires <= soon:
                 add("title-expiring", f"{title['year']} 年的示范平台称号将于 {expires} 到期：请提醒机构办理复核")
-        for c in cycle.cancelled(record.id):
+        for c in cancelled:
             if "expires" in c.title and c.title["expires"] <= c.date:
                 continue  # the record already ends the title by the day it is cancelled
             named = f"{levels[c.title['level']]}示范平台称号（{c.title['year']} 年认定）"

@@ -542,6 +542,7 @@ class _Importer:
         if record is None:
             return
         gaps = self.gaps(record)
+        changes = [c for c in changes if not (c.startswith("补充“") and c[3:-1] in gaps)]  # a value it could not read adds nothing
         was_draft = existing.draft
         final = dict(record.data)
         if was_draft and not gaps:
