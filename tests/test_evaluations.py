@@ -141,7 +141,7 @@ def test_last_place_two_years_in_a_row_yields_the_operator_notice(valid_dir):
     assert [r.rank for r in model.cycle.results[2025]] == [1, 2, 3]  # ranked by score where the list gave no rank
     record = next(r for r in model.records if r.id == "second-center")
     html = render_institution(model, record, "", "").html
-    assert "<strong class=\"dir-warning\">建议更换运营单位</strong>：2025 年度评价在同组排名末位。" in html
+    assert "<strong class=\"dir-warning\">建议更换运营单位</strong>：2024—2025 年度评价连续 2 年在同组排名末位。" in html
     assert "<strong class=\"dir-warning\">黄牌警告</strong>：2024 年度评价在同组排名末位。" in html
     page = render_evaluation(model, 2025).html
     assert "<strong class=\"dir-warning\">黄牌警告</strong> <strong class=\"dir-warning\">建议更换运营单位</strong>" in page
@@ -193,7 +193,7 @@ def test_results_files_are_checked_like_records(valid_dir):
         "evaluations/2025年.yml:1:1 [bad-cycle-file] 文件名 2025年.yml 不是年份（写成 evaluations/2025.yml）",
         "bulletins/2025-Q3.yml:2:32 [wrong-type] 字段 figures[1].demands：应为整数，这里写的是 三（只写阿拉伯数字，如 2023）",
         "huangpu/test-finance.yml:" + _line(valid_dir / "huangpu" / "test-finance.yml", "evaluations:") +
-        ":3 [evaluation-conflict] 字段 evaluations：2025 年写的等次 pass 与 evaluations/2025.yml 中的 fail 不一致"
+        ":3 [evaluation-conflict] 字段 evaluations：2025 年写的等次 合格（pass） 与 evaluations/2025.yml 中的 不合格（fail） 不一致"
         "（以年度评价结果文件为准：改成同一等次，或删除记录中这一年的一项）",
     }
 

@@ -33,6 +33,7 @@ class Notice:
     record_id: str
     rule: str  # the warning's id in evaluation_rules
     name: str
+    years: int = 1  # the years in a row it was last
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Cycle:
         self.sources = {f.year: f.data.get("source", "") for f in files}
         waiting = {year for year, day in self.published.items() if day and day > today}
         self.results = _rank(_results([f for f in files if f.year not in waiting], self.records, rules.ranking, waiting))
-        self.notices = [n for rule in rules.warnings for n in _warnings(self.results, self.records, rule)]
+        self.notices = [n for rule in rules.warnings for n in _warnings(self.results, self.records, rule, rules.ranking)]
         self.cancellations = _cancellations(self.results, self.records, rules, self.published, directory.taxonomy.title_expiry,
                                            directory.choices("evaluation_grades"))
         self.bulletins = sorted((Bulletin(f.year, f.quarter, f.data.get("published"), {e["id"]: e for e in f.entries})
@@ -158,15 +159,17 @@ def _last(results: list[Result], places: int) -> set[str]:
     return last
 
 
-def _warnings(results: dict[int, list[Result]], records: dict, rule) -> list[Notice]:
+def _warnings(results: dict[int, list[Result]], records: dict, rule, ranking: str) -> list[Notice]:
     last = {year: _last(items, rule.last_places) for year, items in results.items()}
+    tier = {(r.year, r.record_id): r.group if ranking == "tier" else records[r.record_id].data.get("tier")
+            for items in results.values() for r in items}  # the tier of the year ranked
     notices = []
     for year in sorted(results):
         for rid in sorted(last[year]):
-            if rule.tiers and records[rid].data.get("tier") not in rule.tiers:
+            if rule.tiers and tier[year, rid] not in rule.tiers:
                 continue
             if all(rid in last.get(year - back, ()) for back in range(rule.years)):
-                notices.append(Notice(year, rid, rule.id, rule.name))
+                notices.append(Notice(year, rid, rule.id, rule.name, rule.years))
     return notices
 
 

@@ -246,7 +246,8 @@ def load_directory(source, today: datetime.date | None = None) -> tuple[Director
             directory.records.append(record)
     directory.cycle_files, found = load_cycle(source, source.entries(), choices)
     follow_aliases(directory.cycle_files, directory.records)
-    problems += found + check_cycle(directory.cycle_files, directory.records, {n.rsplit("/", 1)[-1][:-4] for _, n in files})
+    problems += found + check_cycle(directory.cycle_files, directory.records, {n.rsplit("/", 1)[-1][:-4] for _, n in files},
+                                 choices.get("evaluation_grades", {}))
     problems += check_directory(directory, today or reference_date())
     return directory, problems
 

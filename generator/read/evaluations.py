@@ -110,8 +110,13 @@ def follow_aliases(files: list[CycleFile], records: list) -> None:
                 entry["id"] = new
 
 
-def check_cycle(files: list[CycleFile], records: list, known_ids: set[str]) -> list[Problem]:
-    """Every entry names an existing record; a record's own `evaluations` agree with the year's results file."""
+def _grade(grade: str, names: dict[str, str]) -> str:
+    return f"{names[grade]}（{grade}）" if grade in names else grade
+
+
+def check_cycle(files: list[CycleFile], records: list, known_ids: set[str], names: dict[str, str]) -> list[Problem]:
+    """Every entry names an existing record; a record's own `evaluations` agree with the year's results file (names:
+    the taxonomy's names of the grades, for the message)."""
     problems = []
     for cycle_file in files:
         for entry in cycle_file.entries:
@@ -126,6 +131,7 @@ def check_cycle(files: list[CycleFile], records: list, known_ids: set[str]) -> l
             if theirs and theirs != own["grade"]:
                 line, column = record.position("evaluations")
                 problems.append(Problem("evaluation-conflict", record.path, line, column, "evaluations",
-                                        f"{own['year']} 年写的等次 {own['grade']} 与 {EVALUATIONS}/{own['year']}.yml 中的 {theirs} 不一致",
+                                        f"{own['year']} 年写的等次 {_grade(own['grade'], names)} 与 {EVALUATIONS}/{own['year']}.yml 中的 "
+                                        f"{_grade(theirs, names)} 不一致",
                                         hint="以年度评价结果文件为准：改成同一等次，或删除记录中这一年的一项", location=("evaluations",)))
     return problems
