@@ -33,7 +33,8 @@ from .kinds import (
 )
 
 DISCLOSURE_KEYS = {"content": "服务内容", "process": "服务流程", "standards": "服务标准", "fees": "收费标准", "hours": "服务时间"}
-DISCLOSURE_HEADINGS = {"fees": ("收费标准", "收费情况", "收费", "收费方式"), "hours": ("服务时间", "办公时间", "工作时间")}
+DISCLOSURE_HEADINGS = {"content": ("服务内容", "主要服务内容"), "fees": ("收费标准", "收费情况", "收费", "收费方式"),
+                       "hours": ("服务时间", "办公时间", "工作时间")}
 STATUSES = {"active": "在册（公开）", "draft": "草稿（待补全，不公开）", "suspended": "暂停（不公开）", "revoked": "撤销（不公开）"}
 RANKING_GROUPS = {"tier": "按层级", "function": "按主要服务功能"}
 CANCEL_DATES = {"published": "结果公布之日", "year_end": "评价年度的 12 月 31 日", "next_year": "评价次年的 1 月 1 日"}
@@ -60,7 +61,8 @@ TAXONOMY = Object("分类表", fields={
         "title": Text("网站标题", required=True),
         "authority": Text("主管部门", required=True),
         "region": Text("所在省市", default="", help="用于开放数据和结构化数据中的地址"),
-        "description": Text("简介", single_line=False, default="", help="网页的描述（搜索引擎摘要）和首页开头的一段话"),
+        "description": Text("简介", single_line=False, default="", help="网页的描述（搜索引擎摘要）和首页开头的一段话",
+                        headings=("简介", "机构简介", "平台简介")),
         "notice": Text("提示", single_line=False, default="", help="显示在首页、关于页和每页页脚，如“示例数据”"),
         "timezone": Text("时区", default="Asia/Shanghai", help="网页判断“现在开放”时按这个时区的时间，默认 Asia/Shanghai"),
         "area_code": Text("电话区号", default="", help="导入时补回表格丢掉的区号开头的 0，如 021；电话的输入提示也用它"),
@@ -163,15 +165,17 @@ RECORD = Object("服务机构记录", fields={
                      example="示例科技服务有限公司", headings=("运营机构", "运营单位", "运营主体"), footnotes=True),
     "credit_code": CreditCode("统一社会信用代码", help="运营机构营业执照上的 18 位代码，含校验位", example="<credit_code>",
                               headings=("统一社会信用代码", "信用代码")),
-    "address": Text("地址", required=True, max_length=300, ask=True, help="服务场所的详细地址", example="示例路 100 号 5 楼"),
+    "address": Text("地址", required=True, max_length=300, ask=True, help="服务场所的详细地址", example="示例路 100 号 5 楼",
+                    headings=("地址", "单位地址", "办公地址", "详细地址", "联系地址", "服务地址")),
     "postal_code": PostalCode("邮政编码", help="服务场所的 6 位邮政编码；开放数据（HSDS）的地址需要它", example="123456"),
     "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"),
                        help="电话、服务热线、电子邮箱、网站至少填写一项", fields={
         "person": Text("联系人", max_length=50, example="王老师"),
-        "phone": Phone("电话", ask=True, help="带区号的固定电话或手机号码", example='"<phone>"', headings=("电话", "联系电话", "电话号码")),
+        "phone": Phone("电话", ask=True, help="带区号的固定电话或手机号码", example='"<phone>"', headings=("电话", "联系电话", "电话号码", "联系方式")),
         "hotline": Phone("服务热线", help="可带“转”分机号", example='"400-000-0000 转 8"', headings=("服务热线", "热线")),
         "email": Email("电子邮箱", ask=True, example="service@example.org", headings=("电子邮箱", "邮箱")),
-        "website": Url("网站", help="以 http:// 或 https:// 开头的完整网址", example="https://www.example.org/", headings=("网站", "网址")),
+        "website": Url("网站", help="以 http:// 或 https:// 开头的完整网址", example="https://www.example.org/",
+                       headings=("网站", "网址", "网站地址", "官方网站", "门户网站")),
     }),
     "disclosures": Object("服务五公开", required=True, help="五项都必须填写；网站上的名称来自分类表", fields={
         key: Text(label, required=True, single_line=False, ask=True, example=example, headings=DISCLOSURE_HEADINGS.get(key, ()))
