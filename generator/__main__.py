@@ -62,6 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
                          help="与现有记录不同的内容按表格覆盖（默认列出、不修改）；可只写要覆盖的列，如 --overwrite 运营机构,地址")
     imports.add_argument("--district", metavar="区", help="名单没有“所在区”一列时，所有行都算这个区（标识或中文名）")
     imports.add_argument("--add-similar", action="store_true", help="与现有记录相似（可能是同一家）的行也作为新机构导入")
+    imports.add_argument("--partial", action="store_true", help="名单只是补充的一部分：不列出、也不记下名单中没有的现有机构")
     imports.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写文件")
     cycle = imports.add_mutually_exclusive_group()
     cycle.add_argument("--evaluations", metavar="YEAR", type=int,

@@ -171,7 +171,8 @@ RECORD = Object("服务机构记录", fields={
     "contacts": Object("联系方式", required=True, at_least_one_of=("phone", "hotline", "email", "website"),
                        help="电话、服务热线、电子邮箱、网站至少填写一项", fields={
         "person": Text("联系人", max_length=50, example="王老师"),
-        "phone": Phone("电话", ask=True, help="带区号的固定电话或手机号码", example='"<phone>"', headings=("电话", "联系电话", "电话号码", "联系方式")),
+        "phone": Phone("电话", ask=True, help="带区号的固定电话或手机号码", example='"<phone>"',
+                       headings=("电话", "联系电话", "电话号码", "联系方式")),
         "hotline": Phone("服务热线", help="可带“转”分机号", example='"400-000-0000 转 8"', headings=("服务热线", "热线")),
         "email": Email("电子邮箱", ask=True, example="service@example.org", headings=("电子邮箱", "邮箱")),
         "website": Url("网站", help="以 http:// 或 https:// 开头的完整网址", example="https://www.example.org/",

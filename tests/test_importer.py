@@ -473,13 +473,24 @@ def test_next_years_list_matches_renamed_institutions_and_adds_no_duplicate(targ
         "名单中没有：minhang/shi-li-lao-zi-hao-fu-wu-she.yml（示例老字号服务社）",
         "名单中没有：minhang/shi-li-ren-cai-pei-xun-xue-xiao.yml（示例人才培训学校）",
         "1 行与现有记录相似，没有新增；确是另一家机构的，请核对后加 --add-similar 再导入。",
-        "2 条现有记录不在名单中，记录没有删除；已撤销的请把状态改为 revoked。",
+        ("2 条现有记录不在名单中，记录没有删除；已撤销的请把状态改为 revoked。"
+         "名单只是补充的一部分时，加 --partial 导入就不会列出和记下这些记录。"),
     ]
     after = sorted(p.relative_to(target).as_posix() for p in target.glob("*/*.yml"))
     assert after == sorted(before + ["minhang/shi-li-xin-she-fu-wu-zhong-xin.yml"])  # nothing deleted, nothing twice
     absent = records(target)["shi-li-lao-zi-hao-fu-wu-she"]
     today = reference_date().isoformat()
     assert absent.published and absent.data["notes"] == [f"《2026.xlsx》中没有这家机构（{today} 导入）"]
+
+
+def test_a_partial_list_leaves_the_records_it_does_not_name_alone(target, tmp_path, capsys):
+    first_year(target, tmp_path, capsys)
+    next_year(tmp_path)
+    before = records(target)["shi-li-lao-zi-hao-fu-wu-she"].data
+    assert main(["import", str(tmp_path / "2026.xlsx"), "--directory", str(target), "--partial"]) == 0
+    out = capsys.readouterr().out
+    assert "名单中没有" not in out and "不在名单中" not in out
+    assert records(target)["shi-li-lao-zi-hao-fu-wu-she"].data == before
 
 
 def test_overwrite_names_fields_dry_run_says_what_it_would_do_and_add_similar_adds(target, tmp_path, capsys):

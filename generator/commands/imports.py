@@ -39,7 +39,8 @@ def run(args) -> int:
         print(exc, file=sys.stderr)
         return 2
     try:
-        report = import_file(model, args.file, args.directory, mapping, args.sheet, args.dry_run, overwrite, district, args.add_similar)
+        report = import_file(model, args.file, args.directory, mapping, args.sheet, args.dry_run, overwrite, district,
+                             args.add_similar, args.partial)
     except (SheetError, ImportFailed) as exc:
         print(f"没有导入任何记录：{exc}", file=sys.stderr)
         return 1

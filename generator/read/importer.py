@@ -122,9 +122,9 @@ def name_key(name: str, prefixes: tuple[str, ...] = ()) -> str:
 
 class _Importer:
     def __init__(self, model: Model, root: Path, mapping: dict[str, str], overwrite: bool | set[str], district: str = "",
-                 add_similar: bool = False, source: str = "", dry_run: bool = False):
+                 add_similar: bool = False, source: str = "", dry_run: bool = False, partial: bool = False):
         self.model, self.root, self.overwrite = model, root, overwrite
-        self.district, self.add_similar, self.source = district, add_similar, source
+        self.district, self.add_similar, self.source, self.partial = district, add_similar, source, partial
         taxonomy = model.taxonomy
         self.headings = headings(taxonomy)
         table = list(self.headings.values())
@@ -158,6 +158,7 @@ class _Importer:
         self.seen: dict[str, Record] = {}  # records the list names (matched or added), by id
         self.by_ids = False  # a table with our id column: our own workbook, not a bureau's list
         self.table_district = ""
+        self.document_districts: set[str] = set()  # the districts the document itself names: the list's scope
         self.unread: list[str] = []  # this row's values that could not be imported, for the record's notes
         self.neighbours: dict[str, list] | None = None  # the existing records of each district, by normalised name
 
@@ -206,13 +207,15 @@ class _Importer:
             self.file_headings = {c.path: titles[i] for i, c in columns_.items()}
             self.by_ids = self.by_ids or "id" in self.file_headings
             self.table_district = self.document_district(where or "表格", table, start, "district" in self.file_headings)
+            if self.table_district:
+                self.document_districts.add(self.table_district)
             for number, row in enumerate(table.rows[start + 1:], start + 2):
                 if number % 1000 == 0 and any(row):  # progress on long lists
                     print(f"  已处理 {number} 行", file=sys.stderr, flush=True)
                 self.row(f"{where}第 {number} 行", row, columns_)
         if not used:
             raise ImportFailed("\n".join(self.report.lines))
-        if not self.by_ids:
+        if not self.by_ids and not self.partial:
             self.absent()
         return self.report
 
@@ -236,9 +239,10 @@ class _Importer:
         return ""
 
     def absent(self) -> None:
-        """Report (and note in each record) the records of the list's scope that the list does not name: the same
-        districts and, when the list gives tiers, the same tiers. Nothing is deleted."""
-        districts = {r.data["district"] for r in self.seen.values()}
+        """Report (and note in each record) the records of the list's scope that the list does not name: the districts
+        the document names (its title, the paragraph above the table, --district), else those of its rows, and, when
+        the list gives tiers, the same tiers. Nothing is deleted."""
+        districts = self.document_districts or {r.data["district"] for r in self.seen.values()}
         tiers = {r.data["tier"] for r in self.seen.values() if r.data.get("tier")}
         for record in self.model.directory.records:
             data = record.data
@@ -659,8 +663,10 @@ def overwrite_fields(text: str | None, taxonomy) -> bool | set[str]:
 
 
 def import_file(model: Model, path: Path, root: Path, mapping: dict[str, str] | None = None, sheet: str | None = None,
-                dry_run: bool = False, overwrite: bool | set[str] = False, district: str = "", add_similar: bool = False) -> Report:
-    """Import a file into the directory at root; raise SheetError or ImportFailed when nothing can be imported."""
+                dry_run: bool = False, overwrite: bool | set[str] = False, district: str = "", add_similar: bool = False,
+                partial: bool = False) -> Report:
+    """Import a file into the directory at root; raise SheetError or ImportFailed when nothing can be imported. With
+    partial (a supplementary list), the records it does not name are not reported."""
     tables = read_tables(path)
     if sheet is not None:
         tables = [t for t in tables if t.name == sheet]
@@ -668,7 +674,8 @@ def import_file(model: Model, path: Path, root: Path, mapping: dict[str, str] | 
             raise ImportFailed(f"{Path(path).name} 中没有名为“{sheet}”的工作表或表格")
     elif any(t.name == ALL_OF_IT for t in tables):
         tables = [t for t in tables if t.name == ALL_OF_IT]  # our own workbook: the other sheets repeat it by district
-    importer = _Importer(model, Path(root), mapping or {}, overwrite, district, add_similar, f"《{Path(path).name}》", dry_run)
+    importer = _Importer(model, Path(root), mapping or {}, overwrite, district, add_similar, f"《{Path(path).name}》", dry_run,
+                         partial)
     report = importer.run(tables)
     if not dry_run:
         write_all(importer.writes)
@@ -684,7 +691,8 @@ def format_report(report: Report, dry_run: bool) -> str:
     if report.similar:
         lines.append(f"{report.similar} 行与现有记录相似，没有新增；确是另一家机构的，请核对后加 --add-similar 再导入。")
     if report.absent:
-        lines.append(f"{report.absent} 条现有记录不在名单中，记录没有删除；已撤销的请把状态改为 revoked。")
+        lines.append(f"{report.absent} 条现有记录不在名单中，记录没有删除；已撤销的请把状态改为 revoked。"
+                     "名单只是补充的一部分时，加 --partial 导入就不会列出和记下这些记录。")
     if report.ignored_columns:
         lines.append("未使用的列：" + "、".join(report.ignored_columns) + "（可在映射文件中指定对应字段，如“单位全称: name”）")
     return "\n".join(lines)
