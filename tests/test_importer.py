@@ -353,6 +353,19 @@ def write_notice(path, rows, title="关于公布2019年度闵行区中小企业�
     document.save(str(path))
 
 
+def test_a_district_notice_looks_for_the_records_it_leaves_out_in_its_own_district_only(target, tmp_path, capsys):
+    import shutil
+
+    for name in ("pudong/pudong-ic-testing.yml", "minhang/minhang-new-energy.yml"):
+        (target / name).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / "directory" / name, target / name)
+    write_notice(tmp_path / "通知.docx", NOTICE)  # 闵行区 in the title; one row's address is in 浦东新区
+    assert main(["import", str(tmp_path / "通知.docx"), "--directory", str(target)]) == 0
+    absent = [line for line in capsys.readouterr().out.splitlines() if line.startswith("名单中没有")]
+    assert absent == ["名单中没有：minhang/minhang-new-energy.yml（闵行新能源技术服务平台）"]
+    assert "notes" not in records(target)["pudong-ic-testing"].data
+
+
 def test_a_district_notice_in_word_takes_the_district_from_its_title_and_each_address(target, tmp_path, capsys):
     write_notice(tmp_path / "通知.docx", NOTICE)
     assert main(["import", str(tmp_path / "通知.docx"), "--directory", str(target)]) == 0
