@@ -17,7 +17,8 @@ def test_pages_fit_the_screen_and_load_nothing_from_elsewhere(page, serve, path,
     overflow = page.evaluate("[...document.querySelectorAll('article > *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
                              ".map(e => e.tagName + '.' + e.className)")
     assert overflow == [] and page.evaluate("document.documentElement.scrollWidth") <= width
-    smallest = page.evaluate("Math.min(99, ...[...document.querySelectorAll('.dir-chart text')].map(t => t.getBoundingClientRect().height))")
+    smallest = page.evaluate("Math.min(99, ...[...document.querySelectorAll('.dir-chart text')]"
+                             ".map(t => t.getBoundingClientRect().height))")
     assert smallest >= 9
     assert outside == [] and page.errors == []
 
