@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 from generator.model.history import read_history
 from generator.read.directory import load_taxonomy
-from generator.write.feed import render_feed
+from generator.write.feed import render_feed, summary
 from tests.support import ROOT, commit
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -62,6 +62,25 @@ def test_history_lists_published_changes_newest_first(tmp_path):
         ("2026-03-01", "新增", "测试检测中心", []),
     ]
     assert len(history_of(tmp_path / "repo", max_events=2).events) == 2
+
+
+def test_a_drafts_first_publication_is_new_and_a_rename_with_aliases_is_one_rename(tmp_path):
+    repo = make_repo(tmp_path)
+    draft = repo / "directory/pudong/draft-center.yml"
+    draft.write_text((repo / "directory/pudong/new-center.yml").read_text(encoding="utf-8").replace("新检测中心", "草稿检测中心")
+                     .replace("verified:", "status: draft\nverified:"), encoding="utf-8")
+    commit(repo, "a draft", 7)
+    edit(draft, "status: draft\n", "")
+    commit(repo, "published", 8)
+    renamed = repo / "directory/pudong/renamed-center.yml"
+    renamed.write_text((repo / "directory/pudong/new-center.yml").read_text(encoding="utf-8") + "aliases: [new-center]\n",
+                       encoding="utf-8")
+    (repo / "directory/pudong/new-center.yml").unlink()
+    commit(repo, "renamed", 9)
+    events = history_of(repo).events
+    assert [(e.date[:10], e.kind, e.record_id, e.fields) for e in events[:2]] == [
+        ("2026-03-09", "renamed", "renamed-center", ["原标识 new-center"]), ("2026-03-08", "added", "draft-center", [])]
+    assert events[0].label == "改名" and summary(events[0]) == "改用新的网址（原标识 new-center），原网址自动转到这里。"
 
 
 def parse(feed: bytes):

@@ -12,7 +12,7 @@ from ..read.evaluations import is_cycle_file
 from ..read.load import decode
 from ..schema import RECORD
 
-KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "unpublished": "停止公开"}
+KINDS = {"added": "新增", "republished": "恢复公开", "changed": "更新", "renamed": "改名", "unpublished": "停止公开"}
 MAX_COMMITS = 200
 MAX_EVENTS = 100
 
@@ -89,17 +89,26 @@ def _read_log(top: Path, prefix: str, choices, labels, max_commits: int, max_eve
 
 def _commit_events(blobs, top, prefix, commit, parent, date, choices, labels) -> list[Event]:
     listing = run_git(top, "diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit, "--", prefix)
-    events = []
+    versions = []
     for path in sorted(filter(None, listing.split("\0"))):
         parts = path[len(prefix) + 1:].split("/") if prefix != "." else path.split("/")
         if len(parts) != 2 or not parts[1].endswith(".yml") or is_cycle_file("/".join(parts)):  # results and bulletins are no records
             continue
-        record_id = parts[1][:-4]
         old = _record(blobs, parent, path, choices) if parent != EMPTY_TREE else None
-        new = _record(blobs, commit, path, choices)
+        versions.append((parts[1][:-4], old, _record(blobs, commit, path, choices)))
+    # A published record whose file is gone while a new file names it among its aliases was renamed, not removed.
+    gone = {rid for rid, old, new in versions if old is not None and old.published and new is None}
+    renamed = {rid: next(iter(set(new.data.get("aliases", [])) & gone)) for rid, old, new in versions
+               if old is None and new is not None and new.published and set(new.data.get("aliases", [])) & gone}
+    events = []
+    for record_id, old, new in versions:
         was, now = old is not None and old.published, new is not None and new.published
-        if now and not was:
-            kind, fields = ("added" if old is None else "republished"), []
+        if record_id in renamed.values():
+            continue
+        if record_id in renamed:
+            kind, fields = "renamed", [f"原标识 {renamed[record_id]}"]
+        elif now and not was:  # a draft's first publication is news of a new institution, not a return
+            kind, fields = ("added" if old is None or old.draft else "republished"), []
         elif was and not now:
             kind, fields = "unpublished", []
         elif was and now:

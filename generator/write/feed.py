@@ -92,4 +92,6 @@ def summary(event: Event) -> str:
     """Return one sentence on what changed."""
     if event.kind == "changed":
         return "修改了：" + "、".join(event.fields)
+    if event.kind == "renamed":
+        return f"改用新的网址（{'、'.join(event.fields)}），原网址自动转到这里。"
     return {"added": "新收录到名录。", "republished": "重新在名录中公开。", "unpublished": "不再在名录中公开。"}[event.kind]
