@@ -198,3 +198,12 @@ def test_diff_lets_a_draft_go_says_first_publication_and_shows_a_rename(repo, ca
     assert "### 首次公开\n- 第二草稿中心（`pudong/draft-two.yml`）" in out
     assert "### 改名\n- 第三草稿中心：`pudong/draft-three.yml` → `pudong/third-center.yml`\n" in out
     assert "  - 层级：市级 → 街镇/园区级" in out
+
+
+def test_diff_lists_the_results_and_bulletin_files_a_change_adds(repo, capsys):
+    (repo / "directory" / "evaluations").mkdir()
+    (repo / "directory" / "evaluations" / "2025.yml").write_text("results:\n  - {id: test-center, grade: excellent}\n", encoding="utf-8")
+    commit(repo, "results")
+    assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "### 年度评价结果和季度通报\n- `evaluations/2025.yml`：新增（1 家机构）" in out and "没有改变任何机构记录" not in out

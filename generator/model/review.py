@@ -28,6 +28,7 @@ class Change:
     changed: list = field(default_factory=list)  # (record, [(field, old, new)])
     new_problems: list = field(default_factory=list)
     broken: list = field(default_factory=list)  # records whose address /institutions/<id>/ would stop working
+    cycle: list = field(default_factory=list)  # (file name, what happened, entries): results and bulletin files changed
     taxonomy: object = None  # the head's (else the base's) taxonomy: labels and choice names
 
     def broken_message(self) -> str:
@@ -59,6 +60,12 @@ def compare(old, new, old_problems, new_problems) -> Change:
         fields = sorted(compare_records(a.data, b.data))
         if fields:
             change.changed.append((b, fields))
+    files = [{Path(f.path).parent.name + "/" + Path(f.path).name: f for f in d.cycle_files} if d else {} for d in (old, new)]
+    for name in sorted(files[0].keys() | files[1].keys()):
+        a, b = files[0].get(name), files[1].get(name)
+        if a is None or b is None or a.data != b.data:
+            what = "新增" if a is None else "删除" if b is None else "修改"
+            change.cycle.append((name, what, len((b or a).entries)))
     seen = {(p.code, Path(p.path).name, p.field, p.message) for p in old_problems}
     change.new_problems = [p for p in new_problems if p.severity == ERROR and (p.code, Path(p.path).name, p.field, p.message) not in seen]
     return change
@@ -92,12 +99,13 @@ def format_change(change: Change, base: str, head: str) -> str:
     """Return the change summary in Chinese Markdown, for reviewers and the CI job summary."""
     lines = [f"## 名录变更摘要（{base} → {head}）", ""]
     if not any([change.added, change.removed, change.published, change.first, change.renamed, change.unpublished, change.changed,
-                change.new_problems, change.broken]):
+                change.new_problems, change.broken, change.cycle]):
         return "\n".join(lines + ["本次修改没有改变任何机构记录。", ""])
     counts = [("新增", change.added), ("删除", change.removed), ("首次公开", change.first), ("恢复公开", change.published),
               ("停止公开", change.unpublished), ("改名", change.renamed), ("修改", change.changed)]
-    lines.append("，".join(f"{label} {len(items)} 家" for label, items in counts if items) + "。")
-    lines.append("")
+    if any(items for _, items in counts):
+        lines.append("，".join(f"{label} {len(items)} 家" for label, items in counts if items) + "。")
+        lines.append("")
     for label, items in counts[:5]:
         if items:
             lines.append(f"### {label}")
@@ -121,6 +129,10 @@ def format_change(change: Change, base: str, head: str) -> str:
                     lines.append(f"  - {label}：{_value(change, key, old)} → {_value(change, key, new)}")
                 else:
                     lines.append(f"  - {label}：已修改")
+        lines.append("")
+    if change.cycle:
+        lines.append("### 年度评价结果和季度通报")
+        lines += [f"- `{name}`：{what}（{count} 家机构）" for name, what, count in change.cycle]
         lines.append("")
     if change.broken:
         lines.append("### 失效的网址（必须改正）")
