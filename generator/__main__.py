@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import signal
 import sys
 from pathlib import Path
@@ -14,10 +15,35 @@ from .commands.schema import SCHEMA_PATH
 from .problems import FORMATS
 from .write.catalogue import CACHE, PAPER_SIZES
 
+TYPE_NAMES = {"int": "整数", "float": "数字", "Path": "路径"}
+USAGE_ERRORS = [  # argparse's messages, as a clerk reads them
+    (r"argument (\S+): invalid (\w+) value: '(.*)'", lambda m: f"{m[1]} 的值“{m[3]}”不对：应为{TYPE_NAMES.get(m[2], m[2])}"),
+    (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)",
+     lambda m: f"{m[1]} 的值“{m[2]}”不是可选的值（可选：{_listed(m[3])}）"),
+    (r"argument (\S+): not allowed with argument (\S+)", lambda m: f"{m[1]} 和 {m[2]} 不能同时使用"),
+    (r"argument (\S+): expected one argument", lambda m: f"{m[1]} 后面要写一个值"),
+    (r"the following arguments are required: (.*)", lambda m: f"缺少参数：{m[1]}"),
+    (r"unrecognized arguments: (.*)", lambda m: f"不认识的参数：{m[1]}"),
+    (r"ambiguous option: (\S+) could match (.*)", lambda m: f"{m[1]} 可以指 {m[2]}，请写完整"),
+]
+
+
+def _listed(choices: str) -> str:
+    return "、".join(c.strip(" '") for c in choices.split(","))
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are in Chinese (exit 2, as argparse's)."""
+
+    def error(self, message):
+        said = next((say(m) for pattern, say in USAGE_ERRORS if (m := re.fullmatch(pattern, message))), message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：{said}（用 -h 查看说明）\n")
+
 
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
-    parser = argparse.ArgumentParser(prog="python -m generator", description="中小企业公共服务机构名录：校验数据、生成网站。")
+    parser = ChineseParser(prog="python -m generator", description="中小企业公共服务机构名录：校验数据、生成网站。")
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     directory = argparse.ArgumentParser(add_help=False)
     directory.add_argument("--directory", type=Path, default=Path("directory"), help="名录目录（默认 directory/）")

@@ -338,6 +338,10 @@ def test_import_of_a_bulletin_workbook(valid_dir, tmp_path):
                      "测试融资服务站,3,40,1,200,0\n", encoding="utf-8")
     assert run_import(valid_dir, "--bulletin", "2025-Q5", str(sheet)).stderr == (
         "--bulletin 应写成 年份-Q季度，如 2025-Q3，这里写的是 2025-Q5\n")
+    assert run_import(valid_dir, "--evaluations", "二〇二五", str(sheet)).stderr.splitlines()[-1] == (
+        "python -m generator import：--evaluations 的值“二〇二五”不对：应为整数（用 -h 查看说明）")
+    assert run_import(valid_dir, "--evaluations", "2025", "--bulletin", "2025-Q3", str(sheet)).stderr.splitlines()[-1] == (
+        "python -m generator import：--bulletin 和 --evaluations 不能同时使用（用 -h 查看说明）")
     result = run_import(valid_dir, "--bulletin", "2025-Q3", str(sheet))
     assert result.returncode == 0, result.stderr
     bulletin = model_of(valid_dir).cycle.bulletins[0]

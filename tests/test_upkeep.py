@@ -73,6 +73,8 @@ def test_check_command_reports_and_exits_0_whatever_it_finds(aging, capsys, monk
     with pytest.raises(SystemExit) as usage:
         main(["check", "--format", "yaml"])
     assert usage.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "python -m generator check：--format 的值“yaml”不是可选的值（可选：text、json、markdown）（用 -h 查看说明）")
 
 
 @pytest.mark.parametrize(("open_body", "body", "action"), [
