@@ -261,6 +261,7 @@ def test_import_of_a_published_ranking_matches_by_credit_code_and_name(valid_dir
     model = model_of(valid_dir)
     assert [(r.record_id, r.score, r.rank, r.grade) for r in model.cycle.results[2025]] == [
         ("test-center", 95.5, 1, "excellent"), ("second-center", 81.0, 2, "pass")]
+    assert model.cycle.sources[2025] == "关于公布2025年度平台评价结果的通报"  # the list's title line, not the file name
 
 
 def test_a_second_list_for_the_same_year_updates_its_rows_and_keeps_the_rest_the_date_and_the_source(valid_dir, tmp_path):

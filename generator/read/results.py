@@ -43,6 +43,7 @@ def parse_quarter(text: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
+TITLE = re.compile(r"通报|通知|公告|结果|名单|排名|评价")  # a line above the table that names the list
 UNIT = re.compile(r"\s*[（(][^）)]*[）)]\s*$")  # 服务企业数（家） is 服务企业数
 
 
@@ -103,11 +104,14 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
     existing = next((f for f in model.directory.cycle_files if (f.kind, f.year, f.quarter) == (kind, year, quarter)), None)
     before = {e["id"]: e for e in existing.entries} if existing else {}
     entries: dict[str, dict] = {}
+    title = ""  # the list's own title (the row or paragraph above its headings): the file's source
     for table in tables:
         start = next((n for n, row in enumerate(table.rows[:HEADING_SCAN]) if len({_heading(c) for c in row} & set(known)) >= 2
                       and {known.get(_heading(c)) for c in row} & {"name", "credit_code", "id"}), None)
         if start is None:
             continue
+        lines_above = table.above + [" ".join(c.strip() for c in row if c.strip()) for row in table.rows[:start]]
+        title = title or next((t for t in lines_above if TITLE.search(t)), "")
         columns = {i: known[_heading(c)] for i, c in enumerate(table.rows[start]) if _heading(c) in known}
         unused = [c.strip() for i, c in enumerate(table.rows[start]) if c.strip() and i not in columns]
         if unused:
@@ -155,7 +159,7 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
     names = {r.id: r.data["name"] for r in records}
     report.kept = [names.get(i, i) for i in before if i not in entries]
     if entries and not dry_run:
-        data = {"source": Path(path).name} | (existing.data if existing else {})
+        data = {"source": title or Path(path).name} | (existing.data if existing else {})
         data[key] = list(entries.values()) + [e for i, e in before.items() if i not in entries]
         write_all({report.target: cycle_text(kind, year, quarter, data)})
     return report
