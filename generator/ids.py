@@ -40,7 +40,8 @@ def naming(taxonomy) -> tuple[dict[str, str], tuple[str, ...]]:
 
 def id_words(name: str, readings: dict[str, str]) -> list[list[str]]:
     """Return a name's words as lists of toneless syllables: the readings' words first, then pypinyin's phrase readings
-    (its forward longest match), letters and digits as one word each, company forms (有限公司 …) left out."""
+    (its strict forward longest match, pypinyin.seg.mmseg), letters and digits as one word each, company forms (有限公司 …)
+    left out."""
     name = unicodedata.normalize("NFKC", name).lower()
     for form in COMPANY_FORMS:
         name = name.replace(form, "") if name.replace(form, "").strip() else name
