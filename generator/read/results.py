@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..canonical import scalar
-from ..kinds import MISSING, Context, Reading, dotted, short_names
+from ..kinds import MISSING, Context, dotted, settled, short_names
 from ..model.evaluations import ranking_group
 from ..schema import BULLETIN_FILE, EVALUATION_FILE, RECORD, normalise_name, schema_line
 from .directory import node_from_data
@@ -125,8 +125,7 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
             if not cells:
                 continue
             where = f"第 {number} 行" + (f"（{cells['name']}）" if "name" in cells else "")
-            name = RECORD.fields["name"].read_cell(cells.get("name", ""), model.cells)  # footnote marks (※) left out
-            name = name.value if isinstance(name, Reading) else name
+            name, _, _ = settled(RECORD.fields["name"].read_cell(cells.get("name", ""), model.cells))  # ※ left out
             code = normalise_name(cells.get("credit_code", "")).upper().lstrip("'")
             record = by_id.get(cells.get("id", "")) or by_code.get(code) or by_name.get(name_key(name, prefixes))
             if record is None:
@@ -135,8 +134,8 @@ def import_cycle(model, path: Path, root: Path, kind: str, year: int, quarter: i
             entry = {"id": record.id}
             for k, text in cells.items():
                 if k in item.fields and k != "id":
-                    read = item.fields[k].read_cell(text, model.cells)
-                    entry[k] = read.value if isinstance(read, Reading) else read
+                    value, unread, _ = settled(item.fields[k].read_cell(text, model.cells))
+                    entry[k] = unread[0].text if unread else value  # what it cannot read, the check below names
             if kind == EVALUATIONS:  # the group it was ranked in that year, kept when its tier changes later
                 entry["group"] = ranking_group(record, taxonomy.evaluation_rules.ranking)
             ctx = Context(str(path), model.directory.choice_tables)
