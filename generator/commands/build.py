@@ -76,6 +76,8 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
             plugin.loaded = loaded
             try:
                 build(config)
+                if STOPPED:  # interrupted, though the exception was lost on the way: publish nothing
+                    raise Interrupted
             except KeyboardInterrupt:  # MkDocs runs on_build_error for errors only: stop the writers for Ctrl-C too
                 plugin.on_build_error(error=None)
                 raise
@@ -95,10 +97,14 @@ def disk_error(exc: OSError) -> str:
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGTERM, taken as Ctrl-C: the build stops where it is and cleans up."""
+    """SIGTERM or Ctrl-C: the build stops where it is and cleans up."""
+
+
+STOPPED = []  # a signal arrived: kept, because Python drops an exception raised while a __del__ method runs
 
 
 def _terminate(signum, frame):
+    STOPPED.append(signum)
     raise Interrupted
 
 
@@ -107,6 +113,7 @@ def run(args) -> int:
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
