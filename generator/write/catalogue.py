@@ -6,6 +6,7 @@ joining drops the structure tree and embeds the fonts once per part."""
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import hashlib
 import io
 import json
@@ -93,8 +94,14 @@ def _render(html: str) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     pydyf.PDF.page_references = property(_page_references)
-    document = HTML(string=html, url_fetcher=_fetcher()).render(pdf_variant=PDF_VARIANT)
-    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+    # The layout makes millions of objects that live until the file is written, and next to no reference cycles: the
+    # collector would walk them again and again as they pile up (an eighth of the time at 300 entries, for no memory).
+    gc.disable()
+    try:
+        document = HTML(string=html, url_fetcher=_fetcher()).render(pdf_variant=PDF_VARIANT)
+        return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+    finally:
+        gc.enable()
 
 
 def _render_cached(html: str, cache: Path | None) -> tuple[bytes, int]:
