@@ -146,6 +146,21 @@ def test_every_qr_code_is_a_figure_whose_alternative_text_gives_its_address(pdf)
     assert alts == sorted(f"二维码，本机构网页：https://directory.example.org/institutions/{r.id}/" for r in PUBLISHED)
 
 
+def test_every_qr_code_image_holds_the_code_of_an_entry_s_address_unsmoothed(pdf):
+    import pikepdf
+    import segno
+
+    def modules(url):
+        return tuple(tuple(bool(dark) for dark in row) for row in segno.make_qr(url, error="m", mask=0).matrix_iter(border=4))
+
+    with pikepdf.open(pdf) as document:
+        images = {raw.objgen: raw for page in document.pages for raw in page.get_images().values()}  # pages share resources
+        assert all(raw.get("/Interpolate") is False for raw in images.values())
+        found = [pikepdf.PdfImage(raw).as_pil_image().convert("L") for raw in images.values()]
+    found = [tuple(tuple(image.getpixel((x, y)) < 128 for x in range(image.width)) for y in range(image.height)) for image in found]
+    assert sorted(found) == sorted(modules(f"https://directory.example.org/institutions/{r.id}/") for r in PUBLISHED)
+
+
 def test_contents_index_and_fee_items_are_tagged_as_lists_and_tables(pdf):
     tags = [tag for tag, _ in structure(pdf)["elements"]]
     assert tags.count("L") >= 3 and tags.count("LI") >= len(PUBLISHED) + 16
