@@ -66,13 +66,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh page that records console errors and failed requests in page.errors."""
+    """A fresh page that records console errors and failed requests in page.errors (a load the browser itself abandons
+    because the page is left, net::ERR_ABORTED, is no failure: nobody sees it)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.errors = []
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("requestfailed", lambda r: page.errors.append(f"failed: {r.url}"))
+    page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and page.errors.append(f"failed: {r.url}"))
     yield page
     context.close()
 
