@@ -8,14 +8,13 @@ import sys
 def run(args) -> int:
     """Import a bureau's list (spreadsheet, CSV or Word tables): new records, drafts and updates, every row reported."""
     from ..kinds import short_names
-    from ..model.model import load_model
     from ..read.importer import ImportFailed, format_report, import_file, overwrite_fields
     from ..read.load import load_yaml_file
     from ..read.sheets import SheetError
+    from . import load_for
 
-    model, _ = load_model(args.directory)
+    model, _ = load_for(args.directory)  # prints what keeps the directory from loading
     if model is None:
-        print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
         return 1
     if getattr(args, "evaluations", None) is not None or getattr(args, "bulletin", None):
         return _cycle(model, args)

@@ -27,13 +27,12 @@ def run(args) -> int:
     """Write a new record from flags, asking in Chinese for what the flags leave out; never overwrite a file."""
     from ..canonical import record_text
     from ..ids import id_for, naming
-    from ..model.model import load_model
     from ..read.directory import record_from_text
     from ..read.importer import set_field
+    from . import load_for
 
-    model, _ = load_model(args.directory)
+    model, _ = load_for(args.directory)  # prints what keeps the directory from loading
     if model is None:
-        print("名录目录或分类表有错误，请先运行 validate。", file=sys.stderr)
         return 1
     loaded = model.directory
     data = {}
