@@ -197,6 +197,121 @@ def test_each_font_is_embedded_once_in_each_file(pdf, sample_site):
         assert sorted(faces) == ["Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"], path.name
 
 
+def shown_glyphs(document):
+    """Yield (font dictionary, glyph id) for every glyph the pages show."""
+    import pikepdf
+
+    for page in document.pages:
+        fonts, font = page.obj.Resources.Font, None
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if operator == pikepdf.Operator("Tf"):
+                font = fonts[operands[0]]
+            elif operator in (pikepdf.Operator("Tj"), pikepdf.Operator("TJ")):
+                texts = operands[0] if operator == pikepdf.Operator("TJ") else [operands[0]]
+                for text in texts:
+                    if isinstance(text, pikepdf.String):
+                        data = bytes(text)
+                        yield from ((font, int.from_bytes(data[i:i + 2], "big")) for i in range(0, len(data), 2))
+
+
+def test_every_glyph_shown_has_its_outline_in_the_one_embedded_subset(pdf, sample_site):
+    import io
+
+    import pikepdf
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    for path in [pdf, sample_site / "downloads" / "catalogue-pudong.pdf"]:
+        with pikepdf.open(path) as document:
+            used = defaultdict(set)
+            for font, glyph in shown_glyphs(document):
+                used[font.objgen].add(glyph)
+            fonts = {font.objgen: font for page in document.pages for font in page.obj.Resources.Font.values()}
+            assert len(used) == 2, path.name  # the joined parts' pages all point at one dictionary per font
+            for key, glyphs in used.items():
+                font = fonts[key]
+                program = TTFont(io.BytesIO(font.DescendantFonts[0].FontDescriptor.FontFile3.read_bytes()))
+                text = dict(re.findall(r"<([0-9a-f]{4})> <([0-9a-f]+)>", font.ToUnicode.read_bytes().decode()))
+                names, shapes = program.getGlyphOrder(), program.getGlyphSet()
+                for glyph in glyphs:
+                    char = bytes.fromhex(text[f"{glyph:04x}"]).decode("utf-16-be")
+                    pen = BoundsPen(shapes)
+                    shapes[names[glyph]].draw(pen)
+                    assert char.isspace() or pen.bounds is not None, (path.name, glyph, char)
+
+
+def test_the_joined_structure_tree_leads_from_each_page_and_link_to_its_elements(pdf, sample_site):
+    """What a PDF/UA checker follows: each page's marked contents, through the one parent tree, to elements on that
+    page; each link annotation to its Link element; every element under the one Document element."""
+    import pikepdf
+
+    for path in [pdf, sample_site / "downloads" / "catalogue-pudong.pdf"]:
+        with pikepdf.open(path) as document:
+            root = document.Root.StructTreeRoot
+            nums = root.ParentTree.Nums
+            tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+            assert int(root.ParentTreeNextKey) == max(tree) + 1 == len(tree)
+            assert len(root.K) == 1 and root.K[0].S == "/Document"
+            reached, todo = set(), [root.K[0]]
+            while todo:
+                element = todo.pop()
+                reached.add(element.objgen)
+                todo += [kid for kid in element.get("/K", []) if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem"]
+            for number, page in enumerate(document.pages):
+                assert int(page.obj.StructParents) == number
+                marked = [operands[1].MCID for operands, operator in pikepdf.parse_content_stream(page)
+                          if operator == pikepdf.Operator("BDC") and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]]
+                assert sorted(marked) == list(range(len(tree[number]))), (path.name, number)
+                for mcid, element in enumerate(tree[number]):
+                    assert element.Pg.objgen == page.objgen and mcid in [int(k) for k in element.K if isinstance(k, int)]
+                    assert element.objgen in reached
+                for annotation in page.obj.get("/Annots", []):
+                    element = tree[int(annotation.StructParent)]  # the link, or a box inside it (WeasyPrint tags both)
+                    assert element.objgen in reached
+                    link = element
+                    while link.S != "/Link":
+                        link = link.P
+                    objects = [k.Obj.objgen for k in element.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
+                    assert objects == [annotation.objgen]
+
+
+def test_contents_and_index_links_go_to_the_page_they_print(pdf):
+    import pikepdf
+
+    lines = set()
+    with pikepdf.open(pdf) as document:
+        numbers = {page.objgen: number for number, page in enumerate(document.pages, 1)}
+        width, height = (float(v) for v in document.pages[0].mediabox[2:])
+        for number, page in enumerate(document.pages, 1):
+            for annotation in page.obj.get("/Annots", []):
+                assert annotation.A.S == "/GoTo"
+                target = numbers[annotation.A.D[0].objgen]
+                assert str(annotation.Contents) == f"转到第 {target} 页"
+                bottom, top = sorted(float(v) for v in annotation.Rect[1::2])
+                crop = ["-x", "0", "-y", str(round(height - top)), "-W", str(round(width)), "-H", str(round(top - bottom))]  # the line
+                shown = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), *crop, str(pdf), "-"], capture_output=True,
+                                       text=True, check=True).stdout.split()
+                assert shown[-1] == str(target), (number, shown)
+                lines.add((number, round(bottom)))
+    groups = {(r.data["district"], r.data["functions"][0]) for r in PUBLISHED}
+    assert len(lines) == len(PUBLISHED) + len({d for d, _ in groups}) + len(groups) + 1  # each line of the contents and index
+
+
+def test_every_page_but_the_cover_shows_its_number_at_the_foot_as_an_artifact(pdf, sample_site):
+    import pikepdf
+
+    for path in [pdf, sample_site / "downloads" / "catalogue-pudong.pdf"]:
+        total = page_count(path)
+        for number in range(1, total + 1):
+            foot = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-y", "790", "-H", "52", "-x", "0", "-W", "596",
+                                   str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
+            assert foot == ([] if number == 1 else [str(number)]), (path.name, number, foot)
+        with pikepdf.open(path) as document:
+            for page in list(document.pages)[1:]:
+                marks = [operands[0] for operands, operator in pikepdf.parse_content_stream(page) if operator == pikepdf.Operator("BDC")]
+                assert marks[-1] == "/Artifact"  # the number, last drawn, is pagination, not content
+
+
 def test_index_and_contents_page_numbers_stand_in_one_column_after_dot_leaders(pdf, tmp_path):
     total = page_count(pdf)
     words = subprocess.run(["pdftotext", "-bbox", "-f", str(total), "-l", str(total), str(pdf), "-"], capture_output=True, text=True,
@@ -313,7 +428,7 @@ def test_weasyprint_loads_nothing_from_outside(tmp_path):
     secret.write_text("SECRET-CONTENT", encoding="utf-8")
     html = (f'<img src="http://127.0.0.1:{server.server_port}/x.png"><link rel="stylesheet" href="file://{secret}">'
             f'<iframe src="file://{secret}"></iframe><p>正文</p>')
-    data, pages = _render(html)
+    data, pages, _ = _render(html)
     server.shutdown()
     assert hits == []
     assert b"SECRET-CONTENT" not in data and pages == 1
