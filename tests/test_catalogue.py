@@ -575,3 +575,36 @@ def test_text_without_a_break_wraps_on_the_page(valid_dir, tmp_path):
     assert any("Ab1Cd2" in text for _, text in words)
     assert max(float(x) for x, _ in words) < width
 
+
+
+def test_a_join_links_across_parts_and_stops_on_a_link_to_nowhere(tmp_path):
+    from generator.write.pdfjoin import JoinError, join
+
+    def part(name, body):
+        page = f'<html lang="zh-CN"><head><title>测试</title></head><body style="font-family: Noto Sans CJK SC">{body}</body></html>'
+        data, _, _ = _render(page)
+        (tmp_path / name).write_bytes(data)
+        return tmp_path / name
+
+    front = part("front.pdf", '<p><a href="goto:r-x">甲机构</a></p>')
+    body = part("body.pdf", '<h1>浦东新区</h1><p style="break-before: page" id="r-x">甲机构 地址</p>')
+    folio = catalogue.PAPERS["A4"].folio()
+    assert join([(front, ""), (body, "浦东新区")], tmp_path / "joined.pdf", folio) == 3
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "joined.pdf") as document:
+        [annotation] = document.pages[0].obj.Annots
+        assert annotation.A.S == "/GoTo" and annotation.A.D[0].objgen == document.pages[2].objgen
+        assert str(annotation.Contents) == "转到第 3 页"
+    assert pdftext(tmp_path / "joined.pdf", 3, 3).split() == ["浦东新区", "甲机构", "地址", "3"]  # head, text, number
+    nowhere = part("nowhere.pdf", '<p><a href="goto:r-y">乙机构</a></p>')
+    with pytest.raises(JoinError, match="印刷版的链接指向不存在的位置：r-y"):
+        join([(nowhere, ""), (body, "浦东新区")], tmp_path / "broken.pdf", folio)
+
+
+def test_a_fonts_width_array_is_read_in_both_forms():
+    import pikepdf
+
+    from generator.write.pdfjoin import _widths
+
+    assert _widths(pikepdf.Array([1, pikepdf.Array([224, 555]), 10, 12, 1000])) == {1: 224, 2: 555, 10: 1000, 11: 1000, 12: 1000}

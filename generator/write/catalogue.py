@@ -292,7 +292,7 @@ def _lay_out_parts(pool, model: Model, districts: list[str], counts: dict[str, i
     soon as its entries are set (so it waits behind at most one district); then the contents and the name index side by
     side. Return the whole catalogue's front, index and body."""
     length = pool.submit(_front_length, paper, cache, parts)
-    waiting, running, body, files = sorted(districts, key=lambda d: -counts[d]), {}, {}, []
+    waiting, running, body, files, last = sorted(districts, key=lambda d: -counts[d]), {}, {}, [], None
     while waiting or running:
         while waiting and len(running) < (os.cpu_count() or 1):  # the pool's size: more would queue ahead of the files
             district = waiting.pop(0)
@@ -302,11 +302,15 @@ def _lay_out_parts(pool, model: Model, districts: list[str], counts: dict[str, i
             district = running.pop(future)
             body[district] = future.result()
             _progress(f"  排版 {len(body)}/{len(districts)}：{model.districts[district]}（{body[district].pages} 页）")
-            files.append(pool.submit(_district_file, district, body[district], paper, cache, parts, folder / f"catalogue-{district}.pdf"))
+            last = (_district_file, district, body[district], paper, cache, parts, folder / f"catalogue-{district}.pdf")
+            if waiting or running:
+                files.append(pool.submit(*last))
     ordered = [body[d] for d in districts]
     assumed = length.result()
     front = pool.submit(_front, None, ordered, paper, cache, parts, assumed)
     index = pool.submit(_index, _numbered(ordered, assumed), paper, cache, parts)
+    if last:
+        files.append(pool.submit(*last))  # the last district's file after the index, the longest job left
     front, pages = front.result()
     index = index.result() if front.pages == assumed else pool.submit(_index, pages, paper, cache, parts).result()
     for future in files:
