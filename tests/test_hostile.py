@@ -64,6 +64,16 @@ def test_no_page_or_search_result_runs_or_injects_anything(browser, hostile_site
     context.close()
 
 
+def test_text_in_no_chinese_font_is_set_in_a_fallback_font_whose_glyphs_are_all_embedded(hostile_site):
+    from tests.test_catalogue import missing_outlines
+
+    path = hostile_site / "downloads" / "catalogue.pdf"
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "DejaVu-Sans" in fonts and "CID TrueType" in fonts  # the fixture's Arabic, emoji or symbols
+    missing, count = missing_outlines(path)
+    assert missing == [] and count == 4
+
+
 def test_hostile_text_stays_text_in_the_exports_and_the_catalogue(hostile_site):
     csv_text = (hostile_site / "downloads" / "directory.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in csv_text

@@ -46,7 +46,7 @@ class Paper:
     def folio(self) -> Folio:
         """Where the running head and the page number stand."""
         point = 72 / 25.4
-        return Folio(self.width * point, self.height * point, self.margins[0] * point, self.margins[2] * point)
+        return Folio(self.width * point, self.height * point, self.margins[0] * point, self.margins[2] * point, FONT_FAMILY)
 
 
 PAPERS = {"A4": Paper(210, 297, (18, 16, 20)), "A5": Paper(148, 210, (14, 12, 16))}
@@ -213,7 +213,7 @@ def part_html(model: Model, paper: str, part: str, only: str | None = None, page
     districts = [only] if only else [d for d in model.districts if any(r.data["district"] == d for r in model.records)]
     records = [r for r in model.records if r.data["district"] in districts]
     title = model.site.title + (f"（{model.districts[only]}）" if only else "")
-    css = templates.get_template("catalogue.css").render(paper=paper, margins=PAPERS[paper].margins)
+    css = templates.get_template("catalogue.css").render(paper=paper, margins=PAPERS[paper].margins, family=FONT_FAMILY)
     return templates.get_template("catalogue-book.html").render(
         site=model, css=css, title=title, only=only, part=part, sections=_sections(model, districts), count=len(records),
         pages={} if pages is None else pages, link=LINK_SCHEME, index_title=INDEX_TITLE,

@@ -31,6 +31,7 @@ class Folio:
     height: float
     top: float
     bottom: float
+    family: str  # the font the heads and numbers are set in (its regular weight)
     head_size: float = 8
     number_size: float = 9
 
@@ -57,7 +58,7 @@ def join(parts: list[tuple[Path, str]], out: Path, folio: Folio, meta: int = 0) 
         with pdf.open_outline() as ours:
             ours.root.extend(outline)
         _link_parts(pdf, names)
-        font = _merge_fonts(pdf, DIGITS + "".join(set("".join(heads))))
+        font = _merge_fonts(pdf, DIGITS + "".join(set("".join(heads))), folio.family)
         _stamp_folios(pdf, folio, heads, font)
         source = sources[meta]
         for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/PageMode"):
@@ -164,9 +165,10 @@ def _link_parts(pdf, names: dict) -> None:
             annotation.Contents = pikepdf.String(f"转到第 {numbers[dest[0].objgen]} 页")
 
 
-def _merge_fonts(pdf, extra: str):
-    """Give each font one subset for the whole file, with the characters `extra` added; return (resource name, font
-    dictionary, glyph id and advance of each extra character) of the regular weight, for the running heads and numbers."""
+def _merge_fonts(pdf, extra: str, family: str):
+    """Give each font one subset for the whole file; return (resource name, font dictionary, glyph id and advance of
+    each character of `extra`) of `family`'s regular weight, to which those characters are added: the running heads
+    and numbers are set in it."""
     import pikepdf
 
     resources = {}
@@ -179,6 +181,10 @@ def _merge_fonts(pdf, extra: str):
         for key, font in fonts.items():
             if font.get("/Subtype") == "/Type0":
                 groups[str(font.BaseFont).split("+", 1)[-1]].append((key, font))
+    own = [name for name, fonts in groups.items() if str(fonts[0][1].DescendantFonts[0].FontDescriptor.get("/FontFamily", "")) == family]
+    if not own:
+        raise JoinError(f"印刷版没有嵌入字体“{family}”，无法写页眉和页码")
+    regular = min(own, key=len)  # "Noto-Sans-CJK-SC" before "Noto-Sans-CJK-SC-Bold"
     merged = {}
     for name, fonts in groups.items():
         font = fonts[0][1]
@@ -188,7 +194,7 @@ def _merge_fonts(pdf, extra: str):
             widths.update(_widths(each.DescendantFonts[0].W))
             text.update(_to_unicode(each.ToUnicode.read_bytes()))
         face = _face(str(cid.FontDescriptor.FontFamily), name)
-        added = {face.glyph(c): (c, face.advance(face.glyph(c))) for c in sorted(set(extra))}
+        added = {face.glyph(c): (c, face.advance(face.glyph(c))) for c in sorted(set(extra))} if name == regular else {}
         for glyph, (char, width) in added.items():
             widths.setdefault(glyph, width)
             text.setdefault(glyph, char)
@@ -196,8 +202,12 @@ def _merge_fonts(pdf, extra: str):
             if glyph and abs(face.advance(glyph) - width) > 1:
                 raise JoinError(f"找到的字体文件与印刷版使用的字体“{name}”不一致（字形 {glyph} 的宽度不同）")
         program = pikepdf.Stream(pdf, face.subset(sorted(set(widths) | set(text) | {0})))
-        program.Subtype = pikepdf.Name.OpenType
-        cid.FontDescriptor.FontFile3 = program
+        if "/FontFile2" in cid.FontDescriptor:  # TrueType outlines (a fallback font)
+            program.Length1 = len(program.read_bytes())
+            cid.FontDescriptor.FontFile2 = program
+        else:  # CFF outlines in OpenType, as Noto CJK
+            program.Subtype = pikepdf.Name.OpenType
+            cid.FontDescriptor.FontFile3 = program
         cid.W = pikepdf.Array([x for glyph in sorted(widths) for x in (glyph, pikepdf.Array([widths[glyph]]))])
         font.ToUnicode = pikepdf.Stream(pdf, _cmap(text))
         merged[name] = (fonts[0][0], font, {c: (g, w) for g, (c, w) in added.items()})
@@ -205,8 +215,7 @@ def _merge_fonts(pdf, extra: str):
             for key, each in list(fonts_dictionary.items()):
                 if each.get("/Subtype") == "/Type0" and str(each.BaseFont).split("+", 1)[-1] == name:
                     fonts_dictionary[key] = font
-    regular = min(merged, key=len, default=None)  # "Noto-Sans-CJK-SC" before "Noto-Sans-CJK-SC-Bold"
-    return merged[regular] if regular else None
+    return merged[regular]
 
 
 def _widths(array) -> dict[int, float]:
@@ -252,8 +261,6 @@ def _stamp_folios(pdf, folio: Folio, heads: list[str], font) -> None:
     in q … Q so its coordinate changes do not reach them; both are marked as pagination artifacts, not content."""
     import pikepdf
 
-    if font is None:
-        raise JoinError("印刷版没有嵌入中文字体，无法写页码")
     key, dictionary, glyphs = font
 
     def line(text: str, size: float, baseline: float, grey: str, kind: str) -> str:
