@@ -318,8 +318,8 @@ def test_every_page_but_the_cover_shows_its_number_at_the_foot_as_an_artifact(pd
             assert foot == ([] if number == 1 else [str(number)]), (path.name, number, foot)
         with pikepdf.open(path) as document:
             for page in list(document.pages)[1:]:
-                marks = [operands[0] for operands, operator in pikepdf.parse_content_stream(page) if operator == pikepdf.Operator("BDC")]
-                assert marks[-1] == "/Artifact"  # the number, last drawn, is pagination, not content
+                marks = [operands for operands, operator in pikepdf.parse_content_stream(page) if operator == pikepdf.Operator("BDC")]
+                assert marks[-1][0] == "/Artifact" and marks[-1][1].Type == "/Pagination"  # the number, drawn last, is no content
 
 
 def test_index_and_contents_page_numbers_stand_in_one_column_after_dot_leaders(pdf, tmp_path):
@@ -607,6 +607,14 @@ def test_a_join_links_across_parts_and_stops_on_a_link_to_nowhere(tmp_path):
         assert annotation.A.S == "/GoTo" and annotation.A.D[0].objgen == document.pages[2].objgen
         assert str(annotation.Contents) == "转到第 3 页"
     assert pdftext(tmp_path / "joined.pdf", 3, 3).split() == ["浦东新区", "甲机构", "地址", "3"]  # head, text, number
+    # Between the margins a joined page is its part's page, pixel for pixel: the one new subset draws the same glyphs.
+    for source, page, number in ((body, 2, 3), (body, 1, 2), (front, 1, 1)):
+        images = []
+        for path, at in ((source, page), (tmp_path / "joined.pdf", number)):
+            subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(at), "-l", str(at), "-y", "60", "-H", "720", "-x", "0", "-W", "595",
+                            str(path), str(tmp_path / f"{path.stem}-{at}")], check=True)
+            images.append(next(tmp_path.glob(f"{path.stem}-{at}*.pgm")).read_bytes())
+        assert images[0] == images[1], (source.name, page)
     nowhere = part("nowhere.pdf", '<p><a href="goto:r-y">乙机构</a></p>')
     with pytest.raises(JoinError, match="印刷版的链接指向不存在的位置：r-y"):
         join([(nowhere, ""), (body, "浦东新区")], tmp_path / "broken.pdf", folio)
@@ -618,3 +626,26 @@ def test_a_fonts_width_array_is_read_in_both_forms():
     from generator.write.pdfjoin import _widths
 
     assert _widths(pikepdf.Array([1, pikepdf.Array([224, 555]), 10, 12, 1000])) == {1: 224, 2: 555, 10: 1000, 11: 1000, 12: 1000}
+
+
+def test_a_join_stops_when_fontconfig_now_gives_another_font_file_than_the_parts_were_set_in(tmp_path):
+    """Glyph ids of another face draw other characters even where the widths agree (every CJK glyph is 1 em)."""
+    data, _, _ = _render('<html lang="zh-CN"><head><title>测试</title></head><body style="font-family: Noto Sans CJK SC">'
+                         "<p>甲机构地址浦东新区</p></body></html>")
+    (tmp_path / "part.pdf").write_bytes(data)
+    (tmp_path / "fonts.conf").write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include><match target="pattern">'
+        '<test name="family"><string>Noto Sans CJK SC</string></test>'
+        '<edit name="family" mode="assign" binding="strong"><string>Noto Serif CJK SC</string></edit></match></fontconfig>',
+        encoding="utf-8")
+    script = ("import sys; from pathlib import Path; from generator.write import catalogue, pdfjoin\n"
+              "try:\n    pdfjoin.join([(Path(sys.argv[1]), '')], Path(sys.argv[2]), catalogue.PAPERS['A4'].folio())\n"
+              "except pdfjoin.JoinError as exc:\n    print(exc)\n")
+    import os
+    import sys
+
+    found = subprocess.run([sys.executable, "-c", script, str(tmp_path / "part.pdf"), str(tmp_path / "joined.pdf")], capture_output=True,
+                           text=True, check=True, env=os.environ | {"FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}).stdout
+    assert "不是同一个" in found and "请删除排版缓存 .cache/catalogue" in found
+    assert not (tmp_path / "joined.pdf").exists()

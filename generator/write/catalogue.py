@@ -8,6 +8,7 @@ pages), after the contents and the index are set with the page numbers the parts
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import gc
 import hashlib
 import json
@@ -29,7 +30,7 @@ from ..hours import from_chinese, schedule, weekly_rows
 from ..model.model import Model
 from ..read.directory import Record
 from .pages import templates
-from .pdfjoin import LINK_SCHEME, Folio, JoinError, join
+from .pdfjoin import LINK_SCHEME, Folio, JoinError, fill_numbers, join
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_PACKAGES = "fonts-noto-cjk libharfbuzz-subset0"
@@ -141,6 +142,18 @@ def _render(html: str) -> tuple[bytes, int, dict[str, int]]:
         gc.enable()
 
 
+@functools.cache
+def _fonts() -> str:
+    """Name the font files fontconfig gives for the catalogue (path, size, time), for the cache key: a part set in
+    another font, or another version of it, is set again rather than joined with the wrong glyphs."""
+    found = []
+    for style in ("", ":weight=bold"):
+        path = subprocess.run(["fc-match", "-f", "%{file}", FONT_FAMILY + style], capture_output=True, text=True, check=False).stdout
+        info = Path(path).stat() if path and Path(path).exists() else None
+        found.append(f"{path}:{info.st_size}:{info.st_mtime_ns}" if info else path)
+    return "|".join(found)
+
+
 def _render_cached(html: str, cache: Path | None) -> tuple[bytes, int, dict[str, int]]:
     """Lay out a document, or take it from the cache. An entry is used only when its note parses and its PDF has the
     noted digest (an emptied or truncated file is set again); both are written to temporary files and renamed."""
@@ -148,7 +161,7 @@ def _render_cached(html: str, cache: Path | None) -> tuple[bytes, int, dict[str,
         return _render(html)
     import weasyprint
 
-    key = hashlib.sha256((weasyprint.__version__ + PDF_VARIANT + html).encode()).hexdigest()
+    key = hashlib.sha256((weasyprint.__version__ + PDF_VARIANT + _fonts() + html).encode()).hexdigest()
     pdf, note = cache / f"{key}.pdf", cache / f"{key}.json"
     try:
         info = json.loads(note.read_text(encoding="utf-8"))
@@ -206,17 +219,18 @@ def _sections(model: Model, districts: list[str]) -> list:
     return sections
 
 
-def part_html(model: Model, paper: str, part: str, only: str | None = None, pages: dict[str, int] | None = None) -> str:
+def part_html(model: Model, paper: str, part: str, only: str | None = None, pages: dict[str, int] | None = None,
+              blank: str = "") -> str:
     """Return one part's document: "front" (cover and contents of the whole catalogue, or of district `only`),
     "district" (the entries of district `only` by primary function, each with a QR code of its page) or "index" (the
-    pinyin name index); `pages` gives the page number of each section and entry the contents and index name."""
+    pinyin name index, each page number `blank`); `pages` gives the page number of each section the contents name."""
     districts = [only] if only else [d for d in model.districts if any(r.data["district"] == d for r in model.records)]
     records = [r for r in model.records if r.data["district"] in districts]
     title = model.site.title + (f"（{model.districts[only]}）" if only else "")
     css = templates.get_template("catalogue.css").render(paper=paper, margins=PAPERS[paper].margins, family=FONT_FAMILY)
     return templates.get_template("catalogue-book.html").render(
         site=model, css=css, title=title, only=only, part=part, sections=_sections(model, districts), count=len(records),
-        pages={} if pages is None else pages, link=LINK_SCHEME, index_title=INDEX_TITLE,
+        pages={} if pages is None else pages, link=LINK_SCHEME, index_title=INDEX_TITLE, blank=blank,
         qr={r.id: _qr_source(model.page_url(r)) for r in records} if part == "district" else {},
         hours={r.id: entry_hours(model, r) for r in records} if part == "district" else {},
         letters=_index_entries(model, records) if part == "index" else [])
@@ -243,7 +257,7 @@ def _lay_out(html: str, cache: Path | None, path: Path) -> Part:
 
 def _district(district: str, paper: str, cache: Path | None, parts: Path) -> Part:
     """Lay out one district's entries (a worker's job)."""
-    return _lay_out(part_html(background.shared, paper, "district", district), cache, parts / f"district-{district}.pdf")
+    return _lay_out(part_html(background.shared, paper, "district", district), cache, parts / f"district-{district}-entries.pdf")
 
 
 def _numbered(body: list[Part], before: int) -> dict[str, int]:
@@ -260,9 +274,10 @@ def _front(only: str | None, body: list[Part], paper: str, cache: Path | None, p
            assumed: int = 2) -> tuple[Part, dict[str, int]]:
     """Lay out the cover and contents with the page numbers the body gives; return it and the numbers (a worker's job).
     The contents' own length moves every number, so it is set again until the length it assumed is the length it has."""
+    path = parts / (f"district-{only}-front.pdf" if only else "whole-front.pdf")  # no district id can make "whole-"
     for _ in range(5):
         pages = _numbered(body, assumed)
-        front = _lay_out(part_html(background.shared, paper, "front", only, pages), cache, parts / f"front-{only or 'all'}.pdf")
+        front = _lay_out(part_html(background.shared, paper, "front", only, pages), cache, path)
         if front.pages == assumed:
             return front, pages
         assumed = front.pages
@@ -272,12 +287,24 @@ def _front(only: str | None, body: list[Part], paper: str, cache: Path | None, p
 def _front_length(paper: str, cache: Path | None, parts: Path) -> int:
     """Return the whole catalogue's cover and contents length, set with every number 0 while the districts are laid out
     (a worker's job): a contents line is short, so a number's width moves no line and the length stands."""
-    return _lay_out(part_html(background.shared, paper, "front", pages=defaultdict(int)), cache, parts / "front-length.pdf").pages
+    return _lay_out(part_html(background.shared, paper, "front", pages=defaultdict(int)), cache, parts / "whole-length.pdf").pages
 
 
-def _index(pages: dict[str, int], paper: str, cache: Path | None, parts: Path) -> Part:
-    """Lay out the name index with the entries' page numbers (a worker's job)."""
-    return _lay_out(part_html(background.shared, paper, "index", pages=pages), cache, parts / "index.pdf")
+def _index(width: int, paper: str, cache: Path | None, parts: Path) -> Part:
+    """Lay out the name index with each page number a run of `width` zeros, for fill_numbers to overwrite once the
+    pages are known (a worker's job): it does not wait for the districts, and stays in the cache while no name changes."""
+    html = part_html(background.shared, paper, "index", blank="0" * width)
+    return _lay_out(html, cache, parts / f"whole-index-{width}.pdf")
+
+
+def _fill_index(index: Part, width: int, pages: dict[str, int]) -> Part:
+    """Write the entries' page numbers into a copy of the index laid out with `width` zeros (a worker's job)."""
+    model = background.shared
+    path = index.path.with_name("whole-index.pdf")
+    shutil.copyfile(index.path, path)
+    order = [pages[f"r-{r.id}"] for _, records in _index_entries(model, model.records) for r in records]
+    fill_numbers(path, order, width)
+    return Part(path, index.pages, index.anchors)
 
 
 def _district_file(district: str, body: Part, paper: str, cache: Path | None, parts: Path, path: Path) -> int:
@@ -292,6 +319,10 @@ def _lay_out_parts(pool, model: Model, districts: list[str], counts: dict[str, i
     soon as its entries are set (so it waits behind at most one district); then the contents and the name index side by
     side. Return the whole catalogue's front, index and body."""
     length = pool.submit(_front_length, paper, cache, parts)
+    # The index first, the longest job: its numbers are written in later. Room for as many digits as a catalogue of
+    # two pages an entry would need; a longer one is set again with room enough.
+    width = len(str(2 * len(model.records) + 100))
+    blank = pool.submit(_index, width, paper, cache, parts)
     waiting, running, body, files, last = sorted(districts, key=lambda d: -counts[d]), {}, {}, [], None
     while waiting or running:
         while waiting and len(running) < (os.cpu_count() or 1):  # the pool's size: more would queue ahead of the files
@@ -308,11 +339,15 @@ def _lay_out_parts(pool, model: Model, districts: list[str], counts: dict[str, i
     ordered = [body[d] for d in districts]
     assumed = length.result()
     front = pool.submit(_front, None, ordered, paper, cache, parts, assumed)
-    index = pool.submit(_index, _numbered(ordered, assumed), paper, cache, parts)
+    blank = blank.result()
+    needed = len(str(assumed + sum(part.pages for part in ordered) + blank.pages))
+    if needed > width:
+        width, blank = needed, pool.submit(_index, needed, paper, cache, parts).result()
+    index = pool.submit(_fill_index, blank, width, _numbered(ordered, assumed))
     if last:
         files.append(pool.submit(*last))  # the last district's file after the index, the longest job left
     front, pages = front.result()
-    index = index.result() if front.pages == assumed else pool.submit(_index, pages, paper, cache, parts).result()
+    index = index.result() if front.pages == assumed else pool.submit(_fill_index, blank, width, pages).result()
     for future in files:
         future.result()
     return front, index, ordered

@@ -73,6 +73,72 @@ def join(parts: list[tuple[Path, str]], out: Path, folio: Folio, meta: int = 0) 
             source.close()
 
 
+def fill_numbers(path: Path, numbers: list[int], width: int) -> None:
+    """Write `numbers`, in order, over the runs of `width` zeros a part was set with (the name index is set before the
+    page numbers are known): each number right-aligned in its run, and the run's own dotted underline, which carries
+    the leader on, cut back to where the number begins. Any other count of runs than of numbers stops it."""
+    import pikepdf
+
+    Tj, TJ, line, stroke = (pikepdf.Operator(name) for name in ("Tj", "TJ", "l", "S"))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        queue = iter(numbers)
+        for page in pdf.pages:
+            fonts, digits, blank, font = page.obj.Resources.Font, {}, None, None
+            operations = pikepdf.parse_content_stream(page)
+            drawn = None  # the last line drawn: [its operation's index, its start]
+            for i, (operands, operator) in enumerate(operations):
+                if operator == pikepdf.Operator("m"):
+                    drawn = [None, float(operands[0])]
+                elif operator == line and drawn:
+                    drawn[0] = i
+                elif operator == pikepdf.Operator("Tf"):
+                    font = fonts[operands[0]]
+                    digits, blank = _digits(font)
+                elif operator in (Tj, TJ) and blank and _shown(operands[0], operator == TJ) == blank * width:
+                    number = str(next(queue))
+                    if len(number) > width:
+                        raise JoinError(f"页码 {number} 超出预留的 {width} 位")
+                    empty = width - len(number)
+                    advance = digits["0"][1]
+                    text = pikepdf.String(b"".join(digits[c][0].to_bytes(2, "big") for c in number))
+                    operations[i] = pikepdf.ContentStreamInstruction([pikepdf.Array([-empty * advance, text])], TJ)
+                    index, start = drawn
+                    end = float(operations[index].operands[0])
+                    operations[index] = pikepdf.ContentStreamInstruction([start + (end - start) * empty / width,
+                                                                          operations[index].operands[1]], line)
+                    if empty == 0:  # no room left for the leader: the line is dropped, not stroked
+                        operations[index + 1] = pikepdf.ContentStreamInstruction([], pikepdf.Operator("n"))
+                    assert operations[index + 1].operator in (stroke, pikepdf.Operator("n"))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+        if next(queue, None) is not None:
+            raise JoinError("印刷版名称索引的页码个数与条目不符")
+        pdf.save(path, deterministic_id=True)
+
+
+def _digits(font):
+    """Return (each digit's glyph id and advance, the glyph id of 0 as two bytes) for a font of glyph ids that has the
+    digits, else ({}, None)."""
+    if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
+        return {}, None
+    try:
+        face = _face(str(font.DescendantFonts[0].FontDescriptor.get("/FontFamily", "")), str(font.BaseFont).split("+", 1)[-1])
+        digits = {c: (face.glyph(c), face.advance(face.glyph(c))) for c in DIGITS}
+    except JoinError:
+        return {}, None
+    return digits, digits["0"][0].to_bytes(2, "big")
+
+
+def _shown(operand, array: bool) -> bytes | None:
+    """Return the bytes a Tj or TJ shows, or None when a TJ moves its glyphs apart."""
+    import pikepdf
+
+    if not array:
+        return bytes(operand)
+    if any(not isinstance(item, pikepdf.String) and float(item) != 0 for item in operand):
+        return None
+    return b"".join(bytes(item) for item in operand if isinstance(item, pikepdf.String))
+
+
 def _copy(pdf, source, item):
     """Copy an object of a part into the joined file (pikepdf copies only indirect objects: a direct array or
     dictionary is made indirect in its part first; a number, name or string is taken as it is)."""
@@ -179,12 +245,21 @@ def _merge_fonts(pdf, extra: str, family: str):
     groups = defaultdict(list)  # font name (without the subset tag) → (resource name, font dictionary)
     for fonts in resources.values():
         for key, font in fonts.items():
-            if font.get("/Subtype") == "/Type0":
+            # Merged: a Type0 font with the identity encoding and a ToUnicode map, as WeasyPrint writes every font that
+            # has the characters. One whose own CMap encodes characters no font has stays a font per part.
+            if font.get("/Subtype") == "/Type0" and font.get("/Encoding") == "/Identity-H" and "/ToUnicode" in font:
                 groups[str(font.BaseFont).split("+", 1)[-1]].append((key, font))
-    own = [name for name, fonts in groups.items() if str(fonts[0][1].DescendantFonts[0].FontDescriptor.get("/FontFamily", "")) == family]
-    if not own:
+    if not groups:
         raise JoinError(f"印刷版没有嵌入字体“{family}”，无法写页眉和页码")
-    regular = min(own, key=len)  # "Noto-Sans-CJK-SC" before "Noto-Sans-CJK-SC-Bold"
+
+    def family_of(name):
+        return str(groups[name][0][1].DescendantFonts[0].FontDescriptor.get("/FontFamily", ""))
+
+    # The heads and numbers in the family asked for, else in the family most glyphs are shown in (one that fontconfig
+    # gave in its place), in its regular weight: "Noto-Sans-CJK-SC" before "Noto-Sans-CJK-SC-Bold".
+    body = family if any(family_of(n) == family for n in groups) else family_of(
+        max(groups, key=lambda n: sum(len(f.DescendantFonts[0].W) for _, f in groups[n])))
+    regular = min((n for n in groups if family_of(n) == body), key=len)
     merged = {}
     for name, fonts in groups.items():
         font = fonts[0][1]
@@ -193,15 +268,16 @@ def _merge_fonts(pdf, extra: str, family: str):
         for _, each in fonts:
             widths.update(_widths(each.DescendantFonts[0].W))
             text.update(_to_unicode(each.ToUnicode.read_bytes()))
-        face = _face(str(cid.FontDescriptor.FontFamily), name)
+        face = _face(family_of(name), name)
+        _check_face(face, name, [each.DescendantFonts[0].FontDescriptor for _, each in fonts])
         added = {face.glyph(c): (c, face.advance(face.glyph(c))) for c in sorted(set(extra))} if name == regular else {}
         for glyph, (char, width) in added.items():
             widths.setdefault(glyph, width)
             text.setdefault(glyph, char)
         for glyph, width in widths.items():
-            if glyph and abs(face.advance(glyph) - width) > 1:
+            if 0 < glyph < face.glyphs and abs(face.advance(glyph) - width) > 1:
                 raise JoinError(f"找到的字体文件与印刷版使用的字体“{name}”不一致（字形 {glyph} 的宽度不同）")
-        program = pikepdf.Stream(pdf, face.subset(sorted(set(widths) | set(text) | {0})))
+        program = pikepdf.Stream(pdf, face.subset(sorted(g for g in set(widths) | set(text) | {0} if g < face.glyphs)))
         if "/FontFile2" in cid.FontDescriptor:  # TrueType outlines (a fallback font)
             program.Length1 = len(program.read_bytes())
             cid.FontDescriptor.FontFile2 = program
@@ -216,6 +292,29 @@ def _merge_fonts(pdf, extra: str, family: str):
                 if each.get("/Subtype") == "/Type0" and str(each.BaseFont).split("+", 1)[-1] == name:
                     fonts_dictionary[key] = font
     return merged[regular]
+
+
+def _check_face(face, name: str, descriptors) -> None:
+    """Stop unless the font file found is the one the parts embedded: its head table (revision, dates, units per em)
+    must be theirs. Glyph ids of another face, even one with the same widths, would draw other characters."""
+    mine = _head(face.subset([0]))
+    for descriptor in descriptors:
+        program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+        if program is None or _head(program.read_bytes()) != mine:
+            raise JoinError(f"找到的字体文件与印刷版排版时使用的字体“{name}”不是同一个"
+                            "（字体更新过？请删除排版缓存 .cache/catalogue 后重试）")
+
+
+def _head(font: bytes) -> bytes | None:
+    """Return the fields of an OpenType font's head table that identify it: revision, created, modified, units per em."""
+    count = int.from_bytes(font[4:6], "big")
+    for i in range(count):
+        record = font[12 + 16 * i:28 + 16 * i]
+        if record[:4] == b"head":
+            start = int.from_bytes(record[8:12], "big")
+            table = font[start:start + 54]
+            return table[4:8] + table[18:36]
+    return None
 
 
 def _widths(array) -> dict[int, float]:
@@ -296,6 +395,7 @@ class _Face:
         self.face = ffi.gc(hb.hb_face_create(self.blob, index), hb.hb_face_destroy)
         self.font = ffi.gc(hb.hb_font_create(self.face), hb.hb_font_destroy)
         self.upem = hb.hb_face_get_upem(self.face)
+        self.glyphs = hb.hb_face_get_glyph_count(self.face)  # WeasyPrint numbers a character no font has past these
 
     def glyph(self, char: str) -> int:
         ffi, hb, _ = _harfbuzz()
@@ -354,6 +454,7 @@ def _harfbuzz():
         hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
         void hb_face_destroy(hb_face_t *face);
         unsigned int hb_face_get_upem(hb_face_t *face);
+        unsigned int hb_face_get_glyph_count(hb_face_t *face);
         hb_blob_t *hb_face_reference_blob(hb_face_t *face);
         hb_font_t *hb_font_create(hb_face_t *face);
         void hb_font_destroy(hb_font_t *font);
@@ -368,4 +469,7 @@ def _harfbuzz():
         void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned value);
         hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
     """)
-    return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
+    try:
+        return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
+    except OSError:
+        raise JoinError("找不到 HarfBuzz 的字体裁剪库，印刷版无法合订。请安装：sudo apt-get install libharfbuzz-subset0") from None
