@@ -1,9 +1,10 @@
 """The printed catalogue, as tagged PDF/UA-1 (structure tree, language, title, alternative text, the PDF/UA
 identification): the whole catalogue (cover, contents, districts, name index) and each district's own catalogue.
 
-Each district's entries are laid out once, as one WeasyPrint document, in parallel processes and cached by content;
-each file is then joined from its parts (pdfjoin: one structure tree, each font once, page numbers drawn on the joined
-pages), after the contents and the index are set with the page numbers the parts give."""
+Each part (a district's entries, a cover and contents, the name index) is laid out once, as one WeasyPrint document,
+in parallel processes and cached by content; each file is then joined from its parts (pdfjoin: one structure tree,
+each font once, running heads and page numbers drawn on the joined pages), once the contents are set and the index's
+numbers written in with the page numbers the parts give."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ class Paper:
 
 PAPERS = {"A4": Paper(210, 297, (18, 16, 20)), "A5": Paper(148, 210, (14, 12, 16))}
 PAPER_SIZES = tuple(PAPERS)
-CACHE = Path(".cache/catalogue")  # written files by content hash: an unchanged file is not set again
+CACHE = Path(".cache/catalogue")  # laid-out parts by content hash: an unchanged part is not set again
 PDF_VARIANT = "pdf/ua-1"
 QR_SCHEME = "qr:"  # an img src the fetcher answers with a QR code of the address that follows
 INDEX_TITLE = "名称索引"  # its heading, contents line, bookmark and running head
