@@ -2,7 +2,8 @@
 need: the pages, one structure tree (one Document element, one parent tree, renumbered), the outline, the named
 destinations, and links from one part to another. Each font is embedded once: WeasyPrint subsets with the glyph ids
 kept, so the parts' pages need no change when the font is subset anew, from its file, for the glyphs of all parts.
-The running heads and page numbers are drawn on the joined pages, as pagination artifacts. pikepdf and HarfBuzz; no WeasyPrint or MkDocs."""
+The running heads and page numbers are drawn on the joined pages, as pagination artifacts; fill_numbers writes page
+numbers into a part set before they were known. pikepdf and HarfBuzz; no WeasyPrint or MkDocs."""
 
 from __future__ import annotations
 
