@@ -31,7 +31,7 @@ from ..hours import from_chinese, schedule, weekly_rows
 from ..model.model import Model
 from ..read.directory import Record
 from .pages import templates
-from .pdfjoin import LINK_SCHEME, Folio, JoinError, fill_numbers, join
+from .pdfjoin import LINK_SCHEME, Folio, JoinError, fill_numbers, font_file, join
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_PACKAGES = "fonts-noto-cjk libharfbuzz-subset0"
@@ -148,10 +148,10 @@ def _fonts() -> str:
     """Name the font files fontconfig gives for the catalogue (path, size, time), for the cache key: a part set in
     another font, or another version of it, is set again rather than joined with the wrong glyphs."""
     found = []
-    for style in ("", ":weight=bold"):
-        path = subprocess.run(["fc-match", "-f", "%{file}", FONT_FAMILY + style], capture_output=True, text=True, check=False).stdout
-        info = Path(path).stat() if path and Path(path).exists() else None
-        found.append(f"{path}:{info.st_size}:{info.st_mtime_ns}" if info else path)
+    for style in ("", ":style=Bold"):
+        file = font_file(FONT_FAMILY + style)
+        info = Path(file[0]).stat() if file and Path(file[0]).exists() else None
+        found.append(f"{file}:{info.st_size}:{info.st_mtime_ns}" if info else str(file))
     return "|".join(found)
 
 

@@ -82,7 +82,7 @@ def fill_numbers(path: Path, numbers: list[int], width: int) -> None:
 
     Tj, TJ, line, stroke = (pikepdf.Operator(name) for name in ("Tj", "TJ", "l", "S"))
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        queue = iter(numbers)
+        queue, known = iter(numbers), {}  # known: font → its digits
         for page in pdf.pages:
             fonts, digits, blank, font = page.obj.Resources.Font, {}, None, None
             operations = pikepdf.parse_content_stream(page)
@@ -94,7 +94,9 @@ def fill_numbers(path: Path, numbers: list[int], width: int) -> None:
                     drawn[0] = i
                 elif operator == pikepdf.Operator("Tf"):
                     font = fonts[operands[0]]
-                    digits, blank = _digits(font)
+                    if font.objgen not in known:
+                        known[font.objgen] = _digits(font)
+                    digits, blank = known[font.objgen]
                 elif operator in (Tj, TJ) and blank and _shown(operands[0], operator == TJ) == blank * width:
                     number = str(next(queue))
                     if len(number) > width:
@@ -103,13 +105,14 @@ def fill_numbers(path: Path, numbers: list[int], width: int) -> None:
                     advance = digits["0"][1]
                     text = pikepdf.String(b"".join(digits[c][0].to_bytes(2, "big") for c in number))
                     operations[i] = pikepdf.ContentStreamInstruction([pikepdf.Array([-empty * advance, text])], TJ)
-                    index, start = drawn
-                    end = float(operations[index].operands[0])
-                    operations[index] = pikepdf.ContentStreamInstruction([start + (end - start) * empty / width,
-                                                                          operations[index].operands[1]], line)
-                    if empty == 0:  # no room left for the leader: the line is dropped, not stroked
-                        operations[index + 1] = pikepdf.ContentStreamInstruction([], pikepdf.Operator("n"))
-                    assert operations[index + 1].operator in (stroke, pikepdf.Operator("n"))
+                    if drawn and drawn[0] is not None and operations[drawn[0] + 1].operator == stroke:  # the run's underline
+                        index, start = drawn
+                        end = float(operations[index].operands[0])
+                        operations[index] = pikepdf.ContentStreamInstruction([start + (end - start) * empty / width,
+                                                                              operations[index].operands[1]], line)
+                        if empty == 0:  # no room left for the leader: the line is dropped, not stroked
+                            operations[index + 1] = pikepdf.ContentStreamInstruction([], pikepdf.Operator("n"))
+                    drawn = None
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
         if next(queue, None) is not None:
             raise JoinError("印刷版名称索引的页码个数与条目不符")
@@ -430,15 +433,20 @@ class _Face:
         return ffi.unpack(hb.hb_blob_get_data(blob, length), length[0])
 
 
+def font_file(pattern: str) -> tuple[str, int] | None:
+    """Return the file and face index fontconfig gives for a pattern (Noto Sans CJK SC:style=Bold), or None."""
+    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True, text=True, check=False).stdout.split("\n")
+    return (found[0], int(found[1])) if len(found) == 2 and found[0] and found[1].isdigit() else None
+
+
 @functools.cache
 def _face(family: str, name: str) -> _Face:
     """Find the font file fontconfig gives for a WeasyPrint font name (family and style: Noto-Sans-CJK-SC-Bold)."""
     style = name.removeprefix(family.replace(" ", "-")).strip("-").replace("-", " ")
-    pattern = family + (f":style={style}" if style else "")
-    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True, text=True, check=False).stdout.split("\n")
-    if len(found) != 2 or not found[0]:
+    found = font_file(family + (f":style={style}" if style else ""))
+    if found is None:
         raise JoinError(f"fontconfig 找不到印刷版使用的字体“{name}”")
-    return _Face(found[0], int(found[1]))
+    return _Face(*found)
 
 
 @functools.cache
