@@ -31,6 +31,7 @@ from generator.read.directory import load_directory
 from generator.read.sheets import MAX_BYTES
 
 COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s"), ("build_peak_mb", "build peak MB"),
+           ("cached_s", "one change, cached s"),
            ("floor_s", "floor s"), ("ratio", "build/floor"), ("raw_floor_s", "raw floor s"), ("raw_ratio", "build/raw floor"),
            ("site_mb", "site MB"),
            ("search_index_kb", "index KB raw/gzip"), ("search_first_kb", "KB to 1st result"), ("search_first_ms", "ms to 1st"),
@@ -294,8 +295,15 @@ def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = Fals
     validate_s, _ = measure([python, "-m", "generator", "validate", "--directory", str(directory)])
     print(f"N={size}: site build …", file=sys.stderr, flush=True)
     site = work / f"site-{size}"
-    build_s, build_peak = measure([python, "-m", "generator", "build", "--no-catalogue", "--directory", str(directory),
-                                   "--site-dir", str(site)])
+    cache = work / f"cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    command = [python, "-m", "generator", "build", "--no-catalogue", "--directory", str(directory), "--site-dir", str(site),
+               "--cache-dir", str(cache)]
+    build_s, build_peak = measure(command)  # clean: an empty cache, filled on the way
+    print(f"N={size}: site build after one record's change, from the cache …", file=sys.stderr, flush=True)
+    changed = next(directory.glob("*/*.yml"))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\nname: ", "\nname: 改", 1), encoding="utf-8")
+    cached_s, _ = measure(command)
     print(f"N={size}: plain Jinja2 floor …", file=sys.stderr, flush=True)
     floor_s, _ = measure([python, __file__, "--floor", str(directory), str(work / f"floor-{size}")])
     print(f"N={size}: raw floor (C loader, plain Jinja2) …", file=sys.stderr, flush=True)
@@ -305,7 +313,7 @@ def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = Fals
     if workbook.stat().st_size <= MAX_BYTES:
         imports = bench_import(size, work, directory, workbook)
     row = {"n": size, "validate_s": round(validate_s, 2), "build_s": round(build_s, 2), "build_peak_mb": round(build_peak),
-           **imports,
+           "cached_s": round(cached_s, 2), **imports,
            "floor_s": round(floor_s, 2), "ratio": round(build_s / floor_s, 1), "raw_floor_s": round(raw_s, 2),
            "raw_ratio": round(build_s / raw_s, 1), "site_mb": round(folder_mb(site), 1),
            "search_files_s": "-"} | {key: "-" for key in ("catalogue_s", "catalogue_peak_mb", "catalogue_pages", "catalogue_mb",

@@ -57,6 +57,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件")
     build.add_argument("--no-catalogue", action="store_true", help="不生成印刷版 PDF（快速预览）")
     build.add_argument("--paper", choices=PAPER_SIZES, help="印刷版纸张（默认取 mkdocs.yml 中 directory 插件的 paper，即 A4）")
+    build.add_argument("--cache-dir", help="生成缓存的文件夹（默认取 mkdocs.yml 中 directory 插件的 cache_dir，"
+                       "即 .cache/build；写 none 不用缓存）")
     build.set_defaults(run="build")
 
     catalogue = subcommands.add_parser("catalogue", parents=[directory], help="只生成印刷版目录（PDF）")

@@ -9,7 +9,7 @@ import json
 import logging
 from html import escape
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config import config_options
@@ -17,11 +17,14 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import get_build_date
 
+from .cache import CACHE
 from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
-from .write.catalogue import CACHE, PAPER_SIZES
+from .write.catalogue import PAPER_SIZES
 from .write.chrome import TOKENS, Chrome, fits
+from .write.institutions import Bodies, write_family
 from .write.offline import NAME as OFFLINE_ZIP
 from .write.offline import OfflineZip
 from .write.outputs import Options, OutputError, Outputs
@@ -43,7 +46,7 @@ class DirectoryConfig(Config):
     paper = config_options.Choice(PAPER_SIZES, default="A4")
     """The catalogue's paper size."""
     cache_dir = config_options.Type(str, default=str(CACHE))
-    """Where laid-out catalogue districts are kept by content, relative to mkdocs.yml; empty for no cache."""
+    """The build cache (cache.py: institution pages, catalogue parts), relative to mkdocs.yml; empty for none."""
     cms = config_options.Type(bool, default=True)
     """Add the form editor at /admin/ (Decap CMS from node_modules, pinned in package.json; `make site` installs it)."""
     cms_branch = config_options.Type(str, default="main")
@@ -55,7 +58,8 @@ class DirectoryConfig(Config):
     cms_test_backend = config_options.Type(bool, default=False)
     """Tests only: Decap's in-browser test-repo backend instead of the code host."""
     shared_chrome = config_options.Type(bool, default=True)
-    """Render the theme's chrome of institution pages once and fill in each page (same bytes, a fraction of the time)."""
+    """Render the theme's chrome of institution pages once and fill in each page (same bytes, a fraction of the time):
+    the pages are then written beside MkDocs, one writer per core, and only the first goes through MkDocs."""
 
 
 def _front_matter(title: str, wide: bool = False) -> str:
@@ -67,6 +71,10 @@ def _front_matter(title: str, wide: bool = False) -> str:
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     loaded = None  # a directory `python -m generator build` has just loaded and validated: not read twice
 
+    def cache_folder(self, config) -> Path | None:
+        """Return the build cache's folder (cache.py), or None when the option is empty."""
+        return self._relative(config, self.config.cache_dir) if self.config.cache_dir else None
+
     def _relative(self, config, value: str) -> Path:
         path = Path(value)
         return path if path.is_absolute() else Path(config.config_file_path).parent / path
@@ -75,7 +83,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         """Load and check the records (refusing to build on errors), read the history and put the generated nav first."""
         root = self._relative(config, self.config.path)
         reuse = self.loaded is not None and self.loaded.root.resolve() == root.resolve()
-        model, problems = load_model(self.loaded if reuse else root, site_url=config.site_url or "", history=True)
+        model, problems = load_model(self.loaded if reuse else root, site_url=config.site_url or "", history=True,
+                                     cache=self.cache_folder(config))
         if model is None or has_errors(problems):
             raise PluginError("名录数据有错误，网站未生成：\n" + format_text(sort_problems(problems)))
         self.root, self.model, site = root, model, model.site
@@ -98,13 +107,16 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return config
 
     def on_files(self, files, config):
-        """Write every output (outputs.OUTPUTS) and add its files, every generated page, record JSON and redirect."""
+        """Write every output (outputs.OUTPUTS) and add its files, every generated page, record JSON and redirect.
+        Of the institution pages that share the chrome (the family) only the first is a MkDocs page: on_page_context
+        writes the others from its chrome."""
         root = Path(config.config_file_path).parent
-        options = Options(self.config.catalogue, self.config.paper,
-                          self._relative(config, self.config.cache_dir) if self.config.cache_dir else None,
+        cache = self.cache_folder(config)
+        options = Options(self.config.catalogue, self.config.paper, cache,
                           self.config.cms, root / "node_modules", config.repo_url or "", self.config.cms_branch, self.config.cms_app_id,
                           self.config.cms_auth_url, self.config.cms_test_backend, config.theme["favicon"])
         self.outputs = Outputs(self.model, options, Path(config.site_dir))
+        self.writers = []
         try:
             written = self.outputs.write()
         except OutputError as exc:
@@ -114,10 +126,16 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, file.dest, content=file.content) if file.source is None else
                          File.generated(config, file.dest, abs_src_path=str(file.source)))
         self.pages, self.texts = {}, []
-        self.edit_urls = {f"institutions/{r.id}.md": self._edit_url(config, r) or None for r in self.model.records}
-        generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[f"institutions/{r.id}.md"],
-                                 lambda r: self._report_url(config, r))
+        self.edit_urls = {r.id: self._edit_url(config, r) or None for r in self.model.records}
+        self.bodies = Bodies(self.model, cache)
+        # Material prints the title escaped; a title it would change (chrome.fits) is rendered by the theme.
+        self.family = [r for r in self.model.records if self.config.shared_chrome and fits(escape(r.data["name"]))]
+        left_out = {f"institutions/{r.id}.md" for r in self.family[1:]}
+        generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[r.id] or "", lambda r: self._report_url(config, r),
+                                 self.bodies.body)
         for page in generated:
+            if page.src_uri in left_out:
+                continue
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
@@ -131,10 +149,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return files
 
     def on_env(self, env, config, files):
-        """Start the offline copy's writer, which takes each page as it is rendered; prepare the shared chrome."""
-        self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.model.edition)
+        """Prepare the offline copy (written at the end from the site), the shared chrome and the
+        sitemap's entries of the pages MkDocs does not render (theme/sitemap.xml)."""
+        self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.model.edition, self.outputs.options.cache)
         env.loader = ChoiceLoader([env.loader, DictLoader({FAST_TEMPLATE: "{{ page.directory_html }}"})])
-        self.env, self.chrome, self.chrome_tried = env, None, False
+        self.env, self.chrome = env, None
+        base = config.site_url or ""
+        base = base if not base or base.endswith("/") else base + "/"
+        # As MkDocs gives a page its canonical URL (pages.Page._set_canonical_url); every institution is listed.
+        self.canonical = {r.id: urljoin(base, f"institutions/{r.id}/") if base else None for r in self.model.records}
+        env.globals["directory_institutions"] = {f"institutions/{r}.md": url for r, url in self.canonical.items()}
+        env.globals["directory_update"] = get_build_date()
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -159,46 +184,48 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return html if generated is None else generated.body()
 
     def on_page_context(self, context, page, config, nav):
-        """Give a record's page the edit link of its YAML file; fill the shared chrome, or render it once with tokens."""
+        """Give a record's page the edit link of its YAML file; on the family's first page, render the shared chrome
+        and start the writers of the family's other pages."""
         if page.file.src_uri in self.pages:
-            page.edit_url = self.edit_urls.get(page.file.src_uri)
+            institution = page.file.src_uri.startswith("institutions/")
+            page.edit_url = self.edit_urls.get(page.file.src_uri[13:-3]) if institution else None
             if page.meta.get("template") == FAST_TEMPLATE:
-                page.directory_html = self._family_page(page, context)
+                page.directory_html = self._family_page(page, context, config)
         return context
 
     def on_post_page(self, output, page, config):
-        """Hand the finished page to the offline copy."""
+        """Tell the offline copy which pages list it (they get its size)."""
         page.__dict__.pop("directory_html", None)  # MkDocs keeps every page object until the build ends
         self.offline.add_page(page.file.dest_uri, output)
         return output
 
     def _in_family(self, page) -> bool:
-        """Institution pages share their chrome (same depth, out of the navigation) unless a value would change it."""
-        return (self.config.shared_chrome and page.file.src_uri.startswith("institutions/") and not page.meta.get("description")
-                and fits(page.meta["title"]))
+        return bool(self.family) and page.file.src_uri == f"institutions/{self.family[0].id}.md"
 
-    def _family_page(self, page, context) -> str:
-        """Return the page: the shared chrome filled in, or the theme's own render (the first time, checked against it)."""
-        values = {"title": page.title, "canonical_url": page.canonical_url or "", "edit_url": page.edit_url or "", "content": page.content}
-        shape = (page.canonical_url is None, page.edit_url is None)
-        if self.chrome is not None and shape == self.chrome_shape and "<h1" in page.content:
-            return self.chrome.fill(values)
+    def _family_page(self, page, context, config) -> str:
+        """Return the family's first page as the theme renders it, after checking that the chrome rendered with tokens
+        and filled with its values gives the same; start the writers of the other pages."""
         html = self.env.get_template("main.html").render(context)
-        if not self.chrome_tried:
-            self.chrome_tried = True
-            stand_in = copy.copy(page)
-            for key, token in TOKENS.items():
-                setattr(stand_in, key, None if getattr(page, key) is None else token)
-            stand_in.meta = dict(page.meta, title=TOKENS["title"])  # Material prints page.meta.title where it is set
-            chrome = Chrome(self.env.get_template("main.html").render(dict(context, page=stand_in)))
-            if chrome.fill(values) == html:
-                self.chrome, self.chrome_shape = chrome, shape
-            else:
-                log.info("机构页面的公共框架与主题逐页生成的结果不同，改为逐页生成。")
+        stand_in = copy.copy(page)
+        for key, token in TOKENS.items():
+            setattr(stand_in, key, None if getattr(page, key) is None else token)
+        stand_in.meta = dict(page.meta, title=TOKENS["title"])  # Material prints page.meta.title where it is set
+        chrome = Chrome(self.env.get_template("main.html").render(dict(context, page=stand_in)))
+        values = {"title": page.title, "canonical_url": page.canonical_url or "", "edit_url": page.edit_url or "", "content": page.content}
+        if chrome.fill(values) != html or (page.canonical_url or None) != self.canonical[self.family[0].id]:
+            raise PluginError("机构页面的公共框架与主题逐页生成的结果不同（主题或其设置在每页放了不同的内容）："
+                              "请在 mkdocs.yml 的 directory 插件中写 shared_chrome: false")
+        pages = [(r, self.edit_urls[r.id] or "", self._report_url(config, r),
+                  {"title": escape(r.data["name"]), "canonical_url": self.canonical[r.id] or "", "edit_url": self.edit_urls[r.id] or ""})
+                 for r in self.family[1:]]
+        self.writers = write_family(self.bodies, chrome.fill, pages, Path(config.site_dir))
         return html
 
     def on_post_build(self, config):
-        """Put the search files into the site, then finish the offline copy with every other file of the site."""
+        """Wait for the family's writers, put the search files into the site, then finish the offline copy with every
+        other file of the site."""
+        for writer in self.writers:
+            writer.finish()
         self.outputs.finish(Path(config.site_dir), sorted(self.texts, key=lambda text: text[1]))
         self.offline.finish(Path(config.site_dir))
         self.offline = None
@@ -206,6 +233,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_build_error(self, error):
         """Stop the background writers and remove what they left."""
+        for writer in getattr(self, "writers", []):
+            writer.cancel()
         if getattr(self, "outputs", None):
             self.outputs.cancel()
         if getattr(self, "offline", None):

@@ -9,9 +9,10 @@ from ..problems import FORMATS, has_errors, sort_problems
 from ..read.directory import load_directory
 
 
-def validate_directory(directory: Path, output_format: str = "text") -> tuple[object, bool]:
-    """Load a directory and print every problem (and the drafts waiting); return (directory or None, whether it is valid)."""
-    loaded, problems = load_directory(directory)
+def validate_directory(directory: Path, output_format: str = "text", cache: Path | None = None) -> tuple[object, bool]:
+    """Load a directory and print every problem (and the drafts waiting); return (directory or None, whether it is valid).
+    `cache`: the build cache's folder, for a build."""
+    loaded, problems = load_directory(directory, cache=cache)
     report = FORMATS[output_format](sort_problems(problems))
     if report:
         print(report, file=sys.stderr if output_format == "text" else sys.stdout)

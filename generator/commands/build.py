@@ -87,6 +87,19 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
                 shutil.rmtree(staging, ignore_errors=True)
 
 
+def cache_folder(config_file: Path) -> Path | None:
+    """Return the build cache's folder that mkdocs.yml names (the directory plugin's cache_dir), or None (also when the
+    file cannot be read: the build reports that)."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        config = load_config(str(config_file))
+        return config.plugins["directory"].cache_folder(config)
+    except (ConfigurationError, OSError, KeyError):
+        return None
+
+
 def disk_error(exc: OSError) -> str:
     """Return one line for a failed write: a full disk in Chinese, the file named (shutil.copytree gathers a list)."""
     if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
@@ -118,11 +131,14 @@ def run(args) -> int:
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     started = time.monotonic()
-    loaded, ok = validate_directory(args.directory)
+    chosen = getattr(args, "cache_dir", None)
+    cache = None if chosen == "none" else Path(chosen).resolve() if chosen else cache_folder(args.config_file)
+    loaded, ok = validate_directory(args.directory, cache=cache)
     if not ok:
         print("数据有错误，网站没有生成，原有网站保持不变。", file=sys.stderr)
         return 1
     options = {"catalogue": not args.no_catalogue} | ({"paper": args.paper} if args.paper else {})
+    options |= {"cache_dir": str(cache) if cache else ""} if chosen else {}
     try:
         build_site(args.directory, args.site_dir, args.config_file, loaded, options)
     except CatalogueError as exc:

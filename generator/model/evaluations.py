@@ -81,6 +81,15 @@ class Cycle:
                                            directory.choices("evaluation_grades"))
         self.bulletins = sorted((Bulletin(f.year, f.quarter, f.data.get("published"), {e["id"]: e for e in f.entries})
                                  for f in due if f.kind == BULLETINS), key=lambda b: (b.year, b.quarter))
+        # Each institution's own entries, looked up once per page and export row (a scan each was quadratic).
+        self._results, self._notices, self._cancellations = defaultdict(list), defaultdict(list), defaultdict(list)
+        for year in self.years:
+            for result in self.results[year]:
+                self._results[result.record_id].append(result)
+        for notice in sorted(self.notices, key=lambda n: n.year):
+            self._notices[notice.record_id].append(notice)
+        for cancellation in self.cancellations:
+            self._cancellations[cancellation.record_id].append(cancellation)
 
     @property
     def years(self) -> list[int]:
@@ -89,11 +98,11 @@ class Cycle:
 
     def of(self, record_id: str) -> list[Result]:
         """Return an institution's results, oldest first."""
-        return [r for year in self.years for r in self.results[year] if r.record_id == record_id]
+        return list(self._results.get(record_id, ()))
 
     def notices_of(self, record_id: str) -> list[Notice]:
         """Return the warnings an institution earned, oldest first."""
-        return sorted((n for n in self.notices if n.record_id == record_id), key=lambda n: n.year)
+        return list(self._notices.get(record_id, ()))
 
     def current_notices(self, record_id: str) -> list[Notice]:
         """Return the warnings of the latest year with results (those still in force)."""
@@ -102,7 +111,7 @@ class Cycle:
 
     def cancelled(self, record_id: str, today: datetime.date | None = None) -> list[Cancellation]:
         """Return the titles of an institution cancelled on or before the day (all of them when no day is given)."""
-        return [c for c in self.cancellations if c.record_id == record_id and (today is None or c.date <= today)]
+        return [c for c in self._cancellations.get(record_id, ()) if today is None or c.date <= today]
 
     def lists(self, year: int) -> list[tuple[dict, list[str]]]:
         """Return each list of the rules with the ids its grades put on it that year."""

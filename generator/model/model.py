@@ -35,11 +35,13 @@ def spell(name: str, overrides: dict[str, str]) -> str:
     return " ".join(p for p in parts if p.strip())
 
 
-def load_model(source, today: datetime.date | None = None, site_url: str = "", history: bool = False) -> tuple[Model | None, list[Problem]]:
+def load_model(source, today: datetime.date | None = None, site_url: str = "", history: bool = False,
+               cache=None) -> tuple[Model | None, list[Problem]]:
     """Load a directory (a folder, a git revision, or a Directory already loaded) as a Model; return (model or None, problems).
-    The one way every command, the plugin and the benchmarks get a Model; with history, the git history of its folder."""
+    The one way every command, the plugin and the benchmarks get a Model; with history, the git history of its folder;
+    with cache, the build cache's folder (records read before are taken from it)."""
     today = today or reference_date()
-    directory, problems = (source, []) if isinstance(source, Directory) else load_directory(source, today)
+    directory, problems = (source, []) if isinstance(source, Directory) else load_directory(source, today, cache)
     if directory is None:
         return None, problems
     past = read_history(directory.root, directory.choice_tables, directory.taxonomy.labels) if history else None

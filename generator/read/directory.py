@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import Store, key
 from ..kinds import ID_HINT, MISSING, Context, is_id
 from ..model.checks import check_directory
 from ..problems import Problem, has_errors
@@ -220,16 +221,28 @@ def _record_files(source, district_ids: set[str]) -> tuple[list[tuple[str, str]]
     return files, problems
 
 
-def load_record(source, folder: str, name: str, choices: dict) -> tuple[Record | None, list[Problem]]:
-    """Read and convert one record file of a folder or revision; return (record or None, problems)."""
+def load_record(source, folder: str, name: str, choices: dict, store: Store | None = None,
+                tables: str = "") -> tuple[Record | None, list[Problem]]:
+    """Read and convert one record file of a folder or revision; return (record or None, problems). With a store (the
+    build cache), a file's conversion is kept under its text, its name and `tables`, the digest of the choice tables."""
     text, problems = decode(*_head(source, name))
     if text is None:
         return None, problems
-    return record_from_text(text, source.shown(name), folder, name.rsplit("/", 1)[-1][:-4], choices)
+    shown = source.shown(name)
+    if store is None:
+        return record_from_text(text, shown, folder, name.rsplit("/", 1)[-1][:-4], choices)
+    entry = key("record", tables, shown, folder, name, text)
+    found = store.get(entry)
+    if found is None:
+        found = record_from_text(text, shown, folder, name.rsplit("/", 1)[-1][:-4], choices)
+        store.put(entry, found)
+    return found
 
 
-def load_directory(source, today: datetime.date | None = None) -> tuple[Directory | None, list[Problem]]:
-    """Load the taxonomy and every record of a folder (or a git.Revision) and run all checks; return (directory or None, problems)."""
+def load_directory(source, today: datetime.date | None = None, cache: Path | None = None) -> tuple[Directory | None, list[Problem]]:
+    """Load the taxonomy and every record of a folder (or a git.Revision) and run all checks; return (directory or None,
+    problems). With `cache` (the build cache's folder), each record's reading is kept there (the checks across records run
+    every time)."""
     if isinstance(source, str | Path):
         if not Path(source).is_dir():
             return None, [Problem("missing-directory", shown_path(Path(source)), 1, 1, "", "名录目录不存在")]
@@ -239,8 +252,10 @@ def load_directory(source, today: datetime.date | None = None) -> tuple[Director
         return None, problems
     files, problems = _record_files(source, set(choices["districts"]))
     directory = Directory(getattr(source, "root", Path(".")), taxonomy)
+    store = Store(cache, "records") if cache else None
+    tables = key("tables", repr(sorted(choices.items()))) if cache else ""
     for folder, name in files:
-        record, found = load_record(source, folder, name, choices)
+        record, found = load_record(source, folder, name, choices, store, tables)
         problems += found
         if record is not None and not has_errors(found):
             directory.records.append(record)

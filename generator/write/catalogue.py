@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import background
+from ..cache import CACHE as BUILD_CACHE
 from ..hours import from_chinese, schedule, weekly_rows
 from ..model.model import Model
 from ..read.directory import Record
@@ -53,7 +54,7 @@ class Paper:
 
 PAPERS = {"A4": Paper(210, 297, (18, 16, 20)), "A5": Paper(148, 210, (14, 12, 16))}
 PAPER_SIZES = tuple(PAPERS)
-CACHE = Path(".cache/catalogue")  # laid-out parts by content hash: an unchanged part is not set again
+CACHE = BUILD_CACHE / "catalogue"  # laid-out parts by content hash: an unchanged part is not set again
 PDF_VARIANT = "pdf/ua-1"
 QR_SCHEME = "qr:"  # an img src the fetcher answers with a QR code of the address that follows
 INDEX_TITLE = "名称索引"  # its heading, contents line, bookmark and running head

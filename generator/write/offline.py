@@ -12,10 +12,12 @@ import datetime
 import json
 import os
 import re
+import shutil
 import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import background
 from .search import INDEX_FILE
 
 NAME = "directory-offline.zip"
@@ -60,44 +62,42 @@ def offline_html(html: str) -> str:
 
 
 class OfflineZip:
-    """Writes the offline copy while the site is built: pages as MkDocs renders them, the other files at the end.
+    """Writes the offline copy from the finished site, every file in name order (so the same site gives the same bytes
+    however its pages were written): compressed on every core (zlib leaves the GIL), and an entry whose text is the
+    previous zip's (kept in the build cache) is copied from it without being compressed again."""
 
-    A forked process rewrites and compresses, so the work uses the core that MkDocs, which renders on one, leaves idle.
-    """
-
-    def __init__(self, target: Path, date: datetime.date):
+    def __init__(self, target: Path, date: datetime.date, cache: Path | None = None):
         """`date` stamps every file: the data's date, so the same data gives the same bytes."""
         self.target = Path(target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
         self.partial = self.target.with_name(self.target.name + ".part")
-        self.added: set[str] = set()
+        self.previous = Path(cache) / "offline" / NAME if cache else None
         self.listed: list[str] = []  # the pages that list the zip, to be given its size
-        date_time = max((date.year, date.month, date.day, 0, 0, 0), ZIP_EPOCH)
-        self.queue = background.queue(64)
-        self.job = background.Job("离线版压缩包", _writer, self.partial, self.queue, date_time)
+        self.date_time = max((date.year, date.month, date.day, 0, 0, 0), ZIP_EPOCH)
 
     def add_page(self, name: str, html: str) -> None:
-        """Add one rendered page (its path in the site, e.g. districts/pudong/index.html)."""
+        """Note a rendered page (its path in the site, e.g. districts/pudong/index.html) that lists the zip."""
         if SIZE_MARK in html:
             self.listed.append(name)
-        if _kept(name):
-            self.added.add(name)
-            self.job.send(self.queue, ("page", name, html))
 
     def finish(self, site_dir: Path) -> Path:
-        """Add every other file of the finished site, close the zip and put it in place; return its path."""
+        """Write the zip of the finished site and put it in place; give the pages that list it its size; return its path."""
         site_dir = Path(site_dir)
-        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-            name = path.relative_to(site_dir).as_posix()
-            if path not in (self.target, self.partial) and _kept(name) and name not in self.added:
-                self.job.send(self.queue, ("file", name, str(path)))
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        names = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+        names = [n for n in names if _kept(n) and site_dir / n not in (self.target, self.partial)]
         try:
-            self.job.send(self.queue, None)
-            self.job.finish()
-        except background.BackgroundError:
+            _write(self.partial, site_dir, names, self.date_time, self.previous)
+        except BaseException:
             self.partial.unlink(missing_ok=True)
             raise
         self.partial.replace(self.target)
+        if self.previous is not None:
+            try:
+                self.previous.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.target, self.previous.with_suffix(".part"))
+                self.previous.with_suffix(".part").replace(self.previous)
+            except OSError:  # the cache only saves time
+                pass
         size = f"（{size_text(self.target.stat().st_size)}）"
         for name in self.listed:
             page = site_dir / name
@@ -105,9 +105,7 @@ class OfflineZip:
         return self.target
 
     def abandon(self) -> None:
-        """Stop after a failed build and remove the unfinished file."""
-        self.queue.cancel_join_thread()  # what is still buffered for the dead reader is dropped, not waited for
-        self.job.cancel()
+        """Remove the unfinished file after a failed build."""
         self.partial.unlink(missing_ok=True)
 
 
@@ -115,25 +113,74 @@ def _kept(name: str) -> bool:
     return name not in LEFT_OUT and not name.startswith(LEFT_OUT_FOLDERS)
 
 
-def _writer(partial: Path, items, date_time) -> None:
-    with zipfile.ZipFile(partial, "w") as archive:
-        def add(name: str, data: bytes, stored: bool = False) -> None:
-            info = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/{name}"), date_time)
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=LEVEL)
+def _packed(site_dir: Path, name: str, old: dict, data: bytes | None = None) -> tuple[str, bytes, int, object]:
+    """Return a file's entry: its name, its bytes as the offline copy holds them, their CRC, and their deflated bytes
+    (None for a file stored as it is; the previous zip's reader when its entry has the same CRC and size)."""
+    if data is None:
+        data = (site_dir / name).read_bytes()
+        if name.endswith(".html"):
+            data = offline_html(data.decode("utf-8")).encode("utf-8")
+    crc = zlib.crc32(data)
+    if Path(name).suffix in STORED:
+        return name, data, crc, None
+    known = old.get(name)
+    if known is not None and known[0] == crc and known[1] == len(data):
+        return name, data, crc, known[2]  # read by the writer, which owns the previous zip's file
+    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # what zipfile writes for ZIP_DEFLATED
+    return name, data, crc, packer.compress(data) + packer.flush()
 
-        add("../使用说明.txt", README.format(folder=FOLDER).encode())
-        bundle = []
-        while (item := items.get()) is not None:
-            kind, name, value = item
-            if kind == "page" or name.endswith(".html"):
-                html = value if kind == "page" else Path(value).read_text(encoding="utf-8")
-                add(name, offline_html(html).encode("utf-8"))
-                continue
-            data = Path(value).read_bytes()
-            if match := SEARCH_INDEX.fullmatch(name):
-                bundle.append(json.dumps(match.group(1)).encode() + b":" + data)
-                continue
-            add(name, data, stored=Path(name).suffix in STORED)
-        add("search/bundle.js", b"window.DirectorySearchFiles={" + b",\n".join(bundle) + b"};\n")
+
+def _previous(archive: zipfile.ZipFile | None) -> dict:
+    """Return the previous zip's deflated entries by name: (CRC, size, a reader of the deflated bytes)."""
+    entries = {}
+    for info in archive.infolist() if archive else []:
+        if info.compress_type == zipfile.ZIP_DEFLATED and info.filename.startswith(FOLDER + "/"):
+            def read(info=info):
+                archive.fp.seek(info.header_offset + 26)
+                skip = int.from_bytes(archive.fp.read(2), "little") + int.from_bytes(archive.fp.read(2), "little")
+                archive.fp.seek(skip, 1)
+                return archive.fp.read(info.compress_size)
+            entries[info.filename[len(FOLDER) + 1 :]] = (info.CRC, info.file_size, read)
+    return entries
+
+
+def _open_previous(path: Path | None) -> zipfile.ZipFile | None:
+    try:
+        return zipfile.ZipFile(path) if path and path.is_file() else None
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def _write(partial: Path, site_dir: Path, names: list[str], date_time, previous: Path | None) -> None:
+    old_archive = _open_previous(previous)
+    old = _previous(old_archive)
+    with zipfile.ZipFile(partial, "w") as archive, ThreadPoolExecutor(os.cpu_count() or 1) as threads:
+        def add(name: str, data: bytes, crc: int, packed) -> None:
+            info = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/{name}"), date_time)
+            info.external_attr = 0o644 << 16
+            if packed is None:
+                info.compress_type = zipfile.ZIP_STORED
+                archive.writestr(info, data)
+                return
+            packed = packed() if callable(packed) else packed
+            # The header zipfile writes for a deflated entry (seekable file, no data descriptor), then the bytes.
+            info.compress_type, info.CRC, info.file_size, info.compress_size = zipfile.ZIP_DEFLATED, crc, len(data), len(packed)
+            info.header_offset = archive.fp.tell()
+            archive.fp.write(info.FileHeader(False))
+            archive.fp.write(packed)
+            archive.start_dir = archive.fp.tell()
+            archive.filelist.append(info)
+            archive.NameToInfo[info.filename] = info
+
+        readme = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/../使用说明.txt"), date_time)
+        readme.compress_type, readme.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+        archive.writestr(readme, README.format(folder=FOLDER).encode(), compresslevel=LEVEL)
+        files = [n for n in names if not SEARCH_INDEX.fullmatch(n)]
+        window = 256  # files read and compressed ahead of the writer, never all at once
+        for start in range(0, len(files), window):
+            for entry in threads.map(lambda n: _packed(site_dir, n, old), files[start : start + window]):
+                add(*entry)
+        bundle = [json.dumps(m.group(1)).encode() + b":" + (site_dir / n).read_bytes() for n in names if (m := SEARCH_INDEX.fullmatch(n))]
+        add(*_packed(site_dir, "search/bundle.js", old, b"window.DirectorySearchFiles={" + b",\n".join(bundle) + b"};\n"))
+    if old_archive is not None:
+        old_archive.close()

@@ -41,7 +41,7 @@ class Options:
 
     catalogue: bool = True
     paper: str = "A4"
-    cache: Path | None = None
+    cache: Path | None = None  # the build cache's folder (cache.py)
     cms: bool = True
     node_modules: Path = Path("node_modules")
     repo_url: str = ""
@@ -97,7 +97,8 @@ def downloads(build: Outputs) -> list[SiteFile]:
     """Write downloads/: the exports (the workbook in a forked process meanwhile), the catalogue and HSDS."""
     exports = Exports(build.model, build.folder)
     try:
-        paths = write_catalogues(build.model, build.folder, build.options.paper, build.options.cache) if build.options.catalogue else []
+        cache = build.options.cache / "catalogue" if build.options.cache else None
+        paths = write_catalogues(build.model, build.folder, build.options.paper, cache) if build.options.catalogue else []
         files = [SiteFile(f"downloads/hsds/{path.name}", path) for path in write_hsds(build.model, build.folder / "hsds")]
     except BaseException:
         exports.cancel()

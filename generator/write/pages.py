@@ -272,8 +272,10 @@ def render_redirects(model: Model) -> list[tuple[str, str]]:
             for folder, old, new, title in moves]
 
 
-def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, report_url) -> list[Page]:
-    """Return every generated page; edit_url and report_url give each record's links."""
+def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, report_url, body=None) -> list[Page]:
+    """Return every generated page; edit_url and report_url give each record's links, body(record, edit URL, correction
+    URL) an institution page's HTML (rendered here unless given: the build takes it from its cache)."""
+    body = body or (lambda r, e, p: render_institution(model, r, e, p).html)
     pages = [render_home(model, downloads)]
     pages += [render_district(model, d) for d in model.districts]
     pages += [render_function(model, f) for f in model.functions]
@@ -281,6 +283,6 @@ def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, repor
     pages += [render_field_help(model), render_check_help(model)]
     pages += [render_evaluation(model, y) for y in model.cycle.years] + [render_bulletin(model, b) for b in model.cycle.bulletins]
     pages += [Page(f"institutions/{r.id}.md", r.data["name"], in_nav=False,
-                   later=partial(lambda r, e, p: render_institution(model, r, e, p).html, r, edit_url(r), report_url(r)))
+                   later=partial(body, r, edit_url(r), report_url(r)))
               for r in model.records]
     return pages

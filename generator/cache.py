@@ -1,0 +1,85 @@
+"""The build cache (the `cache_dir` option, `.cache/build` by default): what a build computed, kept under the digest of
+everything it was computed from, so that the next build takes it instead of computing it again. No MkDocs imports.
+
+Each entry is one file, `<cache_dir>/<kind>/<key[:2]>/<key>`, whose key is a SHA-256 of its inputs and of `CODE` (this
+package's own files and the versions of the libraries that shape output), so a changed input or a new version of the
+code never meets an old entry. An entry starts with the SHA-256 of its data and is written by rename: a torn or
+damaged file is not used, only computed again. Entries are pickles, read only from the build's own cache folder
+(like Python's own __pycache__): whoever can write there can already change the code. Clearing the cache is removing
+the folder; nothing else refers to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+CACHE = Path(".cache/build")  # relative to mkdocs.yml (the option's default)
+LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "pyyaml", "pypinyin", "opening-hours-py", "chinesecalendar")
+
+
+@cache
+def code_digest(package: Path = Path(__file__).parent) -> str:
+    """Return a digest of this package's files (code, templates, theme, assets) and the versions of the libraries its
+    outputs depend on."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\0".encode())
+    return digest.hexdigest()
+
+
+def key(*parts: str | bytes) -> str:
+    """Return the key of an entry computed from these inputs (with the code's digest)."""
+    digest = hashlib.sha256(code_digest().encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+class Store:
+    """The entries of one kind (records, pages …) in a cache folder; with no folder, nothing is kept."""
+
+    def __init__(self, folder: Path | None, kind: str):
+        self.folder = Path(folder) / kind if folder else None
+        self.hits = self.misses = 0
+
+    def get(self, entry: str):
+        """Return the value kept under the key, or None."""
+        if self.folder is None:
+            return None
+        try:
+            data = (self.folder / entry[:2] / entry).read_bytes()
+            if hashlib.sha256(data[32:]).digest() == data[:32]:
+                self.hits += 1
+                return pickle.loads(data[32:])
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+            pass
+        self.misses += 1
+        return None
+
+    def put(self, entry: str, value) -> None:
+        """Keep a value under the key (a full disk only loses the entry, never the build)."""
+        if self.folder is None:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        folder = self.folder / entry[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".")
+            with os.fdopen(handle, "wb") as out:
+                out.write(hashlib.sha256(data).digest() + data)
+            os.replace(temporary, folder / entry)
+        except OSError:
+            Path(locals().get("temporary", folder / ".none")).unlink(missing_ok=True)

@@ -1,0 +1,63 @@
+"""Institution pages, the family of thousands: each body rendered once and kept in the build cache, the shared chrome
+(chrome.py) filled in by forked writers, one per core, straight into the site. No MkDocs imports.
+
+A body is kept under its record (id, folder, data), its edit and correction links and `context_digest`: everything
+else an institution page shows (the taxonomy, the results and bulletin files, the day, the site's address) and the
+code (cache.CODE). A page shows nothing of another record, so one record's change renders one body again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .. import background
+from ..cache import Store, key
+from ..model.model import Model
+from ..read.directory import TAXONOMY_FILE, Folder
+from ..read.evaluations import is_cycle_file
+from .pages import render_institution
+
+
+def context_digest(model: Model) -> str:
+    """Return a digest of what every institution page reads besides its own record."""
+    digest = hashlib.sha256(f"{model.today.isoformat()}\0{model.site_url}\0".encode())
+    root = Folder(model.directory.root)
+    for name in root.entries():
+        if name == TAXONOMY_FILE or (is_cycle_file(name) and not name.endswith("/")):
+            digest.update(name.encode() + b"\0" + (root.root / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class Bodies:
+    """The bodies of institution pages, from the cache or rendered (and then kept)."""
+
+    def __init__(self, model: Model, cache: Path | None):
+        self.model, self.store, self.context = model, Store(cache, "pages"), context_digest(model) if cache else ""
+
+    def body(self, record, edit_url: str, report_url: str) -> str:
+        """Return the HTML of a record's page body."""
+        entry = key("page", self.context, repr((record.id, record.folder, record.data)), edit_url, report_url)
+        html = self.store.get(entry)
+        if html is None:
+            html = render_institution(self.model, record, edit_url, report_url).html
+            self.store.put(entry, html)
+        return html
+
+
+def write_family(bodies: Bodies, fill, pages: list[tuple[object, str, str, dict]], site_dir: Path) -> list[background.Job]:
+    """Start the writers of the family's pages, one per core, each taking every n-th page: (record, edit URL,
+    correction URL, the chrome's other values). `fill(values)` gives a page's HTML; the jobs are to be finished."""
+    workers = max(1, min(os.cpu_count() or 1, len(pages)))
+    return [background.Job("机构页面", _write, bodies, fill, pages[n::workers], Path(site_dir)) for n in range(workers)]
+
+
+def _write(bodies: Bodies, fill, pages, site_dir: Path) -> None:
+    for record, edit_url, report_url, values in pages:
+        body = bodies.body(record, edit_url, report_url)
+        if "<h1" not in body:  # the theme would add a heading of its own: institution.html always starts with one
+            raise SystemExit(f"机构页面 {record.id} 没有一级标题，无法套用公共框架")
+        target = site_dir / "institutions" / record.id
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "index.html").write_text(fill(values | {"content": body}), encoding="utf-8")
