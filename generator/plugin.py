@@ -26,7 +26,7 @@ from .write.catalogue import PAPER_SIZES
 from .write.chrome import TOKENS, Chrome, fits
 from .write.institutions import Bodies, write_family
 from .write.offline import NAME as OFFLINE_ZIP
-from .write.offline import OfflineZip
+from .write.offline import OfflineZip, fill_sizes
 from .write.outputs import Options, OutputError, Outputs
 from .write.pages import cycle_nav, render_pages, render_redirects, render_snippets
 
@@ -121,7 +121,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             written = self.outputs.write()
         except OutputError as exc:
             raise PluginError(str(exc)) from exc
-        self.downloads = [(path.name, path.stat().st_size) for path in self.outputs.downloads]
+        self.downloads = [(path.name, None if path in self.outputs.pending else path.stat().st_size) for path in self.outputs.downloads]
         for file in written:
             files.append(File.generated(config, file.dest, content=file.content) if file.source is None else
                          File.generated(config, file.dest, abs_src_path=str(file.source)))
@@ -226,8 +226,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         other file of the site."""
         for writer in self.writers:
             writer.finish()
-        self.outputs.finish(Path(config.site_dir), sorted(self.texts, key=lambda text: text[1]))
-        self.offline.finish(Path(config.site_dir))
+        site_dir = Path(config.site_dir)
+        self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]))
+        fill_sizes(site_dir, self.offline.listed, {p.name: (site_dir / "downloads" / p.name).stat().st_size for p in self.outputs.pending})
+        self.offline.finish(site_dir)
         self.offline = None
         log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}")
 

@@ -30,7 +30,8 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 HIDE = '<style>.dir-offline-link{display:none}</style></head>'
 LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web server only; their links are absolute
 LEFT_OUT_FOLDERS = ("admin/",)  # the form editor (5 MB) signs in to the code host: it cannot work offline
-SIZE_MARK = "<!-- offline-size -->"  # where a page lists this zip: its size, known only once the zip is written
+MARK = "<!-- size:{} -->"  # where a page lists a download whose size is known only after the pages (fill_sizes)
+SIZE_MARK = MARK.format(NAME)  # this zip's: the pages that hold it list the downloads
 SEARCH_INDEX = re.compile(rf"search/({INDEX_FILE.pattern})")
 README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
 离线版不需要网络，包括搜索；数据截至生成之日，最新内容请访问网站。
@@ -40,6 +41,17 @@ README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
 def size_text(size: int) -> str:
     """Return a file size as the download lists show it: 840 KB, 12.3 MB."""
     return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{-(-size // 1024)} KB"
+
+
+def fill_sizes(site_dir: Path, pages: list[str], sizes: dict[str, int]) -> None:
+    """Put each file's size (name → bytes) where the pages list it, as the download list writes a size: （12.3 MB）."""
+    for name in pages:
+        page = Path(site_dir) / name
+        html = text = page.read_text(encoding="utf-8")
+        for file, size in sizes.items():
+            text = text.replace(MARK.format(file), f"（{size_text(size)}）")
+        if text != html:
+            page.write_text(text, encoding="utf-8")
 
 
 def offline_link(url: str) -> str:
@@ -98,10 +110,7 @@ class OfflineZip:
                 self.previous.with_suffix(".part").replace(self.previous)
             except OSError:  # the cache only saves time
                 pass
-        size = f"（{size_text(self.target.stat().st_size)}）"
-        for name in self.listed:
-            page = site_dir / name
-            page.write_text(page.read_text(encoding="utf-8").replace(SIZE_MARK, size), encoding="utf-8")
+        fill_sizes(site_dir, self.listed, {NAME: self.target.stat().st_size})
         return self.target
 
     def abandon(self) -> None:

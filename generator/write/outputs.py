@@ -62,6 +62,7 @@ class Outputs:
         self.folder = Path(tempfile.mkdtemp(prefix=f".{site_dir.name.lstrip('.')}-downloads-", dir=site_dir.parent))
         self.jobs: list = []
         self.downloads: list[Path] = []  # the files of downloads/, for the page that lists them
+        self.pending: list[Path] = []  # those of them a job is still writing: put in place by finish()
 
     def write(self) -> list[SiteFile]:
         """Run every output's write step; return the site files they give."""
@@ -76,6 +77,8 @@ class Outputs:
         (title, url, html), for the header box) and remove the staging folder."""
         for job in self.jobs:
             job.finish()
+        for path in self.pending:
+            shutil.copyfile(path, site_dir / "downloads" / path.name)
         shutil.copytree(self.folder / "search", site_dir / "search", dirs_exist_ok=True)
         (site_dir / "search" / "pages.json").write_text(pages_file(texts), encoding="utf-8")
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -94,8 +97,10 @@ def search_index(build: Outputs) -> list[SiteFile]:
 
 
 def downloads(build: Outputs) -> list[SiteFile]:
-    """Write downloads/: the exports (the workbook in a forked process meanwhile), the catalogue and HSDS."""
+    """Write downloads/: the exports, the catalogue and HSDS; the workbook is written by a forked job while the pages are
+    rendered (the pages list its size once it is known: offline.fill_sizes)."""
     exports = Exports(build.model, build.folder)
+    build.jobs.append(exports.workbook)
     try:
         cache = build.options.cache / "catalogue" if build.options.cache else None
         paths = write_catalogues(build.model, build.folder, build.options.paper, cache) if build.options.catalogue else []
@@ -103,8 +108,8 @@ def downloads(build: Outputs) -> list[SiteFile]:
     except BaseException:
         exports.cancel()
         raise
-    build.downloads = paths + exports.finish()
-    return files + [SiteFile(f"downloads/{path.name}", path) for path in build.downloads]
+    build.downloads, build.pending = paths + exports.paths, [exports.paths[2]]
+    return files + [SiteFile(f"downloads/{path.name}", path) for path in build.downloads if path not in build.pending]
 
 
 def feed(build: Outputs) -> list[SiteFile]:
