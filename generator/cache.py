@@ -83,3 +83,26 @@ class Store:
             os.replace(temporary, folder / entry)
         except OSError:
             Path(locals().get("temporary", folder / ".none")).unlink(missing_ok=True)
+
+
+class Memo:
+    """Many small values of one kind (a row per record …) kept together in one entry of `memo/`, read once and written
+    once per build: the entry keeps only what this build asked for, so it never grows past the directory."""
+
+    def __init__(self, folder: Path | None, kind: str, *parts: str | bytes):
+        self.store, self.entry = Store(folder, "memo"), key("memo", kind, *parts)
+        self.old = (self.store.get(self.entry) or {}) if folder else {}
+        self.new: dict = {}
+
+    def get(self, entry: str, compute):
+        """Return the value kept under the key, or compute() (kept from now on)."""
+        value = self.new.get(entry, self)
+        if value is self:
+            value = self.old.get(entry, self)
+            self.new[entry] = value = compute() if value is self else value
+        return value
+
+    def save(self) -> None:
+        """Keep this build's values for the next (nothing when nothing changed)."""
+        if self.store.folder is not None and self.new != self.old:
+            self.store.put(self.entry, self.new)

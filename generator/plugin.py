@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_build_date
 
-from .cache import CACHE
+from .cache import CACHE, Memo
 from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
 from .write.catalogue import PAPER_SIZES
@@ -142,8 +142,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=_front_matter(page.title, page.wide), inclusion=inclusion))
             self.pages[page.src_uri] = page
+        memo = Memo(cache, "record-json")
         for record in self.model.records:
-            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record)))
+            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record, memo)))
+        memo.save()
         for path, html in render_redirects(self.model):
             files.append(File.generated(config, path, content=html))
         return files

@@ -5,15 +5,19 @@ the exports, HSDS, the feed and the importer all read a Model."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from functools import cached_property
+from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
+from ..cache import Memo, key
 from ..hours import schedule, workday_hours
 from ..kinds import Cells
 from ..problems import Problem
-from ..read.directory import Directory, Record, load_directory, reference_date
+from ..read.directory import TAXONOMY_FILE, Directory, Folder, Record, load_directory, reference_date
+from ..read.evaluations import is_cycle_file
 from ..schema import RECORD
 from .evaluations import Cycle
 from .history import History, read_history
@@ -45,14 +49,16 @@ def load_model(source, today: datetime.date | None = None, site_url: str = "", h
     if directory is None:
         return None, problems
     past = read_history(directory.root, directory.choice_tables, directory.taxonomy.labels) if history else None
-    return Model(directory, today, site_url, past), problems
+    return Model(directory, today, site_url, past, cache), problems
 
 
 class Model:
     """The published directory and everything derived from it, as of one day."""
 
-    def __init__(self, directory: Directory, today: datetime.date, site_url: str = "", history: History | None = None):
+    def __init__(self, directory: Directory, today: datetime.date, site_url: str = "", history: History | None = None,
+                 cache: Path | None = None):
         self.directory = directory
+        self.cache = cache  # the build cache's folder (cache.py), or None
         self.today = today
         self.site_url = site_url.rstrip("/")
         self.history = history or History([])
@@ -65,6 +71,11 @@ class Model:
         self.verification_due = taxonomy.verification_due(today)  # verified before this day: overdue
         self.pinyin_overrides = taxonomy.pinyin_overrides
         self.cells = Cells(taxonomy.tables, taxonomy.aliases, taxonomy.district_suffixes)  # what reading a spreadsheet cell needs
+        spellings = Memo(cache, "spellings", repr(self.pinyin_overrides))
+        overrides = self.pinyin_overrides
+        self.spelled = {r.id: r.data.get("pinyin") or spellings.get(r.data["name"], lambda r=r: spell(r.data["name"], overrides))
+                        for r in directory.published}  # each name's pinyin, from the cache when it was read before
+        spellings.save()
         self.records = sorted(directory.published, key=self.sort_key)
         self.districts = directory.choices("districts")
         self.functions = directory.choices("functions")
@@ -75,8 +86,26 @@ class Model:
 
     def sort_key(self, record: Record) -> tuple[str, str, str]:
         """Return a record's place in every list: its pinyin (the taxonomy's corrections, or its own `pinyin`), name, id."""
-        spelled = record.data.get("pinyin") or spell(record.data["name"], self.pinyin_overrides)
+        spelled = self.spelled.get(record.id) or record.data.get("pinyin") or spell(record.data["name"], self.pinyin_overrides)
         return spelled.lower(), record.data["name"], record.id
+
+    @cached_property
+    def context(self) -> str:
+        """Return a digest of what every output made from one record reads besides the record: the taxonomy, the
+        results and bulletin files, the day and the site's address (with the code, in every key of cache.py)."""
+        digest = hashlib.sha256(f"{self.today.isoformat()}\0{self.site_url}\0".encode())
+        root = Folder(self.directory.root)
+        for name in root.entries() if self.directory.root.is_dir() else []:
+            if name == TAXONOMY_FILE or (is_cycle_file(name) and not name.endswith("/")):
+                digest.update(name.encode() + b"\0" + (root.root / name).read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    def record_key(self, record: Record) -> str:
+        """Return the cache key of what is made from one record alone (its page, its rows): the record and `context`."""
+        keys = self.__dict__.setdefault("_record_keys", {})
+        if record.id not in keys:
+            keys[record.id] = key("record", self.context, repr((record.id, record.folder, record.data)))
+        return keys[record.id]
 
     @cached_property
     def edition(self) -> datetime.date:
@@ -148,6 +177,8 @@ class Model:
                 "current_demonstration_level": badge["level"] if badge else None, "latest_evaluation": self.evaluation(record),
                 "cancelled_titles": [c.title | {"cancelled": c.date, "reason": c.reason} for c in self.cancelled_titles(record)]}
 
-    def record_json(self, record: Record) -> str:
-        """Return a published record as JSON with its derived fields."""
-        return json.dumps(self.record_data(record), ensure_ascii=False, indent=2, default=str) + "\n"
+    def record_json(self, record: Record, memo: Memo | None = None) -> str:
+        """Return a published record as JSON with its derived fields (kept in the memo when one is given)."""
+        def compute():
+            return json.dumps(self.record_data(record), ensure_ascii=False, indent=2, default=str) + "\n"
+        return memo.get(self.record_key(record), compute) if memo else compute()

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..background import Job
+from ..cache import Memo
 from ..model.model import Model
 from ..table import columns
 
@@ -40,14 +41,18 @@ def sheet_title(name: str, taken: set[str]) -> str:
 def export_rows(model: Model) -> tuple[list[str], list[list[str]]]:
     """Return the Chinese column headings and one row of text per published record."""
     table = columns(model.taxonomy)
-    rows = [[column.text(model, record) for column in table] for record in model.records]
+    memo = Memo(model.cache, "export-rows")
+    rows = [memo.get(model.record_key(r), lambda r=r: [column.text(model, r) for column in table]) for r in model.records]
+    memo.save()
     return [column.heading for column in table], rows
 
 
 def workbook_rows(model: Model) -> tuple[list[str], list[str], list[list]]:
     """Return the headings, each column's number format and one row per record: numbers as numbers, the rest as text."""
     table = columns(model.taxonomy)
-    rows = [[column.value(model, record) for column in table] for record in model.records]
+    memo = Memo(model.cache, "workbook-rows")
+    rows = [memo.get(model.record_key(r), lambda r=r: [column.value(model, r) for column in table]) for r in model.records]
+    memo.save()
     return [column.heading for column in table], [column.spec.cell_format for column in table], rows
 
 
@@ -58,7 +63,9 @@ def display_width(value) -> int:
 
 def write_json(model: Model, path: Path) -> None:
     """Write the published records with their derived fields (current demonstration level, page URL)."""
-    records = [model.record_data(record) for record in model.records]
+    memo = Memo(model.cache, "record-data")
+    records = [memo.get(model.record_key(r), lambda r=r: model.record_data(r)) for r in model.records]
+    memo.save()
     payload = {"title": model.site.title, "edition": model.edition.isoformat(), "count": len(records), "records": records}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
 

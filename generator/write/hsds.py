@@ -9,8 +9,10 @@ import io
 import json
 import re
 import uuid
+from collections import defaultdict
 from pathlib import Path
 
+from ..cache import Memo
 from ..model.model import Model
 from .exports import neutralise
 
@@ -67,85 +69,98 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
             tables["taxonomy_terms"].append({"id": ids("term", key, item_id), "code": f"{key}:{item_id}", "name": item["name"],
                                              "description": item.get("description") or f"{name}：{item['name']}", "taxonomy": name,
                                              "taxonomy_id": ids("taxonomy", key), "language": "zh"})
-    region = model.site.region
+    memo = Memo(model.cache, "hsds-rows")
     for record in model.records:
-        data, rid, contacts = record.data, record.id, record.data["contacts"]
-        org, service, location = ids("organization", rid), ids("service", rid), ids("location", rid)
-        district = model.districts[data["district"]]
-        tier = model.tiers[data["tier"]]
-        tables["organizations"].append({
-            "id": org, "name": data["name"], "alternate_name": data.get("name_en", ""),
-            "description": data.get("description")
-            or f"{tier}{'、'.join(model.functions[f] for f in data['functions'])}平台，运营机构：{data['operator']}",
-            "email": contacts.get("email", ""), "website": contacts.get("website", ""), "year_incorporated": data.get("since", ""),
-            "uri": model.page_url(record) if model.site_url else ""})
-        if data.get("credit_code"):
-            tables["organization_identifiers"].append({"id": ids("identifier", rid), "organization_id": org,
-                                                       "identifier_type": "统一社会信用代码",
-                                                      "identifier": data["credit_code"]})
-        disclosures = data["disclosures"]
-        tables["services"].append({
-            "id": service, "organization_id": org, "name": data["name"],
-            "alternate_name": "、".join(model.functions[f] for f in data["functions"]),
-            "description": disclosures["content"], "url": model.page_url(record) if model.site_url else "",
-            "email": contacts.get("email", ""),
-            "status": "active", "application_process": disclosures["process"], "fees_description": disclosures["fees"],
-            "accreditations": disclosures["standards"], "assured_date": data["verified"].isoformat()})
-        tables["locations"].append({"id": location, "location_type": "physical", "organization_id": org, "name": data["name"]})
-        tables["service_at_location"].append({"id": ids("service_at_location", rid), "service_id": service, "location_id": location})
-        address = {"id": ids("address", rid), "location_id": location, "address_1": data["address"], "city": district,
-                   "state_province": region, "postal_code": data.get("postal_code", ""), "country": "CN", "address_type": "physical"}
-        missing = [model.labels["postal_code"] if not address["postal_code"] else "",
-                   "所在省市（分类表 site.region）" if not region else ""]
-        if any(missing):
-            left_out.append(f"addresses.csv：{data['name']}（{rid}）缺少{'、'.join(m for m in missing if m)}，地址未导出")
-        else:
-            tables["addresses"].append(address)
-        for kind in ("phone", "hotline"):
-            if contacts.get(kind):
-                match = EXTENSION.match(contacts[kind])
-                number, extension = match.groups() if match else (contacts[kind], "")
-                tables["phones"].append({"id": ids(kind, rid), "service_id": service, "number": number, "extension": extension,
-                                         "type": "voice", "description": model.labels[f"contacts.{kind}"]})
-        if contacts.get("person"):
-            tables["contacts"].append({"id": ids("contact", rid), "service_id": service, "name": contacts["person"],
-                                       "email": contacts.get("email", "")})
-        hours = model.schedule(record)
-        weekly = [(day, opens, closes) for day, spans in enumerate(hours["weekly"]) for opens, closes in spans] if hours else []
-        for number, (day, opens, closes) in enumerate(weekly, 1):
-            tables["schedules"].append({"id": ids("schedule", rid, number), "service_id": service, "freq": "WEEKLY", "wkst": "MO",
-                                        "byday": ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day], "opens_at": f"{opens}:00",
-                                        "closes_at": "23:59:59" if closes == "24:00" else f"{closes}:00",
-                                        "description": disclosures["hours"],
-                                        "notes": "法定节假日休息" if hours["holidays"] == "off" else ""})
-        if not weekly:
-            tables["schedules"].append({"id": ids("schedule", rid), "service_id": service, "description": disclosures["hours"]})
-        tables["service_areas"].append({"id": ids("service_area", rid), "service_id": service, "name": district,
-                                        "description": f"{region}{district}" if region else district})
-        for number, text in enumerate(data.get("free_services", []), 1):
-            tables["cost_options"].append({"id": ids("cost_option", rid, number), "service_id": service, "option": text, "currency": "CNY",
-                                           "amount": 0, "amount_description": model.labels["free_services"]})
-        for number, fee in enumerate(data.get("fee_items", []), 1):
-            amount = 0 if fee.get("free") else fee.get("amount", "")
-            described = "、".join(filter(None, [f"最高 {fee['amount_max']} 元" if "amount_max" in fee else "",
-                                               f"每{fee['unit']}" if fee.get("unit") else "", fee.get("note", "")]))
-            tables["cost_options"].append({"id": ids("fee", rid, number), "service_id": service, "option": fee["item"], "currency": "CNY",
-                                           "amount": amount, "amount_description": described or ("免费" if fee.get("free") else "")})
-        links = [("functions", f, "") for f in data["functions"]] + [("industries", i, "") for i in data.get("industries", [])]
-        links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
-        links += [("demonstration_levels", t["level"],
-                   f"{t['year']}" + (f"/{expiry}" if (expiry := model.taxonomy.title_expiry(t)) else ""))
-                  for t in model.titles(record)["current"]]
-        evaluation = model.evaluation(record)
-        if evaluation and evaluation["grade"]:
-            shown = [str(evaluation["year"])] + [f"{label} {evaluation[k]:g}" for k, label in (("score", "得分"), ("rank", "组内排名"))
-                                                 if evaluation[k] is not None]
-            links.append(("evaluation_grades", evaluation["grade"], "；".join(shown)))
-        links += [("evaluation_warnings", n.rule, str(n.year)) for n in model.cycle.current_notices(record.id)]
-        for number, (key, item_id, value) in enumerate(links, 1):
-            tables["attributes"].append({"id": ids("attribute", rid, number), "link_id": service, "link_entity": "service",
-                                         "link_type": key, "taxonomy_term_id": ids("term", key, item_id), "value": value})
+        rows, lost = memo.get(model.record_key(record), lambda record=record: _record_rows(model, ids, record))
+        for name, found in rows.items():
+            tables[name] += found
+        left_out += lost
+    memo.save()
     return tables, left_out
+
+
+def _record_rows(model: Model, ids: _Ids, record) -> tuple[dict[str, list[dict]], list[str]]:
+    """Return one record's rows of each table and what was left out (what one record alone gives: kept in the cache)."""
+    tables: dict[str, list[dict]] = defaultdict(list)
+    left_out: list[str] = []
+    region = model.site.region
+    data, rid, contacts = record.data, record.id, record.data["contacts"]
+    org, service, location = ids("organization", rid), ids("service", rid), ids("location", rid)
+    district = model.districts[data["district"]]
+    tier = model.tiers[data["tier"]]
+    tables["organizations"].append({
+        "id": org, "name": data["name"], "alternate_name": data.get("name_en", ""),
+        "description": data.get("description")
+        or f"{tier}{'、'.join(model.functions[f] for f in data['functions'])}平台，运营机构：{data['operator']}",
+        "email": contacts.get("email", ""), "website": contacts.get("website", ""), "year_incorporated": data.get("since", ""),
+        "uri": model.page_url(record) if model.site_url else ""})
+    if data.get("credit_code"):
+        tables["organization_identifiers"].append({"id": ids("identifier", rid), "organization_id": org,
+                                                   "identifier_type": "统一社会信用代码",
+                                                  "identifier": data["credit_code"]})
+    disclosures = data["disclosures"]
+    tables["services"].append({
+        "id": service, "organization_id": org, "name": data["name"],
+        "alternate_name": "、".join(model.functions[f] for f in data["functions"]),
+        "description": disclosures["content"], "url": model.page_url(record) if model.site_url else "",
+        "email": contacts.get("email", ""),
+        "status": "active", "application_process": disclosures["process"], "fees_description": disclosures["fees"],
+        "accreditations": disclosures["standards"], "assured_date": data["verified"].isoformat()})
+    tables["locations"].append({"id": location, "location_type": "physical", "organization_id": org, "name": data["name"]})
+    tables["service_at_location"].append({"id": ids("service_at_location", rid), "service_id": service, "location_id": location})
+    address = {"id": ids("address", rid), "location_id": location, "address_1": data["address"], "city": district,
+               "state_province": region, "postal_code": data.get("postal_code", ""), "country": "CN", "address_type": "physical"}
+    missing = [model.labels["postal_code"] if not address["postal_code"] else "",
+               "所在省市（分类表 site.region）" if not region else ""]
+    if any(missing):
+        left_out.append(f"addresses.csv：{data['name']}（{rid}）缺少{'、'.join(m for m in missing if m)}，地址未导出")
+    else:
+        tables["addresses"].append(address)
+    for kind in ("phone", "hotline"):
+        if contacts.get(kind):
+            match = EXTENSION.match(contacts[kind])
+            number, extension = match.groups() if match else (contacts[kind], "")
+            tables["phones"].append({"id": ids(kind, rid), "service_id": service, "number": number, "extension": extension,
+                                     "type": "voice", "description": model.labels[f"contacts.{kind}"]})
+    if contacts.get("person"):
+        tables["contacts"].append({"id": ids("contact", rid), "service_id": service, "name": contacts["person"],
+                                   "email": contacts.get("email", "")})
+    hours = model.schedule(record)
+    weekly = [(day, opens, closes) for day, spans in enumerate(hours["weekly"]) for opens, closes in spans] if hours else []
+    for number, (day, opens, closes) in enumerate(weekly, 1):
+        tables["schedules"].append({"id": ids("schedule", rid, number), "service_id": service, "freq": "WEEKLY", "wkst": "MO",
+                                    "byday": ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day], "opens_at": f"{opens}:00",
+                                    "closes_at": "23:59:59" if closes == "24:00" else f"{closes}:00",
+                                    "description": disclosures["hours"],
+                                    "notes": "法定节假日休息" if hours["holidays"] == "off" else ""})
+    if not weekly:
+        tables["schedules"].append({"id": ids("schedule", rid), "service_id": service, "description": disclosures["hours"]})
+    tables["service_areas"].append({"id": ids("service_area", rid), "service_id": service, "name": district,
+                                    "description": f"{region}{district}" if region else district})
+    for number, text in enumerate(data.get("free_services", []), 1):
+        tables["cost_options"].append({"id": ids("cost_option", rid, number), "service_id": service, "option": text, "currency": "CNY",
+                                       "amount": 0, "amount_description": model.labels["free_services"]})
+    for number, fee in enumerate(data.get("fee_items", []), 1):
+        amount = 0 if fee.get("free") else fee.get("amount", "")
+        described = "、".join(filter(None, [f"最高 {fee['amount_max']} 元" if "amount_max" in fee else "",
+                                           f"每{fee['unit']}" if fee.get("unit") else "", fee.get("note", "")]))
+        tables["cost_options"].append({"id": ids("fee", rid, number), "service_id": service, "option": fee["item"], "currency": "CNY",
+                                       "amount": amount, "amount_description": described or ("免费" if fee.get("free") else "")})
+    links = [("functions", f, "") for f in data["functions"]] + [("industries", i, "") for i in data.get("industries", [])]
+    links += [("tiers", data["tier"], ""), ("districts", data["district"], "")]
+    links += [("demonstration_levels", t["level"],
+               f"{t['year']}" + (f"/{expiry}" if (expiry := model.taxonomy.title_expiry(t)) else ""))
+              for t in model.titles(record)["current"]]
+    evaluation = model.evaluation(record)
+    if evaluation and evaluation["grade"]:
+        shown = [str(evaluation["year"])] + [f"{label} {evaluation[k]:g}" for k, label in (("score", "得分"), ("rank", "组内排名"))
+                                             if evaluation[k] is not None]
+        links.append(("evaluation_grades", evaluation["grade"], "；".join(shown)))
+    links += [("evaluation_warnings", n.rule, str(n.year)) for n in model.cycle.current_notices(record.id)]
+    for number, (key, item_id, value) in enumerate(links, 1):
+        tables["attributes"].append({"id": ids("attribute", rid, number), "link_id": service, "link_entity": "service",
+                                     "link_type": key, "taxonomy_term_id": ids("term", key, item_id), "value": value})
+    return dict(tables), left_out
 
 
 def write_hsds(model: Model, folder: Path) -> list[Path]:

@@ -1,44 +1,31 @@
 """Institution pages, the family of thousands: each body rendered once and kept in the build cache, the shared chrome
 (chrome.py) filled in by forked writers, one per core, straight into the site. No MkDocs imports.
 
-A body is kept under its record (id, folder, data), its edit and correction links and `context_digest`: everything
-else an institution page shows (the taxonomy, the results and bulletin files, the day, the site's address) and the
-code (cache.CODE). A page shows nothing of another record, so one record's change renders one body again.
+A body is kept under Model.record_key (the record and everything else an institution page shows: the taxonomy, the
+results and bulletin files, the day, the site's address, the code) and its edit and correction links. A page shows
+nothing of another record, so one record's change renders one body again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 from .. import background
 from ..cache import Store, key
 from ..model.model import Model
-from ..read.directory import TAXONOMY_FILE, Folder
-from ..read.evaluations import is_cycle_file
 from .pages import render_institution
-
-
-def context_digest(model: Model) -> str:
-    """Return a digest of what every institution page reads besides its own record."""
-    digest = hashlib.sha256(f"{model.today.isoformat()}\0{model.site_url}\0".encode())
-    root = Folder(model.directory.root)
-    for name in root.entries():
-        if name == TAXONOMY_FILE or (is_cycle_file(name) and not name.endswith("/")):
-            digest.update(name.encode() + b"\0" + (root.root / name).read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 class Bodies:
     """The bodies of institution pages, from the cache or rendered (and then kept)."""
 
     def __init__(self, model: Model, cache: Path | None):
-        self.model, self.store, self.context = model, Store(cache, "pages"), context_digest(model) if cache else ""
+        self.model, self.store = model, Store(cache, "pages")
 
     def body(self, record, edit_url: str, report_url: str) -> str:
         """Return the HTML of a record's page body."""
-        entry = key("page", self.context, repr((record.id, record.folder, record.data)), edit_url, report_url)
+        entry = key("page", self.model.record_key(record), edit_url, report_url) if self.store.folder else ""
         html = self.store.get(entry)
         if html is None:
             html = render_institution(self.model, record, edit_url, report_url).html

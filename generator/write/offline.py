@@ -18,6 +18,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..cache import code_digest
 from .search import INDEX_FILE
 
 NAME = "directory-offline.zip"
@@ -98,18 +99,13 @@ class OfflineZip:
         names = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
         names = [n for n in names if _kept(n) and site_dir / n not in (self.target, self.partial)]
         try:
-            _write(self.partial, site_dir, names, self.date_time, self.previous)
+            sources = _write(self.partial, site_dir, names, self.date_time, self.previous)
         except BaseException:
             self.partial.unlink(missing_ok=True)
             raise
         self.partial.replace(self.target)
         if self.previous is not None:
-            try:
-                self.previous.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(self.target, self.previous.with_suffix(".part"))
-                self.previous.with_suffix(".part").replace(self.previous)
-            except OSError:  # the cache only saves time
-                pass
+            _keep(self.target, self.previous, sources)
         fill_sizes(site_dir, self.listed, {NAME: self.target.stat().st_size})
         return self.target
 
@@ -118,25 +114,45 @@ class OfflineZip:
         self.partial.unlink(missing_ok=True)
 
 
+def _keep(target: Path, previous: Path, sources: dict) -> None:
+    """Keep the zip (a second link to it when the cache is on the same disk) and its source files for the next build;
+    the list first goes, so a zip is never paired with another zip's list."""
+    part = previous.with_suffix(".part")
+    try:
+        previous.parent.mkdir(parents=True, exist_ok=True)
+        previous.with_suffix(".json").unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
+        try:
+            os.link(target, part)
+        except OSError:
+            shutil.copyfile(target, part)
+        part.replace(previous)
+        listed = previous.with_suffix(".json.part")
+        listed.write_text(json.dumps({"code": code_digest(), "files": sources}), encoding="utf-8")
+        listed.replace(previous.with_suffix(".json"))
+    except OSError:  # the cache only saves time
+        pass
+
+
 def _kept(name: str) -> bool:
     return name not in LEFT_OUT and not name.startswith(LEFT_OUT_FOLDERS)
 
 
-def _packed(site_dir: Path, name: str, old: dict, data: bytes | None = None) -> tuple[str, bytes, int, object]:
-    """Return a file's entry: its name, its bytes as the offline copy holds them, their CRC, and their deflated bytes
-    (None for a file stored as it is; the previous zip's reader when its entry has the same CRC and size)."""
-    if data is None:
-        data = (site_dir / name).read_bytes()
-        if name.endswith(".html"):
-            data = offline_html(data.decode("utf-8")).encode("utf-8")
+def _packed(site_dir: Path, name: str, old: dict, sources: dict, data: bytes | None = None) -> tuple:
+    """Return a file's entry: (name, its bytes as the offline copy holds them or None when copied, their CRC, their size,
+    their deflated bytes (None for a file stored as it is; the previous zip's reader when the file is the one that
+    entry was made from), and the file's own (CRC, size))."""
+    raw = (site_dir / name).read_bytes() if data is None else data
+    source = [zlib.crc32(raw), len(raw)]
+    known = old.get(name)
+    if known is not None and sources.get(name) == source:  # the same file as last time: its entry as it was
+        return name, None, known[0], known[1], known[2], source
+    data = offline_html(raw.decode("utf-8")).encode("utf-8") if name.endswith(".html") else raw
     crc = zlib.crc32(data)
     if Path(name).suffix in STORED:
-        return name, data, crc, None
-    known = old.get(name)
-    if known is not None and known[0] == crc and known[1] == len(data):
-        return name, data, crc, known[2]  # read by the writer, which owns the previous zip's file
+        return name, data, crc, len(data), None, source
     packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # what zipfile writes for ZIP_DEFLATED
-    return name, data, crc, packer.compress(data) + packer.flush()
+    return name, data, crc, len(data), packer.compress(data) + packer.flush(), source
 
 
 def _previous(archive: zipfile.ZipFile | None) -> dict:
@@ -160,11 +176,13 @@ def _open_previous(path: Path | None) -> zipfile.ZipFile | None:
         return None
 
 
-def _write(partial: Path, site_dir: Path, names: list[str], date_time, previous: Path | None) -> None:
+def _write(partial: Path, site_dir: Path, names: list[str], date_time, previous: Path | None) -> dict:
+    """Write the zip; return each deflated entry's source file (CRC, size), kept with the zip for the next build."""
     old_archive = _open_previous(previous)
-    old = _previous(old_archive)
+    old, sources = _previous(old_archive), _sources(previous)
+    made = {}
     with zipfile.ZipFile(partial, "w") as archive, ThreadPoolExecutor(os.cpu_count() or 1) as threads:
-        def add(name: str, data: bytes, crc: int, packed) -> None:
+        def add(name: str, data: bytes | None, crc: int, size: int, packed, source) -> None:
             info = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/{name}"), date_time)
             info.external_attr = 0o644 << 16
             if packed is None:
@@ -172,8 +190,9 @@ def _write(partial: Path, site_dir: Path, names: list[str], date_time, previous:
                 archive.writestr(info, data)
                 return
             packed = packed() if callable(packed) else packed
+            made[name] = source
             # The header zipfile writes for a deflated entry (seekable file, no data descriptor), then the bytes.
-            info.compress_type, info.CRC, info.file_size, info.compress_size = zipfile.ZIP_DEFLATED, crc, len(data), len(packed)
+            info.compress_type, info.CRC, info.file_size, info.compress_size = zipfile.ZIP_DEFLATED, crc, size, len(packed)
             info.header_offset = archive.fp.tell()
             archive.fp.write(info.FileHeader(False))
             archive.fp.write(packed)
@@ -187,9 +206,19 @@ def _write(partial: Path, site_dir: Path, names: list[str], date_time, previous:
         files = [n for n in names if not SEARCH_INDEX.fullmatch(n)]
         window = 256  # files read and compressed ahead of the writer, never all at once
         for start in range(0, len(files), window):
-            for entry in threads.map(lambda n: _packed(site_dir, n, old), files[start : start + window]):
+            for entry in threads.map(lambda n: _packed(site_dir, n, old, sources), files[start : start + window]):
                 add(*entry)
         bundle = [json.dumps(m.group(1)).encode() + b":" + (site_dir / n).read_bytes() for n in names if (m := SEARCH_INDEX.fullmatch(n))]
-        add(*_packed(site_dir, "search/bundle.js", old, b"window.DirectorySearchFiles={" + b",\n".join(bundle) + b"};\n"))
+        add(*_packed(site_dir, "search/bundle.js", old, sources, b"window.DirectorySearchFiles={" + b",\n".join(bundle) + b"};\n"))
     if old_archive is not None:
         old_archive.close()
+    return made
+
+
+def _sources(previous: Path | None) -> dict:
+    """Return the previous zip's source files (name → [CRC, size]), or nothing when they are not known."""
+    try:
+        kept = json.loads(previous.with_suffix(".json").read_text(encoding="utf-8")) if previous else {}
+        return kept["files"] if kept.get("code") == code_digest() else {}  # another version may rewrite pages otherwise
+    except (OSError, ValueError, KeyError, AttributeError):
+        return {}
