@@ -155,7 +155,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         sitemap's entries of the pages MkDocs does not render (theme/sitemap.xml)."""
         self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.model.edition, self.outputs.options.cache)
         env.loader = ChoiceLoader([env.loader, DictLoader({FAST_TEMPLATE: "{{ page.directory_html }}"})])
-        self.env, self.chrome = env, None
+        self.env = env
         base = config.site_url or ""
         base = base if not base or base.endswith("/") else base + "/"
         # As MkDocs gives a page its canonical URL (pages.Page._set_canonical_url); every institution is listed.

@@ -59,6 +59,7 @@ class Model:
                  cache: Path | None = None):
         self.directory = directory
         self.cache = cache  # the build cache's folder (cache.py), or None
+        self._record_keys: dict[str, str] = {}  # record_key's, computed once per record
         self.today = today
         self.site_url = site_url.rstrip("/")
         self.history = history or History([])
@@ -102,10 +103,9 @@ class Model:
 
     def record_key(self, record: Record) -> str:
         """Return the cache key of what is made from one record alone (its page, its rows): the record and `context`."""
-        keys = self.__dict__.setdefault("_record_keys", {})
-        if record.id not in keys:
-            keys[record.id] = key("record", self.context, repr((record.id, record.folder, record.data)))
-        return keys[record.id]
+        if record.id not in self._record_keys:
+            self._record_keys[record.id] = key("record", self.context, repr((record.id, record.folder, record.data)))
+        return self._record_keys[record.id]
 
     @cached_property
     def edition(self) -> datetime.date:
