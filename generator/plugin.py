@@ -23,10 +23,10 @@ from .cache import CACHE, Memo
 from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
 from .write.catalogue import PAPER_SIZES
-from .write.chrome import TOKENS, Chrome, fits
+from .write.chrome import TOKENS, Chrome, fits, tidy
 from .write.institutions import Bodies, write_family
 from .write.offline import NAME as OFFLINE_ZIP
-from .write.offline import OfflineZip, fill_sizes
+from .write.offline import OfflineZip, fill_sizes, size_text
 from .write.outputs import Options, OutputError, Outputs
 from .write.pages import cycle_nav, render_pages, render_redirects, render_snippets
 
@@ -47,6 +47,12 @@ class DirectoryConfig(Config):
     """The catalogue's paper size."""
     cache_dir = config_options.Type(str, default=str(CACHE))
     """The build cache (cache.py: institution pages, catalogue parts), relative to mkdocs.yml; empty for none."""
+    offline_limit = config_options.Type(int, default=800)
+    """MB: when the site with the offline zip would pass this (hosts cap a site: GitHub Pages at 1 GB), the zip is written
+    beside the site folder instead (site-offline/directory-offline.zip for site/), for CI to publish on its own."""
+    offline_url = config_options.Type(str, default="")
+    """Where the zip is published when it is beside the site (e.g. a release's file); the pages link there. Empty: the
+    pages leave the zip out of their download lists."""
     cms = config_options.Type(bool, default=True)
     """Add the form editor at /admin/ (Decap CMS from node_modules, pinned in package.json; `make site` installs it)."""
     cms_branch = config_options.Type(str, default="main")
@@ -70,6 +76,7 @@ def _front_matter(title: str, wide: bool = False) -> str:
 
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     loaded = None  # a directory `python -m generator build` has just loaded and validated: not read twice
+    published = None  # the site folder `python -m generator build` puts the finished build at (it builds in another)
 
     def cache_folder(self, config) -> Path | None:
         """Return the build cache's folder (cache.py), or None when the option is empty."""
@@ -196,8 +203,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         return context
 
     def on_post_page(self, output, page, config):
-        """Tell the offline copy which pages list it (they get its size)."""
+        """Tidy the chrome's blank space (chrome.tidy); tell the offline copy which pages list it (they get its size)."""
         page.__dict__.pop("directory_html", None)  # MkDocs keeps every page object until the build ends
+        output = tidy(output, page.content or "")
         self.offline.add_page(page.file.dest_uri, output)
         return output
 
@@ -207,12 +215,12 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _family_page(self, page, context, config) -> str:
         """Return the family's first page as the theme renders it, after checking that the chrome rendered with tokens
         and filled with its values gives the same; start the writers of the other pages."""
-        html = self.env.get_template("main.html").render(context)
+        html = tidy(self.env.get_template("main.html").render(context), page.content)
         stand_in = copy.copy(page)
         for key, token in TOKENS.items():
             setattr(stand_in, key, None if getattr(page, key) is None else token)
         stand_in.meta = dict(page.meta, title=TOKENS["title"])  # Material prints page.meta.title where it is set
-        chrome = Chrome(self.env.get_template("main.html").render(dict(context, page=stand_in)))
+        chrome = Chrome(tidy(self.env.get_template("main.html").render(dict(context, page=stand_in)), TOKENS["content"]))
         values = {"title": page.title, "canonical_url": page.canonical_url or "", "edit_url": page.edit_url or "", "content": page.content}
         if chrome.fill(values) != html or (page.canonical_url or None) != self.canonical[self.family[0].id]:
             raise PluginError("机构页面的公共框架与主题逐页生成的结果不同（主题或其设置在每页放了不同的内容）："
@@ -231,9 +239,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         site_dir = Path(config.site_dir)
         self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]))
         fill_sizes(site_dir, self.offline.listed, {p.name: (site_dir / "downloads" / p.name).stat().st_size for p in self.outputs.pending})
-        self.offline.finish(site_dir)
+        site = Path(self.published or site_dir)
+        beside = site.with_name(site.name + "-offline")
+        zip_path = self.offline.finish(site_dir, self.config.offline_limit * 1048576, beside, self.config.offline_url)
         self.offline = None
-        log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}")
+        if zip_path.parent != beside:
+            log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}")
+            return
+        where = f"下载页面链接到 {self.config.offline_url}" if self.config.offline_url else \
+            "下载页面不列出它；在 mkdocs.yml 的 directory 插件中写 offline_url（它发布的地址）后，下载页面会链接到它"
+        log.info(f"离线版（{size_text(zip_path.stat().st_size)}）放入网站后会超过 offline_limit（{self.config.offline_limit} MB），"
+                    f"已另存为 {zip_path}，请单独发布；{where}。")
 
     def on_build_error(self, error):
         """Stop the background writers and remove what they left."""

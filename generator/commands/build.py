@@ -74,6 +74,7 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
             plugin.config["path"] = str(Path(directory).resolve())
             plugin.config.update(options or {})
             plugin.loaded = loaded
+            plugin.published = site_dir
             try:
                 build(config)
                 if STOPPED:  # interrupted, though the exception was lost on the way: publish nothing

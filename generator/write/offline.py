@@ -3,7 +3,9 @@
 Links that name a folder get `index.html` (a browser shows a folder listing for file:///…/), the split search index
 is bundled into one script, search/bundle.js (file:// pages may not fetch), which the search page and the header box
 load instead of starting a worker. The form editor (/admin/) is left out: it signs in to the code host. The pages that
-list the zip get its size once it is written.
+list the zip get its size once it is written. A zip that would take the site over a size limit (hosts cap a site: GitHub
+Pages at 1 GB) is put beside the site instead, for CI to publish on its own; the pages then link to where it is
+published, or leave it out of their lists.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from html import escape
 from pathlib import Path
 
 from ..cache import code_digest
@@ -33,6 +36,7 @@ LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web serv
 LEFT_OUT_FOLDERS = ("admin/",)  # the form editor (5 MB) signs in to the code host: it cannot work offline
 MARK = "<!-- size:{} -->"  # where a page lists a download whose size is known only after the pages (fill_sizes)
 SIZE_MARK = MARK.format(NAME)  # this zip's: the pages that hold it list the downloads
+OFFLINE_ITEM = re.compile(r'<li class="dir-offline-link"><a href="[^"]*">.*?</li>\n?')  # as downloads.html writes it
 SEARCH_INDEX = re.compile(rf"search/({INDEX_FILE.pattern})")
 README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
 离线版不需要网络，包括搜索；数据截至生成之日，最新内容请访问网站。
@@ -92,8 +96,11 @@ class OfflineZip:
         if SIZE_MARK in html:
             self.listed.append(name)
 
-    def finish(self, site_dir: Path) -> Path:
-        """Write the zip of the finished site and put it in place; give the pages that list it its size; return its path."""
+    def finish(self, site_dir: Path, limit: int | None = None, beside: Path | None = None, url: str = "") -> Path:
+        """Write the zip of the finished site and put it in place; give the pages that list it its size; return its path.
+        When the site and the zip together would pass `limit` bytes, the zip goes to the folder `beside` instead and
+        the pages link to `url` (or drop the zip from their lists when it is empty); otherwise a zip left there by an
+        earlier build is removed, so that CI never publishes a stale one."""
         site_dir = Path(site_dir)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         names = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
@@ -103,15 +110,43 @@ class OfflineZip:
         except BaseException:
             self.partial.unlink(missing_ok=True)
             raise
-        self.partial.replace(self.target)
+        size = self.partial.stat().st_size
+        target = self.target
+        if beside is not None and limit is not None and _site_bytes(site_dir) > limit:
+            beside.mkdir(parents=True, exist_ok=True)
+            target = beside / NAME
+            shutil.move(self.partial, target.with_name(NAME + ".part"))  # a rename, or a copy to another disk
+            target.with_name(NAME + ".part").replace(target)
+            _relink(site_dir, self.listed, url)
+        else:
+            if beside is not None:
+                (beside / NAME).unlink(missing_ok=True)
+            self.partial.replace(target)
         if self.previous is not None:
-            _keep(self.target, self.previous, sources)
-        fill_sizes(site_dir, self.listed, {NAME: self.target.stat().st_size})
-        return self.target
+            _keep(target, self.previous, sources)
+        fill_sizes(site_dir, self.listed, {NAME: size})
+        return target
 
     def abandon(self) -> None:
         """Remove the unfinished file after a failed build."""
         self.partial.unlink(missing_ok=True)
+
+
+def _site_bytes(site_dir: Path) -> int:
+    """Return the bytes of every file of the site (the unfinished zip included)."""
+    return sum(entry.stat().st_size for entry in site_dir.rglob("*") if entry.is_file())
+
+
+def _relink(site_dir: Path, pages: list[str], url: str) -> None:
+    """Point the pages' link to the zip at `url`, or take the zip out of their download lists when there is none."""
+    for name in pages:
+        page = site_dir / name
+        html = page.read_text(encoding="utf-8")
+        if url:
+            text = OFFLINE_ITEM.sub(lambda m: re.sub(r'href="[^"]*"', f'href="{escape(url)}"', m.group(0), count=1), html)
+        else:
+            text = OFFLINE_ITEM.sub("", html)
+        page.write_text(text, encoding="utf-8")
 
 
 def _keep(target: Path, previous: Path, sources: dict) -> None:
