@@ -1,9 +1,11 @@
 """`make bench`: validation, site build (against the plain-Jinja2 floor) and search (beside Pagefind), by directory size.
 
-Usage: python benchmarks/run.py [--sizes 1000,3000,10000,30000,100000] [--search-only 100000] [--catalogue-only]
-Sizes from --search-only up get just the search files, written from the records by the build's own code, beside the
-sample site's search page (a full site build of 100,000 records takes too long); Pagefind, which indexes built pages,
-is not measured there. Prints one table and writes benchmarks/results/<date>-<host>.json with the machine's description.
+Usage: python benchmarks/run.py [--sizes 1000,3000,10000,30000,100000] [--clean-only 100000] [--search-only N]
+[--catalogue-only]
+Sizes from --clean-only up get the clean build, the floors and our search (no cached build, import, catalogue or
+Pagefind); sizes from --search-only up (none by default) get just the search files, written from the records by the
+build's own code, beside the sample site's search page; Pagefind, which indexes built pages, is not measured there.
+Prints one table and writes benchmarks/results/<date>-<host>.json with the machine's description.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from generator.read.directory import load_directory
 from generator.read.sheets import MAX_BYTES
 
 COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s"), ("build_peak_mb", "build peak MB"),
+           ("per_record_ms", "ms/record"),
            ("cached_s", "one change, cached s"),
            ("floor_s", "floor s"), ("ratio", "build/floor"), ("raw_floor_s", "raw floor s"), ("raw_ratio", "build/raw floor"),
            ("site_mb", "site MB"),
@@ -53,8 +56,9 @@ TARGETS = {
     3000: {"catalogue_s": 60, "catalogue_peak_mb": 1024, "catalogue_ratio": 1, **BESIDE_PAGEFIND},
     10000: {"build_peak_mb": 1536, "ratio": 4, "raw_ratio": 4, "import_s": 30, "update_s": 60, **BESIDE_PAGEFIND, "search_first_kb": 150},
     30000: {"ratio": 4, "raw_ratio": 4, **BESIDE_PAGEFIND},
-    100000: {"search_first_kb": 200, "search_p95_ms": 50, "search_names_missed": 0},
+    100000: {"build_s": 900, "build_peak_mb": 4096, "search_first_kb": 200, "search_p95_ms": 50, "search_names_missed": 0},
 }
+PER_RECORD = (10000, 100000, 1.2)  # the build's time per record at 100,000 against 10,000 (in the same run)
 
 
 def _tree_pss_mb(group: int) -> float:
@@ -282,8 +286,9 @@ def bench_catalogue(size: int, directory: Path, work: Path) -> dict:
             "catalogue_ratio": round(catalogue_s / naive_s, 2)}
 
 
-def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = False) -> dict:
-    """Measure one directory size (only the printed catalogue beside the naive render with catalogue_only)."""
+def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = False, clean_only: bool = False) -> dict:
+    """Measure one directory size (only the printed catalogue beside the naive render with catalogue_only; only the
+    clean build, the floors and our search with clean_only)."""
     print(f"N={size}: writing synthetic records …", file=sys.stderr, flush=True)
     directory = write_directory(size, work / f"directory-{size}")
     if catalogue_only:
@@ -300,29 +305,31 @@ def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = Fals
     command = [python, "-m", "generator", "build", "--no-catalogue", "--directory", str(directory), "--site-dir", str(site),
                "--cache-dir", str(cache)]
     build_s, build_peak = measure(command)  # clean: an empty cache, filled on the way
-    print(f"N={size}: site build after one record's change, from the cache …", file=sys.stderr, flush=True)
-    changed = next(directory.glob("*/*.yml"))
-    changed.write_text(changed.read_text(encoding="utf-8").replace("\nname: ", "\nname: 改", 1), encoding="utf-8")
-    cached_s, _ = measure(command)
+    cached_s = "-"
+    if not clean_only:
+        print(f"N={size}: site build after one record's change, from the cache …", file=sys.stderr, flush=True)
+        changed = next(directory.glob("*/*.yml"))
+        changed.write_text(changed.read_text(encoding="utf-8").replace("\nname: ", "\nname: 改", 1), encoding="utf-8")
+        cached_s = round(measure(command)[0], 2)
     print(f"N={size}: plain Jinja2 floor …", file=sys.stderr, flush=True)
     floor_s, _ = measure([python, __file__, "--floor", str(directory), str(work / f"floor-{size}")])
     print(f"N={size}: raw floor (C loader, plain Jinja2) …", file=sys.stderr, flush=True)
     raw_s, _ = measure([python, __file__, "--raw-floor", str(directory), str(work / f"raw-floor-{size}")])
     workbook = site / "downloads" / "directory.xlsx"
     imports = {"import_s": "-", "update_s": "-"}  # a workbook over the importer's size limit is refused by design (split it)
-    if workbook.stat().st_size <= MAX_BYTES:
+    if workbook.stat().st_size <= MAX_BYTES and not clean_only:
         imports = bench_import(size, work, directory, workbook)
     row = {"n": size, "validate_s": round(validate_s, 2), "build_s": round(build_s, 2), "build_peak_mb": round(build_peak),
-           "cached_s": round(cached_s, 2), **imports,
+           "per_record_ms": round(build_s / size * 1000, 2), "cached_s": cached_s, **imports,
            "floor_s": round(floor_s, 2), "ratio": round(build_s / floor_s, 1), "raw_floor_s": round(raw_s, 2),
            "raw_ratio": round(build_s / raw_s, 1), "site_mb": round(folder_mb(site), 1),
            "search_files_s": "-"} | {key: "-" for key in ("catalogue_s", "catalogue_peak_mb", "catalogue_pages", "catalogue_mb",
                                                            "naive_s", "catalogue_ratio")}
-    if size <= catalogue_max:
+    if size <= catalogue_max and not clean_only:
         row |= bench_catalogue(size, directory, work)
     print(f"N={size}: {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
     loaded, _ = load_directory(directory)
-    return row | _search_row(site, loaded)
+    return row | _search_row(site, loaded, pagefind=not clean_only)
 
 
 def machine() -> dict:
@@ -347,6 +354,11 @@ def print_table(rows: list[dict]) -> None:
             held = [f"{key} {row[key]} {'ok' if row[key] <= limit else 'MISSED'} (≤ {limit})"
                     for key, limit in limits.items() if isinstance(row.get(key), int | float) and isinstance(limit, int | float)]
             print(f"targets at N={row['n']:,}: " + "; ".join(held))
+    small, large, limit = PER_RECORD
+    times = {row["n"]: row.get("per_record_ms") for row in rows}
+    if all(isinstance(times.get(n), int | float) for n in (small, large)):
+        ratio = times[large] / times[small]
+        print(f"time per record at N={large:,} against N={small:,}: {ratio:.2f} {'ok' if ratio <= limit else 'MISSED'} (≤ {limit})")
 
 
 def main() -> None:
@@ -355,7 +367,8 @@ def main() -> None:
                         help="comma-separated record counts (default: the sizes with targets; about an hour)")
     parser.add_argument("--catalogue-max", type=int, default=3000, help="largest N whose printed catalogue is timed")
     parser.add_argument("--catalogue-only", action="store_true", help="time only the printed catalogue and the naive render")
-    parser.add_argument("--search-only", type=int, default=100000, help="sizes from this one up measure search files only")
+    parser.add_argument("--clean-only", type=int, default=100000, help="sizes from this one up: clean build, floors, our search")
+    parser.add_argument("--search-only", type=int, default=10**9, help="sizes from this one up measure search files only")
     parser.add_argument("--import-only", type=int, metavar="N", help="time only the import and next year's update at N records")
     parser.add_argument("--floor", nargs=2, type=Path, metavar=("DIRECTORY", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--raw-floor", nargs=2, type=Path, metavar=("DIRECTORY", "OUT"), help=argparse.SUPPRESS)
@@ -385,7 +398,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
         rows = [search_only(size, Path(work)) if size >= args.search_only
-                else bench(size, Path(work), args.catalogue_max, args.catalogue_only)
+                else bench(size, Path(work), args.catalogue_max, args.catalogue_only, size >= args.clean_only)
                 for size in sizes]
     print_table(rows)
     results = ROOT / "benchmarks" / "results"
