@@ -26,7 +26,7 @@ from .write.catalogue import PAPER_SIZES
 from .write.chrome import TOKENS, Chrome, fits, tidy
 from .write.institutions import Bodies, write_family
 from .write.offline import NAME as OFFLINE_ZIP
-from .write.offline import OfflineZip, fill_sizes, size_text
+from .write.offline import OfflineZip, fill_sizes
 from .write.outputs import Options, OutputError, Outputs
 from .write.pages import cycle_nav, render_pages, render_redirects, render_snippets
 
@@ -47,12 +47,13 @@ class DirectoryConfig(Config):
     """The catalogue's paper size."""
     cache_dir = config_options.Type(str, default=str(CACHE))
     """The build cache (cache.py: institution pages, catalogue parts), relative to mkdocs.yml; empty for none."""
-    offline_limit = config_options.Type(int, default=800)
-    """MB: when the site with the offline zip would pass this (hosts cap a site: GitHub Pages at 1 GB), the zip is written
-    beside the site folder instead (site-offline/directory-offline.zip for site/), for CI to publish on its own."""
-    offline_url = config_options.Type(str, default="")
-    """Where the zip is published when it is beside the site (e.g. a release's file); the pages link there. Empty: the
-    pages leave the zip out of their download lists."""
+    downloads_limit = config_options.Type(int, default=800)
+    """MB. Hosts cap a site (GitHub Pages and GitLab.com at 1 GB): when the site with the offline zip would pass this,
+    the zip is written beside the site folder instead (site-downloads/ for site/), for CI to publish on its own; when
+    the site passes it even without the zip, the other files of downloads/ go there too (hsds/ stays)."""
+    downloads_url = config_options.Type(str, default="")
+    """Where the files beside the site are published (e.g. a release's download address, …/releases/latest/download/):
+    the pages link to it + the file's name. Empty: the pages leave those files out of their lists."""
     cms = config_options.Type(bool, default=True)
     """Add the form editor at /admin/ (Decap CMS from node_modules, pinned in package.json; `make site` installs it)."""
     cms_branch = config_options.Type(str, default="main")
@@ -240,16 +241,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]))
         fill_sizes(site_dir, self.offline.listed, {p.name: (site_dir / "downloads" / p.name).stat().st_size for p in self.outputs.pending})
         site = Path(self.published or site_dir)
-        beside = site.with_name(site.name + "-offline")
-        zip_path = self.offline.finish(site_dir, self.config.offline_limit * 1048576, beside, self.config.offline_url)
+        beside = site.with_name(site.name + "-downloads")
+        listed = [f"downloads/{name}" for name, _ in self.downloads]
+        moved = self.offline.finish(site_dir, self.config.downloads_limit * 1048576, beside, self.config.downloads_url, listed)
         self.offline = None
-        if zip_path.parent != beside:
+        if not moved:
             log.info(f"离线版已生成：downloads/{OFFLINE_ZIP}")
             return
-        where = f"下载页面链接到 {self.config.offline_url}" if self.config.offline_url else \
-            "下载页面不列出它；在 mkdocs.yml 的 directory 插件中写 offline_url（它发布的地址）后，下载页面会链接到它"
-        log.info(f"离线版（{size_text(zip_path.stat().st_size)}）放入网站后会超过 offline_limit（{self.config.offline_limit} MB），"
-                    f"已另存为 {zip_path}，请单独发布；{where}。")
+        where = f"下载页面链接到 {self.config.downloads_url}" if self.config.downloads_url else \
+            "下载页面不列出它们；在 mkdocs.yml 的 directory 插件中写 downloads_url（它们发布的地址）后，下载页面会链接到那里"
+        log.info(f"网站放入这些下载文件后会超过 downloads_limit（{self.config.downloads_limit} MB）：{'、'.join(moved)} "
+                 f"已另存到 {beside}，请单独发布；{where}。")
 
     def on_build_error(self, error):
         """Stop the background writers and remove what they left."""

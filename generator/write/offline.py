@@ -4,8 +4,8 @@ Links that name a folder get `index.html` (a browser shows a folder listing for 
 is bundled into one script, search/bundle.js (file:// pages may not fetch), which the search page and the header box
 load instead of starting a worker. The form editor (/admin/) is left out: it signs in to the code host. The pages that
 list the zip get its size once it is written. A zip that would take the site over a size limit (hosts cap a site: GitHub
-Pages at 1 GB) is put beside the site instead, for CI to publish on its own; the pages then link to where it is
-published, or leave it out of their lists.
+Pages at 1 GB) is put beside the site instead, with the other downloads when the site passes the limit without it, for
+CI to publish on their own; the pages then link to where they are published, or leave them out of their lists.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ LEFT_OUT = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # served by a web serv
 LEFT_OUT_FOLDERS = ("admin/",)  # the form editor (5 MB) signs in to the code host: it cannot work offline
 MARK = "<!-- size:{} -->"  # where a page lists a download whose size is known only after the pages (fill_sizes)
 SIZE_MARK = MARK.format(NAME)  # this zip's: the pages that hold it list the downloads
-OFFLINE_ITEM = re.compile(r'<li class="dir-offline-link"><a href="[^"]*">.*?</li>\n?')  # as downloads.html writes it
+OFFLINE_ITEM = re.compile(r'<li class="dir-offline-link"><a href="[^"]*">.*?</li>\n?')  # as downloads.html writes them
+DOWNLOADS = re.compile(r'<div class="dir-downloads">.*?</div>\n?', re.DOTALL)
+ELSEWHERE = '<div class="dir-downloads">\n<p>下载文件（印刷版名录、全部数据和离线版）较大，没有随网站发布，另行提供。</p>\n</div>\n'
 SEARCH_INDEX = re.compile(rf"search/({INDEX_FILE.pattern})")
 README = """打开方法：解压后，用浏览器打开 {folder}/index.html。
 离线版不需要网络，包括搜索；数据截至生成之日，最新内容请访问网站。
@@ -96,15 +98,30 @@ class OfflineZip:
         if SIZE_MARK in html:
             self.listed.append(name)
 
-    def finish(self, site_dir: Path, limit: int | None = None, beside: Path | None = None, url: str = "") -> Path:
-        """Write the zip of the finished site and put it in place; give the pages that list it its size; return its path.
-        When the site and the zip together would pass `limit` bytes, the zip goes to the folder `beside` instead and
-        the pages link to `url` (or drop the zip from their lists when it is empty); otherwise a zip left there by an
-        earlier build is removed, so that CI never publishes a stale one."""
+    def finish(self, site_dir: Path, limit: int | None = None, beside: Path | None = None, url: str = "",
+               downloads: list[str] = ()) -> list[str]:
+        """Write the zip of the finished site and put it in place; give the pages that list it its size; return the
+        names of the files put beside the site. Hosts cap a site (GitHub Pages at 1 GB): when the site with the zip
+        would pass `limit` bytes, the zip goes to the folder `beside`; when the site passes it even without the zip, so
+        do the `downloads` (their paths in the site) and the zip leaves them out. The pages then link to `url` + the
+        file's name, or drop what moved when there is no url. Files an earlier build left beside are removed first,
+        so that CI never publishes a stale one."""
         site_dir = Path(site_dir)
         self.target.parent.mkdir(parents=True, exist_ok=True)
+        if beside is not None:
+            for name in (NAME, *(Path(d).name for d in downloads)):
+                (beside / name).unlink(missing_ok=True)
         names = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
-        names = [n for n in names if _kept(n) and site_dir / n not in (self.target, self.partial)]
+        names = [n for n in names if site_dir / n not in (self.target, self.partial)]
+        total = sum((site_dir / n).stat().st_size for n in names)
+        names = [n for n in names if _kept(n)]
+        moved = list(downloads) if beside is not None and limit is not None and total > limit else []
+        if moved:
+            beside.mkdir(parents=True, exist_ok=True)
+            for name in moved:
+                _move(site_dir / name, beside / Path(name).name)
+            names = [n for n in names if n not in moved]
+            _relink(site_dir, self.listed, [Path(n).name for n in moved], url)
         try:
             sources = _write(self.partial, site_dir, names, self.date_time, self.previous)
         except BaseException:
@@ -112,41 +129,47 @@ class OfflineZip:
             raise
         size = self.partial.stat().st_size
         target = self.target
-        if beside is not None and limit is not None and _site_bytes(site_dir) > limit:
+        if moved or (beside is not None and limit is not None and total + size > limit):
             beside.mkdir(parents=True, exist_ok=True)
             target = beside / NAME
-            shutil.move(self.partial, target.with_name(NAME + ".part"))  # a rename, or a copy to another disk
-            target.with_name(NAME + ".part").replace(target)
-            _relink(site_dir, self.listed, url)
+            _move(self.partial, target)
+            _relink(site_dir, self.listed, [NAME], url)
+            moved.append(NAME)
         else:
-            if beside is not None:
-                (beside / NAME).unlink(missing_ok=True)
             self.partial.replace(target)
         if self.previous is not None:
             _keep(target, self.previous, sources)
         fill_sizes(site_dir, self.listed, {NAME: size})
-        return target
+        return [Path(n).name for n in moved]
 
     def abandon(self) -> None:
         """Remove the unfinished file after a failed build."""
         self.partial.unlink(missing_ok=True)
 
 
-def _site_bytes(site_dir: Path) -> int:
-    """Return the bytes of every file of the site (the unfinished zip included)."""
-    return sum(entry.stat().st_size for entry in site_dir.rglob("*") if entry.is_file())
+def _move(source: Path, target: Path) -> None:
+    """Move a finished file out of the site: a rename, or a copy when the folder is on another disk."""
+    part = target.with_name(target.name + ".part")
+    shutil.move(source, part)
+    part.replace(target)
 
 
-def _relink(site_dir: Path, pages: list[str], url: str) -> None:
-    """Point the pages' link to the zip at `url`, or take the zip out of their download lists when there is none."""
+def _relink(site_dir: Path, pages: list[str], files: list[str], url: str) -> None:
+    """Point the pages' links to these downloads (names in downloads/) at `url`, or take them out of the pages' lists
+    when there is no url: the offline zip's line, or the whole list (a line says so) once the other files have gone."""
     for name in pages:
         page = site_dir / name
-        html = page.read_text(encoding="utf-8")
-        if url:
-            text = OFFLINE_ITEM.sub(lambda m: re.sub(r'href="[^"]*"', f'href="{escape(url)}"', m.group(0), count=1), html)
-        else:
-            text = OFFLINE_ITEM.sub("", html)
-        page.write_text(text, encoding="utf-8")
+        html = text = page.read_text(encoding="utf-8")
+        for file in files:
+            link = re.compile(f'href="[^"]*downloads/{re.escape(file)}"')
+            if url:
+                text = link.sub(f'href="{escape(url.rstrip("/"))}/{escape(file)}"', text)
+            elif file == NAME:
+                text = OFFLINE_ITEM.sub("", text)
+            else:
+                text = DOWNLOADS.sub(ELSEWHERE, text)
+        if text != html:
+            page.write_text(text, encoding="utf-8")
 
 
 def _keep(target: Path, previous: Path, sources: dict) -> None:
