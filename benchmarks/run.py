@@ -34,7 +34,7 @@ from generator.read.sheets import MAX_BYTES
 
 COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s"), ("build_peak_mb", "build peak MB"),
            ("per_record_ms", "ms/record"),
-           ("cached_s", "one change, cached s"),
+           ("cached_s", "one change, cached s"), ("serve_s", "serve, one change s"),
            ("floor_s", "floor s"), ("ratio", "build/floor"), ("raw_floor_s", "raw floor s"), ("raw_ratio", "build/raw floor"),
            ("site_mb", "site MB"),
            ("search_index_kb", "index KB raw/gzip"), ("search_first_kb", "KB to 1st result"), ("search_first_ms", "ms to 1st"),
@@ -54,7 +54,7 @@ BESIDE_PAGEFIND = {"search_first_kb": "pagefind_first_kb", "search_first_ms": "p
 TARGETS = {
     1000: {"catalogue_ratio": 1},
     3000: {"catalogue_s": 60, "catalogue_peak_mb": 1024, "catalogue_ratio": 1, **BESIDE_PAGEFIND},
-    10000: {"build_peak_mb": 1536, "ratio": 4, "raw_ratio": 4, "import_s": 30, "update_s": 60, **BESIDE_PAGEFIND, "search_first_kb": 150},
+    10000: {"build_peak_mb": 1536, "cached_s": 30, "serve_s": 5, "ratio": 4, "raw_ratio": 4, "import_s": 30, "update_s": 60, **BESIDE_PAGEFIND, "search_first_kb": 150},
     30000: {"ratio": 4, "raw_ratio": 4, **BESIDE_PAGEFIND},
     100000: {"build_s": 900, "build_peak_mb": 4096, "search_first_kb": 200, "search_p95_ms": 50, "search_names_missed": 0},
 }
@@ -266,6 +266,50 @@ def bench_import(size: int, work: Path, directory: Path, workbook: Path | None =
     return {"import_s": round(import_s, 2), "update_s": round(update_s, 2), "update_added": added}
 
 
+def serve_one_change(size: int, directory: Path, work: Path) -> float:
+    """Start `mkdocs serve` on the directory, wait for its first build, change one record's name and return the seconds
+    from the saved file to the record's page serving the new name (what a clerk previewing an edit waits)."""
+    import urllib.request
+
+    config = ROOT / f".bench-serve-{os.getpid()}.yml"  # beside mkdocs.yml, so that its relative paths hold
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("      path: directory", f"      path: {directory}")
+                      .replace("\nwatch:\n  - directory\n", f"\nwatch:\n  - {directory}\n"), encoding="utf-8")
+    port = 8800 + os.getpid() % 100
+    record = sorted(directory.glob("*/*.yml"))[-1]
+    url = f"http://127.0.0.1:{port}/institutions/{record.stem}/"
+    log = open(work / f"serve-{size}.log", "wb")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+                              cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 3600
+        while "<h1" not in page():
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"mkdocs serve did not start: {(work / f'serve-{size}.log').read_text()[-2000:]}")
+            time.sleep(1)
+        time.sleep(3)  # let the watcher take its first look at the files
+        text = record.read_text(encoding="utf-8")
+        started = time.monotonic()
+        record.write_text(text.replace("\nname: ", "\nname: 预览", 1), encoding="utf-8")
+        while "预览" not in page():
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"mkdocs serve stopped: {(work / f'serve-{size}.log').read_text()[-2000:]}")
+            time.sleep(0.1)
+        return time.monotonic() - started
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait()
+        log.close()
+        config.unlink(missing_ok=True)
+
+
 def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024 / 1024
 
@@ -305,12 +349,14 @@ def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = Fals
     command = [python, "-m", "generator", "build", "--no-catalogue", "--directory", str(directory), "--site-dir", str(site),
                "--cache-dir", str(cache)]
     build_s, build_peak = measure(command)  # clean: an empty cache, filled on the way
-    cached_s = "-"
+    cached_s = serve_s = "-"
     if not clean_only:
         print(f"N={size}: site build after one record's change, from the cache …", file=sys.stderr, flush=True)
         changed = next(directory.glob("*/*.yml"))
         changed.write_text(changed.read_text(encoding="utf-8").replace("\nname: ", "\nname: 改", 1), encoding="utf-8")
         cached_s = round(measure(command)[0], 2)
+        print(f"N={size}: mkdocs serve, one record's change …", file=sys.stderr, flush=True)
+        serve_s = round(serve_one_change(size, directory, work), 2)
     print(f"N={size}: plain Jinja2 floor …", file=sys.stderr, flush=True)
     floor_s, _ = measure([python, __file__, "--floor", str(directory), str(work / f"floor-{size}")])
     print(f"N={size}: raw floor (C loader, plain Jinja2) …", file=sys.stderr, flush=True)
@@ -320,7 +366,7 @@ def bench(size: int, work: Path, catalogue_max: int, catalogue_only: bool = Fals
     if workbook.stat().st_size <= MAX_BYTES and not clean_only:
         imports = bench_import(size, work, directory, workbook)
     row = {"n": size, "validate_s": round(validate_s, 2), "build_s": round(build_s, 2), "build_peak_mb": round(build_peak),
-           "per_record_ms": round(build_s / size * 1000, 2), "cached_s": cached_s, **imports,
+           "per_record_ms": round(build_s / size * 1000, 2), "cached_s": cached_s, "serve_s": serve_s, **imports,
            "floor_s": round(floor_s, 2), "ratio": round(build_s / floor_s, 1), "raw_floor_s": round(raw_s, 2),
            "raw_ratio": round(build_s / raw_s, 1), "site_mb": round(folder_mb(site), 1),
            "search_files_s": "-"} | {key: "-" for key in ("catalogue_s", "catalogue_peak_mb", "catalogue_pages", "catalogue_mb",

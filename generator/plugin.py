@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import shutil
+import tempfile
 from html import escape
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -78,6 +80,26 @@ def _front_matter(title: str, wide: bool = False) -> str:
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     loaded = None  # a directory `python -m generator build` has just loaded and validated: not read twice
     published = None  # the site folder `python -m generator build` puts the finished build at (it builds in another)
+    preview = False  # mkdocs serve (on_startup): no downloads, the last preview's search files until this one's are done
+    search_later = None  # a preview's thread putting its search files in place
+    kept_search = None  # a preview's folder of the last search files
+
+    def on_startup(self, *, command, dirty):
+        """Note a preview (`mkdocs serve`). With this hook MkDocs keeps the plugin across the server's rebuilds."""
+        self.preview = command == "serve"
+        self.kept_search = Path(tempfile.mkdtemp(prefix="directory-preview-")) / "search" if self.preview else None
+
+    def on_shutdown(self):
+        """Remove the preview's search files."""
+        self._stop_search()
+        if getattr(self, "kept_search", None):
+            shutil.rmtree(self.kept_search.parent, ignore_errors=True)
+
+    def _stop_search(self):
+        if self.search_later is not None and self.search_later.is_alive():
+            self.outputs.search.cancel()
+            self.search_later.join()
+        self.search_later = None
 
     def cache_folder(self, config) -> Path | None:
         """Return the build cache's folder (cache.py), or None when the option is empty."""
@@ -89,6 +111,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_config(self, config):
         """Load and check the records (refusing to build on errors), read the history and put the generated nav first."""
+        self._stop_search()  # a preview's search files of the last edit: this build makes newer ones
         root = self._relative(config, self.config.path)
         reuse = self.loaded is not None and self.loaded.root.resolve() == root.resolve()
         model, problems = load_model(self.loaded if reuse else root, site_url=config.site_url or "", history=True,
@@ -122,7 +145,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         cache = self.cache_folder(config)
         options = Options(self.config.catalogue, self.config.paper, cache,
                           self.config.cms, root / "node_modules", config.repo_url or "", self.config.cms_branch, self.config.cms_app_id,
-                          self.config.cms_auth_url, self.config.cms_test_backend, config.theme["favicon"])
+                          self.config.cms_auth_url, self.config.cms_test_backend, config.theme["favicon"], self.preview)
         self.outputs = Outputs(self.model, options, Path(config.site_dir))
         self.writers = []
         try:
@@ -238,7 +261,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         for writer in self.writers:
             writer.finish()
         site_dir = Path(config.site_dir)
-        self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]))
+        self.search_later = self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]), self.kept_search)
+        if self.preview:
+            log.info("预览不生成下载文件（印刷版、数据、离线版）：make site 会生成")
+            return
         fill_sizes(site_dir, self.offline.listed, {p.name: (site_dir / "downloads" / p.name).stat().st_size for p in self.outputs.pending})
         site = Path(self.published or site_dir)
         beside = site.with_name(site.name + "-downloads")

@@ -4,12 +4,14 @@ job) and returns the site files it gives; the MkDocs plugin only adds them. No M
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..background import Job
+from ..background import BackgroundError, Job
 from ..hours import calendar_script
 from ..model.model import Model
 from .catalogue import write_catalogues
@@ -20,6 +22,7 @@ from .hsds import write_hsds
 from .search import pages_file, write_search_files
 
 ASSETS = Path(__file__).parent / "assets"
+log = logging.getLogger("mkdocs.plugins.directory")
 
 
 class OutputError(Exception):
@@ -50,6 +53,7 @@ class Options:
     cms_auth_url: str = ""
     cms_test_backend: bool = False
     favicon: str = "assets/images/favicon.png"  # the theme's, relative to the site's root
+    preview: bool = False  # mkdocs serve: no downloads; the search files of the last preview until this one's are done
 
 
 class Outputs:
@@ -61,6 +65,7 @@ class Outputs:
         # Beside the site, where the next build removes what a killed one left.
         self.folder = Path(tempfile.mkdtemp(prefix=f".{site_dir.name.lstrip('.')}-downloads-", dir=site_dir.parent))
         self.jobs: list = []
+        self.search: Job | None = None  # the search files' job (also in jobs)
         self.downloads: list[Path] = []  # the files of downloads/, for the page that lists them
         self.pending: list[Path] = []  # those of them a job is still writing: put in place by finish()
 
@@ -72,15 +77,42 @@ class Outputs:
             self.cancel()
             raise
 
-    def finish(self, site_dir: Path, texts: list[tuple[str, str, str]]) -> None:
+    def finish(self, site_dir: Path, texts: list[tuple[str, str, str]], kept: Path | None = None) -> threading.Thread | None:
         """Wait for the jobs beside the pages, put the search files into the site (with the hand-written pages' texts,
-        (title, url, html), for the header box) and remove the staging folder."""
+        (title, url, html), for the header box) and remove the staging folder. A preview given the folder `kept`
+        (the search files of the last preview) puts those in place at once and returns the thread that puts this
+        build's there and into `kept` when their job is done; the first preview waits for them."""
         for job in self.jobs:
-            job.finish()
+            if job is not self.search:
+                job.finish()
         for path in self.pending:
             shutil.copyfile(path, site_dir / "downloads" / path.name)
+        (self.folder / "search").mkdir(exist_ok=True)
+        (self.folder / "search" / "pages.json").write_text(pages_file(texts), encoding="utf-8")
+        if kept is None or not kept.is_dir():
+            self.search.finish()
+            self._place_search(site_dir, kept)
+            return None
+        shutil.copytree(kept, site_dir / "search", dirs_exist_ok=True)
+        thread = threading.Thread(target=self._search_later, args=(site_dir, kept), daemon=True)
+        thread.start()
+        return thread
+
+    def _search_later(self, site_dir: Path, kept: Path) -> None:
+        try:
+            self.search.finish()
+        except BackgroundError as exc:  # cancelled by the next preview, or failed: the last files stay
+            log.info(f"预览的搜索索引没有更新：{exc}")
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return
+        self._place_search(site_dir, kept)
+        log.info("预览的搜索索引已更新")
+
+    def _place_search(self, site_dir: Path, kept: Path | None) -> None:
+        if kept is not None:
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.copytree(self.folder / "search", kept)
         shutil.copytree(self.folder / "search", site_dir / "search", dirs_exist_ok=True)
-        (site_dir / "search" / "pages.json").write_text(pages_file(texts), encoding="utf-8")
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def cancel(self) -> None:
@@ -92,13 +124,16 @@ class Outputs:
 
 def search_index(build: Outputs) -> list[SiteFile]:
     """Start the search files: written in a forked process while the pages are rendered, put in place by finish()."""
-    build.jobs.append(Job("搜索索引", write_search_files, build.model, build.folder / "search"))
+    build.search = Job("搜索索引", write_search_files, build.model, build.folder / "search")
+    build.jobs.append(build.search)
     return []
 
 
 def downloads(build: Outputs) -> list[SiteFile]:
     """Write downloads/: the exports, the catalogue and HSDS; the workbook is written by a forked job while the pages are
-    rendered (the pages list its size once it is known: offline.fill_sizes)."""
+    rendered (the pages list its size once it is known: offline.fill_sizes). A preview has none."""
+    if build.options.preview:
+        return []
     exports = Exports(build.model, build.folder)
     build.jobs.append(exports.workbook)
     try:
