@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 import shutil
 import tempfile
 from html import escape
@@ -157,12 +158,14 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, file.dest, content=file.content) if file.source is None else
                          File.generated(config, file.dest, abs_src_path=str(file.source)))
         self.pages, self.texts = {}, []
-        self.edit_urls = {r.id: self._edit_url(config, r) or None for r in self.model.records}
+        root = os.path.abspath(self.root)  # abspath, not resolve(): no system call per record (3 s at 10,000)
+        self.edit_urls = {r.id: self._edit_url(config, r, root) or None for r in self.model.records}
+        self.report_urls = {r.id: self._report_url(config, r) for r in self.model.records}
         self.bodies = Bodies(self.model, cache)
         # Material prints the title escaped; a title it would change (chrome.fits) is rendered by the theme.
         self.family = [r for r in self.model.records if self.config.shared_chrome and fits(escape(r.data["name"]))]
         left_out = {f"institutions/{r.id}.md" for r in self.family[1:]}
-        generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[r.id] or "", lambda r: self._report_url(config, r),
+        generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[r.id] or "", lambda r: self.report_urls[r.id],
                                  self.bodies.body)
         for page in generated:
             if page.src_uri in left_out:
@@ -249,7 +252,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if chrome.fill(values) != html or (page.canonical_url or None) != self.canonical[self.family[0].id]:
             raise PluginError("机构页面的公共框架与主题逐页生成的结果不同（主题或其设置在每页放了不同的内容）："
                               "请在 mkdocs.yml 的 directory 插件中写 shared_chrome: false")
-        pages = [(r, self.edit_urls[r.id] or "", self._report_url(config, r),
+        pages = [(r, self.edit_urls[r.id] or "", self.report_urls[r.id],
                   {"title": escape(r.data["name"]), "canonical_url": self.canonical[r.id] or "", "edit_url": self.edit_urls[r.id] or ""})
                  for r in self.family[1:]]
         self.writers = write_family(self.bodies, chrome.fill, pages, Path(config.site_dir))
@@ -288,10 +291,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if getattr(self, "offline", None):
             self.offline.abandon()
 
-    def _edit_url(self, config, record) -> str:
+    def _edit_url(self, config, record, root: str) -> str:
         if not config.repo_url:
             return ""
-        relative = Path(record.path).resolve().relative_to(self.root.resolve()).as_posix()
+        relative = Path(os.path.relpath(os.path.abspath(record.path), root)).as_posix()
         return config.repo_url.rstrip("/") + "/" + self.config.edit_uri.strip("/") + "/" + quote(relative)
 
     def _report_url(self, config, record) -> str:
