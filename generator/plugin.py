@@ -141,7 +141,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_files(self, files, config):
         """Write every output (outputs.OUTPUTS) and add its files, every generated page, record JSON and redirect.
         Of the institution pages that share the chrome (the family) only the first is a MkDocs page: on_page_context
-        writes the others from its chrome."""
+        starts the writers of the others (from its chrome) and of the record JSON files."""
         root = Path(config.config_file_path).parent
         cache = self.cache_folder(config)
         options = Options(self.config.catalogue, self.config.paper, cache,
@@ -177,9 +177,11 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, page.src_uri, content=_front_matter(page.title, page.wide), inclusion=inclusion))
             self.pages[page.src_uri] = page
         memo = Memo(cache, "record-json")
-        for record in self.model.records:
-            files.append(File.generated(config, f"institutions/{record.id}.json", content=self.model.record_json(record, memo)))
+        self.record_json = [(r.id, self.model.record_json(r, memo)) for r in self.model.records]
         memo.save()
+        if not self.family:  # else the family's writers write them (10,000 files MkDocs would write one by one)
+            for name, text in self.record_json:
+                files.append(File.generated(config, f"institutions/{name}.json", content=text))
         for path, html in render_redirects(self.model):
             files.append(File.generated(config, path, content=html))
         return files
@@ -255,7 +257,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         pages = [(r, self.edit_urls[r.id] or "", self.report_urls[r.id],
                   {"title": escape(r.data["name"]), "canonical_url": self.canonical[r.id] or "", "edit_url": self.edit_urls[r.id] or ""})
                  for r in self.family[1:]]
-        self.writers = write_family(self.bodies, chrome.fill, pages, Path(config.site_dir))
+        self.writers = write_family(self.bodies, chrome.fill, pages, self.record_json, Path(config.site_dir))
         return html
 
     def on_post_build(self, config):

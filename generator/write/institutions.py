@@ -1,5 +1,6 @@
 """Institution pages, the family of thousands: each body rendered once and kept in the build cache, the shared chrome
-(chrome.py) filled in by forked writers, one per core, straight into the site. No MkDocs imports.
+(chrome.py) filled in by forked writers, one per core, straight into the site, with every record's JSON file. No
+MkDocs imports.
 
 A body is kept under Model.record_key (the record and everything else an institution page shows: the taxonomy, the
 results and bulletin files, the day, the site's address, the code) and its edit and correction links. A page shows
@@ -33,18 +34,25 @@ class Bodies:
         return html
 
 
-def write_family(bodies: Bodies, fill, pages: list[tuple[object, str, str, dict]], site_dir: Path) -> list[background.Job]:
+def write_family(bodies: Bodies, fill, pages: list[tuple[object, str, str, dict]], data: list[tuple[str, str]],
+                 site_dir: Path) -> list[background.Job]:
     """Start the writers of the family's pages, one per core, each taking every n-th page: (record, edit URL,
-    correction URL, the chrome's other values). `fill(values)` gives a page's HTML; the jobs are to be finished."""
-    workers = max(1, min(os.cpu_count() or 1, len(pages)))
-    return [background.Job("机构页面", _write, bodies, fill, pages[n::workers], Path(site_dir)) for n in range(workers)]
+    correction URL, the chrome's other values), and every n-th record's JSON file (id, text). `fill(values)` gives a
+    page's HTML; the jobs are to be finished."""
+    workers = max(1, min(os.cpu_count() or 1, len(pages) + len(data)))
+    return [background.Job("机构页面", _write, bodies, fill, pages[n::workers], data[n::workers], Path(site_dir))
+            for n in range(workers)]
 
 
-def _write(bodies: Bodies, fill, pages, site_dir: Path) -> None:
+def _write(bodies: Bodies, fill, pages, data, site_dir: Path) -> None:
+    folder = site_dir / "institutions"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in data:
+        (folder / f"{name}.json").write_text(text, encoding="utf-8")
     for record, edit_url, report_url, values in pages:
         body = bodies.body(record, edit_url, report_url)
         if "<h1" not in body:  # the theme would add a heading of its own: institution.html always starts with one
             raise SystemExit(f"机构页面 {record.id} 没有一级标题，无法套用公共框架")
-        target = site_dir / "institutions" / record.id
-        target.mkdir(parents=True, exist_ok=True)
+        target = folder / record.id
+        target.mkdir(exist_ok=True)
         (target / "index.html").write_text(fill(values | {"content": body}), encoding="utf-8")

@@ -5,6 +5,7 @@ job) and returns the site files it gives; the MkDocs plugin only adds them. No M
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -93,7 +94,7 @@ class Outputs:
             self.search.finish()
             self._place_search(site_dir, kept)
             return None
-        shutil.copytree(kept, site_dir / "search", dirs_exist_ok=True)
+        shutil.copytree(kept, site_dir / "search", dirs_exist_ok=True, copy_function=_link)  # thousands of files: links
         thread = threading.Thread(target=self._search_later, args=(site_dir, kept), daemon=True)
         thread.start()
         return thread
@@ -120,6 +121,14 @@ class Outputs:
         for job in self.jobs:
             job.cancel()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _link(source: str, target: str) -> None:
+    """Put a second name on a file (a copy on another disk): the kept search files are replaced, never changed."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def search_index(build: Outputs) -> list[SiteFile]:
