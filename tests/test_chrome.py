@@ -6,7 +6,7 @@ import pytest
 
 from generator.commands.build import build_site
 from generator.write import chrome
-from generator.write.chrome import TOKENS, Chrome, fits
+from generator.write.chrome import TOKENS, Chrome, fits, tidy
 from tests.support import EPOCH, PUBLISHED, ROOT
 
 
@@ -14,6 +14,15 @@ def test_fill_puts_each_value_in_every_place_its_token_was():
     page = Chrome(f"<title>{TOKENS['title']} - 站</title><h1>{TOKENS['title']}</h1><a href='{TOKENS['edit_url']}'></a>{TOKENS['content']}")
     assert page.fill({"title": "甲", "edit_url": "https://e/x.yml", "content": "<h1>正文</h1>", "canonical_url": ""}) == (
         "<title>甲 - 站</title><h1>甲</h1><a href='https://e/x.yml'></a><h1>正文</h1>")
+
+
+def test_tidy_joins_the_chromes_blank_lines_and_keeps_content_scripts_and_preformatted_text():
+    content = '<div class="dir-disclosure">第一步\n    第二步\n\n第三步</div>'
+    page = ("<nav>\n    <a>首页</a>\n\n      <a>搜索</a>  <b>x</b>\n</nav>\n<script>var a = 1;\n    var b = 2;</script>\n"
+            "<pre>  缩进\n    保留</pre>\n  " + content + "\n    <footer>\n  </footer>")
+    assert tidy(page, content) == ("<nav>\n<a>首页</a>\n<a>搜索</a>  <b>x</b>\n</nav>\n<script>var a = 1;\n    var b = 2;</script>\n"
+                                   "<pre>  缩进\n    保留</pre>\n" + content + "\n<footer>\n</footer>")
+    assert tidy(tidy(page, content), content) == tidy(page, content)
 
 
 @pytest.mark.parametrize(("title", "expected"), [("示例中心", True), ("A &amp; B", False), ("两个  空格", False), ("a<b", False)])
