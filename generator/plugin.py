@@ -93,7 +93,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_shutdown(self):
         """Remove the preview's search files."""
         self._stop_search()
-        if getattr(self, "kept_search", None):
+        if self.kept_search:
             shutil.rmtree(self.kept_search.parent, ignore_errors=True)
 
     def _stop_search(self):
