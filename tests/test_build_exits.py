@@ -131,3 +131,28 @@ def test_a_full_disk_ends_the_build_in_seconds_with_one_line(tmp_path, size):
         assert _left_beside(site) == []
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+FORK_HOOK_SIGNAL = """
+import os, threading, time
+from generator.commands.build import Interrupted, catch_signals
+catch_signals()
+os.register_at_fork(after_in_parent=lambda: time.sleep(1))  # where Python drops an exception, as logging's lock release
+threading.Timer(0.3, os.kill, (os.getpid(), {signum})).start()
+try:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    time.sleep(3)
+    print("not stopped")
+except Interrupted:
+    print("stopped")
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_during_a_fork_hook_still_stops_the_build_and_prints_nothing(signum):
+    done = subprocess.run([sys.executable, "-c", FORK_HOOK_SIGNAL.format(signum=int(signum))], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30)
+    assert (done.stdout, done.stderr) == ("stopped\n", "")

@@ -7,10 +7,12 @@ leftover of a killed build.
 
 from __future__ import annotations
 
+import _thread
 import errno
 import fcntl
 import hashlib
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -122,12 +124,33 @@ def _terminate(signum, frame):
     raise Interrupted
 
 
+def _send_again(signum):
+    time.sleep(0.05)  # the hook has returned by then
+    os.kill(os.getpid(), signum)
+
+
+def _unraisable(hook):
+    """Python prints and drops an exception raised where it cannot propagate (a __del__ method, a fork hook such as
+    logging's lock release): for our interrupt, print nothing and send the signal again, so that it arrives at a point
+    where it stops the build. Anything else is reported as Python would."""
+    if isinstance(hook.exc_value, Interrupted) and STOPPED:
+        _thread.start_new_thread(_send_again, (STOPPED[-1],))  # threading.Thread.start waits: a signal could land there
+    else:
+        sys.__unraisablehook__(hook)
+
+
+def catch_signals() -> None:
+    """SIGTERM and Ctrl-C stop the build with Interrupted, however deep it is at the time."""
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
+    sys.unraisablehook = _unraisable
+
+
 def run(args) -> int:
     """Validate, then build the site into --site-dir, replacing the old site only on success."""
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
+    catch_signals()
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
