@@ -154,5 +154,5 @@ except Interrupted:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_during_a_fork_hook_still_stops_the_build_and_prints_nothing(signum):
     done = subprocess.run([sys.executable, "-c", FORK_HOOK_SIGNAL.format(signum=int(signum))], cwd=ROOT,
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=30, check=True)
     assert (done.stdout, done.stderr) == ("stopped\n", "")
