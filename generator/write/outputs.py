@@ -114,6 +114,10 @@ class Outputs:
             shutil.rmtree(kept, ignore_errors=True)
             shutil.copytree(self.folder / "search", kept)
         shutil.copytree(self.folder / "search", site_dir / "search", dirs_exist_ok=True)
+        made = {p.relative_to(self.folder).as_posix() for p in (self.folder / "search").rglob("*")}
+        for path in sorted((site_dir / "search").rglob("*"), reverse=True):  # the last preview's files this one has not
+            if path.relative_to(site_dir).as_posix() not in made:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def cancel(self) -> None:
