@@ -48,22 +48,54 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+class Memory:
+    """A preview's entries (mkdocs serve, whose plugin lives across the rebuilds), kept as the objects they were read
+    or written as: a rebuild reads them without the disk or unpickling. Whoever takes one must not change it (a record's
+    reading, a page's body, a memo: nothing of the build changes them). Each build keeps the entries it used."""
+
+    def __init__(self):
+        self.last: dict = {}
+        self.now: dict = {}
+
+    def start(self) -> None:
+        """Begin a build: what the build before did not use is let go."""
+        self.last, self.now = self.now, {}
+
+    def get(self, path: tuple[str, str]):
+        value = self.now.get(path, self)
+        if value is self:
+            value = self.last.pop(path, self)
+            if value is not self:
+                self.now[path] = value
+        return None if value is self else value
+
+
+MEMORY: Memory | None = None  # set by the plugin in a preview
+
+
 class Store:
     """The entries of one kind (records, pages …) in a cache folder; with no folder, nothing is kept."""
 
     def __init__(self, folder: Path | None, kind: str):
         self.folder = Path(folder) / kind if folder else None
+        self.place = str(self.folder)  # its name in MEMORY
         self.hits = self.misses = 0
 
     def get(self, entry: str):
         """Return the value kept under the key, or None."""
         if self.folder is None:
             return None
+        if MEMORY is not None and (value := MEMORY.get((self.place, entry))) is not None:
+            self.hits += 1
+            return value
         try:
             data = (self.folder / entry[:2] / entry).read_bytes()
             if hashlib.sha256(data[32:]).digest() == data[:32]:
                 self.hits += 1
-                return pickle.loads(data[32:])
+                value = pickle.loads(data[32:])
+                if MEMORY is not None:
+                    MEMORY.now[self.place, entry] = value
+                return value
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
             pass
         self.misses += 1
@@ -73,6 +105,8 @@ class Store:
         """Keep a value under the key (a full disk only loses the entry, never the build)."""
         if self.folder is None:
             return
+        if MEMORY is not None:
+            MEMORY.now[self.place, entry] = value
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         folder = self.folder / entry[:2]
         try:

@@ -22,12 +22,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_build_date
 
-from .cache import CACHE, Memo
+from . import cache
+from .cache import CACHE, Memo, Memory, key
 from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
 from .write.catalogue import PAPER_SIZES
 from .write.chrome import TOKENS, Chrome, fits, tidy
-from .write.institutions import Bodies, write_family
+from .write.institutions import Bodies, Kept, write_family
 from .write.offline import NAME as OFFLINE_ZIP
 from .write.offline import OfflineZip, fill_sizes
 from .write.outputs import Options, OutputError, Outputs
@@ -84,17 +85,21 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     preview = False  # mkdocs serve (on_startup): no downloads, the last preview's search files until this one's are done
     search_later = None  # a preview's thread putting its search files in place
     kept_search = None  # a preview's folder of the last search files
+    kept = None  # a preview's institutions folder, kept across rebuilds (institutions.Kept)
 
     def on_startup(self, *, command, dirty):
         """Note a preview (`mkdocs serve`). With this hook MkDocs keeps the plugin across the server's rebuilds."""
         self.preview = command == "serve"
         self.kept_search = Path(tempfile.mkdtemp(prefix="directory-preview-")) / "search" if self.preview else None
+        self.kept = Kept(self.kept_search.parent) if self.preview else None
+        cache.MEMORY = Memory() if self.preview else None
 
     def on_shutdown(self):
         """Remove the preview's search files."""
         self._stop_search()
         if self.kept_search:
             shutil.rmtree(self.kept_search.parent, ignore_errors=True)
+        cache.MEMORY = None
 
     def _stop_search(self):
         if self.search_later is not None and self.search_later.is_alive():
@@ -113,6 +118,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_config(self, config):
         """Load and check the records (refusing to build on errors), read the history and put the generated nav first."""
         self._stop_search()  # a preview's search files of the last edit: this build makes newer ones
+        if cache.MEMORY is not None:
+            cache.MEMORY.start()
         root = self._relative(config, self.config.path)
         reuse = self.loaded is not None and self.loaded.root.resolve() == root.resolve()
         model, problems = load_model(self.loaded if reuse else root, site_url=config.site_url or "", history=True,
@@ -137,6 +144,11 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         ]
         config.nav = generated_nav + (config.nav or [])
         return config
+
+    def on_pre_build(self, config):
+        """A preview keeps its institution pages while MkDocs cleans the site (institutions.Kept)."""
+        if self.kept:
+            self.kept.set_aside(Path(config.site_dir))
 
     def on_files(self, files, config):
         """Write every output (outputs.OUTPUTS) and add its files, every generated page, record JSON and redirect.
@@ -184,6 +196,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                 files.append(File.generated(config, f"institutions/{name}.json", content=text))
         for path, html in render_redirects(self.model):
             files.append(File.generated(config, path, content=html))
+        if self.kept:
+            expected = {f.dest_uri.split("/")[1] for f in files if f.dest_uri.startswith("institutions/")}
+            expected |= {r.id for r in self.family[1:]} | ({f"{name}.json" for name, _ in self.record_json} if self.family else set())
+            self.kept.put_back(Path(config.site_dir), expected)
         return files
 
     def on_env(self, env, config, files):
@@ -246,8 +262,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         and filled with its values gives the same; start the writers of the other pages."""
         html = tidy(self.env.get_template("main.html").render(context), page.content)
         stand_in = copy.copy(page)
-        for key, token in TOKENS.items():
-            setattr(stand_in, key, None if getattr(page, key) is None else token)
+        for name, token in TOKENS.items():
+            setattr(stand_in, name, None if getattr(page, name) is None else token)
         stand_in.meta = dict(page.meta, title=TOKENS["title"])  # Material prints page.meta.title where it is set
         chrome = Chrome(tidy(self.env.get_template("main.html").render(dict(context, page=stand_in)), TOKENS["content"]))
         values = {"title": page.title, "canonical_url": page.canonical_url or "", "edit_url": page.edit_url or "", "content": page.content}
@@ -257,7 +273,15 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         pages = [(r, self.edit_urls[r.id] or "", self.report_urls[r.id],
                   {"title": escape(r.data["name"]), "canonical_url": self.canonical[r.id] or "", "edit_url": self.edit_urls[r.id] or ""})
                  for r in self.family[1:]]
-        self.writers = write_family(self.bodies, chrome.fill, pages, self.record_json, Path(config.site_dir))
+        data = self.record_json
+        if self.kept:  # a preview writes only what changed since its last build
+            shape = key("chrome", *chrome.text, repr(chrome.slots))
+            keys = {r.id: key("family", shape, self.model.record_key(r), edit, report, repr(values)) for r, edit, report, values in pages}
+            keys |= {f"{name}.json": key("json", text) for name, text in data}
+            changed = self.kept.changed(keys)
+            pages = [page for page in pages if page[0].id in changed]
+            data = [(name, text) for name, text in data if f"{name}.json" in changed]
+        self.writers = write_family(self.bodies, chrome.fill, pages, data, Path(config.site_dir))
         return html
 
     def on_post_build(self, config):
@@ -265,6 +289,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         other file of the site."""
         for writer in self.writers:
             writer.finish()
+        if self.kept:
+            self.kept.done()
         site_dir = Path(config.site_dir)
         self.search_later = self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]), self.kept_search)
         if self.preview:

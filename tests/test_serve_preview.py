@@ -69,3 +69,87 @@ def test_an_edit_shows_after_one_rebuild_and_its_search_files_follow(preview):
     newer = json.loads(_get(base + "search/manifest.json"))
     assert newer["version"] != first["version"]
     assert any("预览改名" in _get(f"{base}search/t/{n}.json") for n in range(newer["shards"]))  # the new name is found
+
+
+PREVIEWS = """
+import shutil, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+config_file, directory, states, out, fresh = sys.argv[1:]
+site, url = Path(out) / "served", "http://127.0.0.1:8000/"
+site.mkdir(parents=True)
+for n, state in enumerate(sorted(Path(states).iterdir())):
+    shutil.rmtree(directory)
+    shutil.copytree(state, directory)
+    config = load_config(config_file=config_file, site_dir=str(site))
+    config.site_url = url
+    plugin = config.plugins["directory"]
+    if n == 0 or fresh == "fresh":  # as mkdocs serve starts: nothing kept from a build before
+        if n:
+            plugin.on_shutdown()
+        config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url=url)
+    if plugin.search_later:
+        plugin.search_later.join()
+    shutil.copytree(site, Path(out) / state.name)
+plugin.on_shutdown()
+"""
+
+
+def _unreferenced(directory):
+    """Return the record files that no results or bulletin file names (they can be deleted), in name order."""
+    cycle = "".join(p.read_text(encoding="utf-8") for folder in ("evaluations", "bulletins") for p in (directory / folder).glob("*.yml"))
+    return [p for p in sorted(directory.glob("*/*.yml")) if p.parent.name not in ("evaluations", "bulletins") and p.stem not in cycle]
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_preview_that_keeps_its_pages_across_rebuilds_gives_the_bytes_of_a_fresh_preview(tmp_path):
+    """mkdocs serve keeps the institution pages and the records read (institutions.Kept, cache.Memory) from one
+    rebuild to the next: after each kind of edit its site is the site a freshly started preview builds."""
+    states = tmp_path / "states"
+    steps = [
+        ("a-name", lambda d: _edit(next(d.glob("pudong/*.yml")), "\nname: ", "\nname: 预览改名")),
+        ("b-theme-renders", lambda d: _edit(next(d.glob("xuhui/*.yml")), "\nname: ", "\nname: A&B ")),  # chrome.fits: no
+        ("c-added", lambda d: (d / "jingan" / "jingan-added-record.yml").write_text(
+            next(d.glob("jingan/*.yml")).read_text(encoding="utf-8").replace("\nname: ", "\nname: 另一", 1), encoding="utf-8")),
+        ("d-deleted", lambda d: [p.unlink() for p in _unreferenced(d)[:2]]),
+        ("e-alias", lambda d: _edit(d / "pudong" / "pudong-ic-testing.yml", "aliases:\n", "aliases:\n  - preview-alias\n")),
+        ("f-taxonomy", lambda d: _edit(d / "taxonomy.yml", "name: 综合服务", "name: 综合服务（改）")),
+        ("g-alias-gone", lambda d: _edit(d / "pudong" / "pudong-ic-testing.yml", "  - preview-alias\n", "")),
+    ]
+    shutil.copytree(ROOT / "directory", states / "0-sample")
+    last = states / "0-sample"
+    for name, change in steps:
+        shutil.copytree(last, states / name)
+        change(states / name)
+        last = states / name
+    config = ROOT / f".test-previews-{os.getpid()}.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "      path: directory", f"      path: {tmp_path / 'directory'}\n      cache_dir: {tmp_path / 'cache'}"), encoding="utf-8")
+    try:
+        for mode in ("kept", "fresh"):
+            (tmp_path / "directory").mkdir(exist_ok=True)
+            arguments = [str(config), str(tmp_path / "directory"), str(states), str(tmp_path / mode), mode]
+            subprocess.run([sys.executable, "-c", PREVIEWS, *arguments],
+                           cwd=ROOT, check=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1767225600"))
+    finally:
+        config.unlink(missing_ok=True)
+    for state in sorted(p.name for p in states.iterdir()):
+        kept, fresh = (_files(tmp_path / mode / state) for mode in ("kept", "fresh"))
+        assert kept.keys() == fresh.keys(), state
+        assert [name for name in kept if kept[name] != fresh[name]] == [], state
+    edited = next((states / "a-name").glob("pudong/*.yml")).stem
+    assert "预览改名" in (tmp_path / "kept" / "a-name" / "institutions" / edited / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "kept" / "e-alias" / "institutions" / "preview-alias" / "index.html").is_file()
+    assert not (tmp_path / "kept" / "g-alias-gone" / "institutions" / "preview-alias").exists()
+
+
+def _files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}

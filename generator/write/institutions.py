@@ -10,6 +10,7 @@ nothing of another record, so one record's change renders one body again.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from .. import background
@@ -34,11 +35,56 @@ class Bodies:
         return html
 
 
+class Kept:
+    """A preview's institutions folder (mkdocs serve cleans its site before every rebuild): set aside before MkDocs
+    cleans, put back after, so that only the pages and JSON files whose inputs changed are written again. `keys` are
+    the names under institutions/ that the last good build wrote, with the key of what each was written from; a build
+    that fails leaves none, and the next one writes every file."""
+
+    def __init__(self, folder: Path):
+        self.aside = folder / "institutions"
+        self.keys: dict[str, str] = {}
+        self.previous: dict[str, str] = {}
+
+    def set_aside(self, site_dir: Path) -> None:
+        """Move the site's institutions folder aside, when the last build left one that can be trusted."""
+        shutil.rmtree(self.aside, ignore_errors=True)  # left by a build that failed before putting it back
+        self.previous, self.keys, self.pending = self.keys, {}, {}
+        if self.previous and (site_dir / "institutions").is_dir():
+            self.aside.parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / "institutions").rename(self.aside)
+        else:
+            self.previous = {}
+
+    def put_back(self, site_dir: Path, expected: set[str]) -> None:
+        """Put the folder back into the cleaned site, without the files this build does not make (names directly
+        under institutions/: a deleted record's page and JSON file, a removed alias)."""
+        if not self.aside.is_dir():
+            return
+        target = site_dir / "institutions"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.aside.rename(target)
+        for entry in os.scandir(target):
+            if entry.name not in expected:
+                shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+
+    def changed(self, keys: dict[str, str]) -> set[str]:
+        """Return the names whose key differs from what the folder holds; `keys` are this build's, kept if it succeeds."""
+        self.pending = keys
+        return {name for name, value in keys.items() if self.previous.get(name) != value}
+
+    def done(self) -> None:
+        """The build succeeded: its files are what `keys` say."""
+        self.keys, self.previous = self.pending, {}
+
+
 def write_family(bodies: Bodies, fill, pages: list[tuple[object, str, str, dict]], data: list[tuple[str, str]],
                  site_dir: Path) -> list[background.Job]:
     """Start the writers of the family's pages, one per core, each taking every n-th page: (record, edit URL,
     correction URL, the chrome's other values), and every n-th record's JSON file (id, text). `fill(values)` gives a
     page's HTML; the jobs are to be finished."""
+    if not pages and not data:
+        return []
     workers = max(1, min(os.cpu_count() or 1, len(pages) + len(data)))
     return [background.Job("机构页面", _write, bodies, fill, pages[n::workers], data[n::workers], Path(site_dir))
             for n in range(workers)]
