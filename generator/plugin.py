@@ -7,14 +7,14 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import os
 import shutil
 import tempfile
 from html import escape
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote, urljoin
 
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import BytecodeCache, ChoiceLoader, DictLoader
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -36,6 +36,20 @@ from .write.pages import cycle_nav, render_pages, render_redirects, render_snipp
 
 log = logging.getLogger("mkdocs.plugins.directory")
 FAST_TEMPLATE = "directory-page.html"  # a family page, written whole by on_page_context (see chrome.py)
+
+
+class CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled once a process: MkDocs makes a new Jinja environment for every build, and a
+    preview rebuilds many times (Jinja checks each template's source against what was compiled)."""
+
+    compiled: ClassVar[dict[str, bytes]] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class DirectoryConfig(Config):
@@ -170,15 +184,16 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             files.append(File.generated(config, file.dest, content=file.content) if file.source is None else
                          File.generated(config, file.dest, abs_src_path=str(file.source)))
         self.pages, self.texts = {}, []
-        root = os.path.abspath(self.root)  # abspath, not resolve(): no system call per record (3 s at 10,000)
-        self.edit_urls = {r.id: self._edit_url(config, r, root) or None for r in self.model.records}
+        self.edit_urls = {r.id: self._edit_url(config, r) or None for r in self.model.records}
         self.report_urls = {r.id: self._report_url(config, r) for r in self.model.records}
         self.bodies = Bodies(self.model, cache)
         # Material prints the title escaped; a title it would change (chrome.fits) is rendered by the theme.
         self.family = [r for r in self.model.records if self.config.shared_chrome and fits(escape(r.data["name"]))]
         left_out = {f"institutions/{r.id}.md" for r in self.family[1:]}
+        lists = Memo(cache, "list-pages")
         generated = render_pages(self.model, self.downloads, lambda r: self.edit_urls[r.id] or "", lambda r: self.report_urls[r.id],
-                                 self.bodies.body)
+                                 self.bodies.body, lists)
+        lists.save()
         for page in generated:
             if page.src_uri in left_out:
                 continue
@@ -207,6 +222,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         sitemap's entries of the pages MkDocs does not render (theme/sitemap.xml)."""
         self.offline = OfflineZip(Path(config.site_dir) / "downloads" / OFFLINE_ZIP, self.model.edition, self.outputs.options.cache)
         env.loader = ChoiceLoader([env.loader, DictLoader({FAST_TEMPLATE: "{{ page.directory_html }}"})])
+        env.bytecode_cache = CompiledTemplates()
         self.env = env
         base = config.site_url or ""
         base = base if not base or base.endswith("/") else base + "/"
@@ -319,10 +335,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if getattr(self, "offline", None):
             self.offline.abandon()
 
-    def _edit_url(self, config, record, root: str) -> str:
+    def _edit_url(self, config, record) -> str:
         if not config.repo_url:
             return ""
-        relative = Path(os.path.relpath(os.path.abspath(record.path), root)).as_posix()
+        relative = f"{record.folder}/{record.id}.yml"  # the record's file in the directory (read.directory: folder/id.yml)
         return config.repo_url.rstrip("/") + "/" + self.config.edit_uri.strip("/") + "/" + quote(relative)
 
     def _report_url(self, config, record) -> str:

@@ -145,6 +145,7 @@ def test_a_preview_that_keeps_its_pages_across_rebuilds_gives_the_bytes_of_a_fre
         kept, fresh = (_files(tmp_path / mode / state) for mode in ("kept", "fresh"))
         assert kept.keys() == fresh.keys(), state
         assert [name for name in kept if kept[name] != fresh[name]] == [], state
+        assert {"search/index.html", "search/manifest.json", "index.html"} <= kept.keys(), state
     edited = next((states / "a-name").glob("pudong/*.yml")).stem
     assert "预览改名" in (tmp_path / "kept" / "a-name" / "institutions" / edited / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "kept" / "e-alias" / "institutions" / "preview-alias" / "index.html").is_file()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..background import BackgroundError, Job
+from ..cache import Store, key
 from ..hours import calendar_script
 from ..model.model import Model
 from .catalogue import write_catalogues
@@ -110,14 +111,14 @@ class Outputs:
         log.info("预览的搜索索引已更新")
 
     def _place_search(self, site_dir: Path, kept: Path | None) -> None:
-        if kept is not None:
+        source, target, stale = self.folder / "search", site_dir / "search", []
+        if kept is not None:  # the last preview's files (linked into the site) that this index has not
+            stale = [p.relative_to(kept) for p in kept.rglob("*") if p.is_file() and not (source / p.relative_to(kept)).exists()]
             shutil.rmtree(kept, ignore_errors=True)
-            shutil.copytree(self.folder / "search", kept)
-        shutil.copytree(self.folder / "search", site_dir / "search", dirs_exist_ok=True)
-        made = {p.relative_to(self.folder).as_posix() for p in (self.folder / "search").rglob("*")}
-        for path in sorted((site_dir / "search").rglob("*"), reverse=True):  # the last preview's files this one has not
-            if path.relative_to(site_dir).as_posix() not in made:
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            shutil.copytree(source, kept)
+        shutil.copytree(source, target, dirs_exist_ok=True)
+        for name in stale:
+            (target / name).unlink(missing_ok=True)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def cancel(self) -> None:
@@ -193,7 +194,18 @@ def editor(build: Outputs) -> list[SiteFile]:
     return files + [SiteFile("admin/js-yaml.min.js", jsyaml), SiteFile("admin/cms-format.js", ASSETS / "cms-format.js"),
                     SiteFile("admin/format.js", content=format_settings(build.model)), SiteFile("admin/admin.css", ASSETS / "admin.css"),
                     SiteFile("admin/index.html", content=admin_page(build.model, settings, options.favicon)),
-                    SiteFile("admin/config.yml", content=admin_yaml(settings))]
+                    SiteFile("admin/config.yml", content=_admin_yaml(settings, options.cache))]
+
+
+def _admin_yaml(settings: dict, cache: Path | None) -> str:
+    """config.yml, kept in the cache under its settings (the YAML writer took a second at every preview)."""
+    store = Store(cache, "admin")
+    entry = key("admin.yml", repr(settings)) if cache else ""
+    text = store.get(entry)
+    if text is None:
+        text = admin_yaml(settings)
+        store.put(entry, text)
+    return text
 
 
 OUTPUTS = (search_index, downloads, feed, scripts, editor)  # in this order: the search job first, so it runs longest beside the rest

@@ -10,6 +10,7 @@ from functools import partial
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..cache import Memo, key
 from ..hours import specification, weekly_rows
 from ..model.evaluations import totals
 from ..model.history import MAX_EVENTS
@@ -61,22 +62,35 @@ def render_home(model: Model, downloads: list[tuple[str, int]]) -> Page:
     return Page("index.md", model.site.title, html)
 
 
-def render_district(model: Model, district_id: str) -> Page:
-    """Return one district's page: its institutions grouped by primary function."""
+def _kept(memo: Memo | None, parts: list[str], render: Callable[[], str]) -> str:
+    """Return a list page's HTML from the memo, under the key of everything it shows (`parts`), or render()."""
+    return render() if memo is None else memo.get(key(*parts), render)
+
+
+def _entry_parts(model: Model, records) -> list[str]:
+    """What the entries of a list show of each record (macros.entry): the record, the taxonomy and files (record_key)
+    and its badge."""
+    return [model.record_key(r) + repr(model.badges[r.id]) for r in records]
+
+
+def render_district(model: Model, district_id: str, memo: Memo | None = None) -> Page:
+    """Return one district's page: its institutions grouped by primary function (kept in `memo` under its records)."""
     records = [r for r in model.records if r.data["district"] == district_id]
     groups = [(fid, [r for r in records if r.data["functions"][0] == fid]) for fid in model.functions]
     src = f"districts/{district_id}.md"
-    html = _render(model, "district.html", src, district=district_id, records=records, groups=[g for g in groups if g[1]])
+    html = _kept(memo, ["district", model.context, district_id, *_entry_parts(model, records)], lambda: _render(
+        model, "district.html", src, district=district_id, records=records, groups=[g for g in groups if g[1]]))
     return Page(src, model.districts[district_id], html)
 
 
-def render_function(model: Model, function_id: str) -> Page:
-    """Return one function's page: every institution offering it, grouped by district."""
+def render_function(model: Model, function_id: str, memo: Memo | None = None) -> Page:
+    """Return one function's page: every institution offering it, grouped by district (kept in `memo` under its records)."""
     function = next(f for f in model.taxonomy.functions if f["id"] == function_id)
     records = [r for r in model.records if function_id in r.data["functions"]]
     groups = [(did, [r for r in records if r.data["district"] == did]) for did in model.districts]
     src = f"functions/{function_id}.md"
-    html = _render(model, "function.html", src, function=function, records=records, groups=[g for g in groups if g[1]])
+    html = _kept(memo, ["function", model.context, function_id, *_entry_parts(model, records)], lambda: _render(
+        model, "function.html", src, function=function, records=records, groups=[g for g in groups if g[1]]))
     return Page(src, function["name"], html)
 
 
@@ -137,9 +151,10 @@ def render_demonstration(model: Model) -> Page:
     return Page("demonstration.md", "示范平台", _render(model, "demonstration.html", "demonstration.md", groups=groups))
 
 
-def render_evaluation(model: Model, year: int) -> Page:
+def render_evaluation(model: Model, year: int, memo: Memo | None = None) -> Page:
     """Return /evaluations/<year>/: the ranking by group with score, grade and warnings, the lists, cancelled titles and
-    a chart of grade counts. Only published institutions are listed (their ranks stay as published)."""
+    a chart of grade counts. Only published institutions are listed (their ranks stay as published). Kept in `memo`
+    under what it shows."""
     cycle, shown = model.cycle, {r.id: r for r in model.records}
     results = [r for r in cycle.results[year] if r.record_id in shown]
     names = model.tiers if cycle.rules.ranking == "tier" else model.functions
@@ -152,8 +167,13 @@ def render_evaluation(model: Model, year: int) -> Page:
     lists = [(entry, [shown[i] for i in ids if i in shown]) for entry, ids in cycle.lists(year)]
     cancelled = [c for c in cycle.cancellations if c.year == year and c.record_id in shown]
     src = f"evaluations/{year}.md"
-    html = _render(model, "evaluation.html", src, year=year, groups=[g for g in groups if g[1]], records=shown, notices=notices,
-                   grades=grades, lists=lists, cancelled=cancelled, published=cycle.published.get(year), source=cycle.sources.get(year))
+    groups = [g for g in groups if g[1]]
+    names = {i: shown[i].data["name"] for i in sorted({r.record_id for r in results} | {c.record_id for c in cancelled})}
+    shows = [repr(part) for part in (groups, dict(notices), grades, [(e, [(r.id, r.data["name"]) for r in m]) for e, m in lists],
+                                     cancelled, names, cycle.published.get(year), cycle.sources.get(year))]
+    html = _kept(memo, ["evaluation", model.context, str(year), *shows], lambda: _render(
+        model, "evaluation.html", src, year=year, groups=groups, records=shown, notices=notices, grades=grades, lists=lists,
+        cancelled=cancelled, published=cycle.published.get(year), source=cycle.sources.get(year)))
     return Page(src, f"{year} 年度评价结果", html)
 
 
@@ -272,16 +292,17 @@ def render_redirects(model: Model) -> list[tuple[str, str]]:
             for folder, old, new, title in moves]
 
 
-def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, report_url, body=None) -> list[Page]:
+def render_pages(model: Model, downloads: list[tuple[str, int]], edit_url, report_url, body=None, memo: Memo | None = None) -> list[Page]:
     """Return every generated page; edit_url and report_url give each record's links, body(record, edit URL, correction
-    URL) an institution page's HTML (rendered here unless given: the build takes it from its cache)."""
+    URL) an institution page's HTML (rendered here unless given: the build takes it from its cache), `memo` the
+    build cache's list pages (districts, functions, evaluations)."""
     body = body or (lambda r, e, p: render_institution(model, r, e, p).html)
     pages = [render_home(model, downloads)]
-    pages += [render_district(model, d) for d in model.districts]
-    pages += [render_function(model, f) for f in model.functions]
+    pages += [render_district(model, d, memo) for d in model.districts]
+    pages += [render_function(model, f, memo) for f in model.functions]
     pages += [render_search(model), render_demonstration(model), render_stats(model), render_changes(model)]
     pages += [render_field_help(model), render_check_help(model)]
-    pages += [render_evaluation(model, y) for y in model.cycle.years] + [render_bulletin(model, b) for b in model.cycle.bulletins]
+    pages += [render_evaluation(model, y, memo) for y in model.cycle.years] + [render_bulletin(model, b) for b in model.cycle.bulletins]
     pages += [Page(f"institutions/{r.id}.md", r.data["name"], in_nav=False,
                    later=partial(body, r, edit_url(r), report_url(r)))
               for r in model.records]
