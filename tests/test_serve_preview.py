@@ -154,3 +154,25 @@ def test_a_preview_that_keeps_its_pages_across_rebuilds_gives_the_bytes_of_a_fre
 
 def _files(site):
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_the_file_watcher_is_paused_while_a_preview_rebuilds_and_again_after_a_failed_one():
+    import threading
+    from types import SimpleNamespace
+
+    from generator.plugin import paused
+
+    emitters = [SimpleNamespace(_lock=threading.Lock()), SimpleNamespace(_lock=threading.Lock()), SimpleNamespace()]
+    seen = []
+
+    def build():
+        seen.append([e._lock.locked() for e in emitters[:2]])
+        if len(seen) == 2:
+            raise RuntimeError("a build error")
+
+    run = paused(build, SimpleNamespace(emitters=emitters))
+    run()
+    with pytest.raises(RuntimeError):
+        run()
+    assert seen == [[True, True], [True, True]]
+    assert [e._lock.locked() for e in emitters[:2]] == [False, False]
