@@ -107,12 +107,14 @@ class Folder:
     def entries(self) -> list[str]:
         """Return the files and first-level folders (with a trailing /) below the folder, sorted."""
         found = []
-        for entry in self.root.iterdir():
-            if entry.is_dir():
-                found.append(entry.name + "/")
-                found += [f"{entry.name}/{p.name}" for p in entry.iterdir() if p.is_file()]
-            elif entry.is_file():
-                found.append(entry.name)
+        with os.scandir(self.root) as entries:  # scandir: a file's kind without a stat call (10,000 of them)
+            for entry in entries:
+                if entry.is_dir():
+                    found.append(entry.name + "/")
+                    with os.scandir(entry.path) as inner:
+                        found += [f"{entry.name}/{p.name}" for p in inner if p.is_file()]
+                elif entry.is_file():
+                    found.append(entry.name)
         return sorted(found)
 
     def read(self, name: str) -> tuple[bytes, int]:

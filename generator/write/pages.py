@@ -76,10 +76,13 @@ def _entry_parts(model: Model, records) -> list[str]:
 def render_district(model: Model, district_id: str, memo: Memo | None = None) -> Page:
     """Return one district's page: its institutions grouped by primary function (kept in `memo` under its records)."""
     records = [r for r in model.records if r.data["district"] == district_id]
-    groups = [(fid, [r for r in records if r.data["functions"][0] == fid]) for fid in model.functions]
     src = f"districts/{district_id}.md"
-    html = _kept(memo, ["district", model.context, district_id, *_entry_parts(model, records)], lambda: _render(
-        model, "district.html", src, district=district_id, records=records, groups=[g for g in groups if g[1]]))
+
+    def render():
+        groups = [(fid, [r for r in records if r.data["functions"][0] == fid]) for fid in model.functions]
+        return _render(model, "district.html", src, district=district_id, records=records, groups=[g for g in groups if g[1]])
+
+    html = _kept(memo, ["district", model.context, district_id, *_entry_parts(model, records)], render)
     return Page(src, model.districts[district_id], html)
 
 
@@ -87,10 +90,13 @@ def render_function(model: Model, function_id: str, memo: Memo | None = None) ->
     """Return one function's page: every institution offering it, grouped by district (kept in `memo` under its records)."""
     function = next(f for f in model.taxonomy.functions if f["id"] == function_id)
     records = [r for r in model.records if function_id in r.data["functions"]]
-    groups = [(did, [r for r in records if r.data["district"] == did]) for did in model.districts]
     src = f"functions/{function_id}.md"
-    html = _kept(memo, ["function", model.context, function_id, *_entry_parts(model, records)], lambda: _render(
-        model, "function.html", src, function=function, records=records, groups=[g for g in groups if g[1]]))
+
+    def render():
+        groups = [(did, [r for r in records if r.data["district"] == did]) for did in model.districts]
+        return _render(model, "function.html", src, function=function, records=records, groups=[g for g in groups if g[1]])
+
+    html = _kept(memo, ["function", model.context, function_id, *_entry_parts(model, records)], render)
     return Page(src, function["name"], html)
 
 
