@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_build_date
 
 from . import cache
-from .cache import CACHE, Memo, Memory, key
+from .cache import CACHE, Memo, Memory
 from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
 from .write.catalogue import PAPER_SIZES
@@ -314,12 +314,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                  for r in self.family[1:]]
         data = self.record_json
         if self.kept:  # a preview writes only what changed since its last build
-            shape = key("chrome", *chrome.text, repr(chrome.slots))
-            keys = {r.id: key("family", shape, self.model.record_key(r), edit, report, repr(values)) for r, edit, report, values in pages}
-            keys |= {f"{name}.json": key("json", text) for name, text in data}
-            changed = self.kept.changed(keys)
-            pages = [page for page in pages if page[0].id in changed]
-            data = [(name, text) for name, text in data if f"{name}.json" in changed]
+            pages, data = self.kept.changed(self.model, chrome, pages, data)
         self.writers = write_family(self.bodies, chrome.fill, pages, data, Path(config.site_dir))
         return html
 

@@ -68,10 +68,16 @@ class Kept:
             if entry.name not in expected:
                 shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
 
-    def changed(self, keys: dict[str, str]) -> set[str]:
-        """Return the names whose key differs from what the folder holds; `keys` are this build's, kept if it succeeds."""
+    def changed(self, model: Model, chrome, pages: list, data: list[tuple[str, str]]) -> tuple[list, list[tuple[str, str]]]:
+        """Return the pages and JSON files (as write_family takes them) whose key differs from what the folder holds: a
+        page's covers the chrome's text, Model.record_key, its links and titles; a JSON file's its text. This build's
+        keys are kept if it succeeds."""
+        shape = key("chrome", *chrome.text, repr(chrome.slots))
+        keys = {r.id: key("family", shape, model.record_key(r), edit, report, repr(values)) for r, edit, report, values in pages}
+        keys |= {f"{name}.json": key("json", text) for name, text in data}
         self.pending = keys
-        return {name for name, value in keys.items() if self.previous.get(name) != value}
+        changed = {name for name, value in keys.items() if self.previous.get(name) != value}
+        return [page for page in pages if page[0].id in changed], [(name, text) for name, text in data if f"{name}.json" in changed]
 
     def done(self) -> None:
         """The build succeeded: its files are what `keys` say."""

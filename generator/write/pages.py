@@ -174,9 +174,9 @@ def render_evaluation(model: Model, year: int, memo: Memo | None = None) -> Page
     cancelled = [c for c in cycle.cancellations if c.year == year and c.record_id in shown]
     src = f"evaluations/{year}.md"
     groups = [g for g in groups if g[1]]
-    names = {i: shown[i].data["name"] for i in sorted({r.record_id for r in results} | {c.record_id for c in cancelled})}
+    named = {i: shown[i].data["name"] for i in sorted({r.record_id for r in results} | {c.record_id for c in cancelled})}
     shows = [repr(part) for part in (groups, dict(notices), grades, [(e, [(r.id, r.data["name"]) for r in m]) for e, m in lists],
-                                     cancelled, names, cycle.published.get(year), cycle.sources.get(year))]
+                                     cancelled, named, cycle.published.get(year), cycle.sources.get(year))]
     html = _kept(memo, ["evaluation", model.context, str(year), *shows], lambda: _render(
         model, "evaluation.html", src, year=year, groups=groups, records=shown, notices=notices, grades=grades, lists=lists,
         cancelled=cancelled, published=cycle.published.get(year), source=cycle.sources.get(year)))
