@@ -5,10 +5,12 @@ are rendered (write.pages) and each finished page goes to the offline copy (writ
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import logging
 import shutil
 import tempfile
+import threading
 from html import escape
 from pathlib import Path
 from typing import ClassVar
@@ -64,6 +66,33 @@ def paused(build, observer):
         finally:
             for lock in locks:
                 lock.release()
+
+    return run
+
+
+def collected_later(build, delay: float = 2.0):
+    """Return `build` run with Python's cycle collector off, collecting `delay` seconds after it instead: a full
+    collection of a 10,000-record preview takes more than a second, and one fell inside some rebuilds, before the
+    browser reloads. A rebuild that starts first waits for a collection already under way."""
+    lock, timer = threading.Lock(), None
+
+    def collect():
+        with lock:
+            gc.collect()
+            gc.enable()
+
+    def run():
+        nonlocal timer
+        if timer is not None:
+            timer.cancel()
+        with lock:
+            gc.disable()
+        try:
+            build()
+        finally:
+            timer = threading.Timer(delay, collect)
+            timer.daemon = True
+            timer.start()
 
     return run
 
@@ -127,8 +156,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_serve(self, server, config, builder):
         """Pause MkDocs's file watcher while the preview rebuilds: it polls (stats every record file twice a second, so
         that edits on Docker and network mounts are seen) in a thread of this process, which made a 10,000-record
-        rebuild seconds slower. A change saved during a rebuild is seen at the first poll after it."""
-        server.builder = paused(server.builder, server.observer)
+        rebuild seconds slower. A change saved during a rebuild is seen at the first poll after it. Python's cycle
+        collector waits until the rebuilt page is shown (collected_later)."""
+        server.builder = collected_later(paused(server.builder, server.observer))
         return server
 
     def on_shutdown(self):

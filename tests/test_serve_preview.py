@@ -176,3 +176,24 @@ def test_the_file_watcher_is_paused_while_a_preview_rebuilds_and_again_after_a_f
         run()
     assert seen == [[True, True], [True, True]]
     assert [e._lock.locked() for e in emitters[:2]] == [False, False]
+
+
+def test_a_preview_rebuild_runs_without_the_cycle_collector_and_collects_after_it():
+    import gc
+    import threading
+
+    from generator.plugin import collected_later
+
+    full, seen = threading.Event(), []
+    callback = lambda phase, info: phase == "stop" and info["generation"] == 2 and full.set()
+    gc.callbacks.append(callback)
+    try:
+        run = collected_later(lambda: seen.append(gc.isenabled()), delay=0.2)
+        run()
+        assert seen == [False] and not gc.isenabled() and not full.is_set()  # not during the rebuild, nor right after it
+        run()  # a second rebuild before the collection: still none during it
+        assert seen == [False, False]
+        assert full.wait(5) and gc.isenabled()
+    finally:
+        gc.callbacks.remove(callback)
+        gc.enable()
