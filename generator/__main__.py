@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import re
 import signal
 import sys
@@ -139,5 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def exit_now(code: int) -> None:
+    """Exit without the interpreter's own clean-up, which frees every object one by one (4 s after a 10,000-record
+    build, a tenth of a cached build): by then the command has closed its files and stopped its processes and threads."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

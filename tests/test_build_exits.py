@@ -1,6 +1,7 @@
 """Every way out of a build ends within seconds, with one Chinese line, the published site unchanged, no worker left
 running and no temporary folder left: success, a full disk, SIGTERM, Ctrl-C, SIGKILL of the parent, a second build."""
 
+import json
 import os
 import shutil
 import signal
@@ -156,3 +157,13 @@ def test_a_signal_during_a_fork_hook_still_stops_the_build_and_prints_nothing(si
     done = subprocess.run([sys.executable, "-c", FORK_HOOK_SIGNAL.format(signum=int(signum))], cwd=ROOT,
                           capture_output=True, text=True, timeout=30, check=True)
     assert (done.stdout, done.stderr) == ("stopped\n", "")
+
+
+def test_what_a_command_prints_reaches_a_pipe_whole_though_it_exits_without_the_interpreters_clean_up():
+    # __main__.exit_now ends with os._exit: output still in Python's buffers (a pipe's are 8 KB) would be lost unflushed
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-m", "generator", "validate", "--format", "json"], cwd=ROOT, check=False,
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    problems = json.loads(done.stdout)
+    assert len(problems) >= 10 and {p["severity"] for p in problems} == {"warning"} and done.stderr == ""
