@@ -356,7 +356,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if self.kept:
             self.kept.done()
         site_dir = Path(config.site_dir)
-        self.search_later = self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]), self.kept_search)
+        meanwhile = None if self.preview else lambda: self.offline.prepare(site_dir)  # most of the zip beside the search job
+        self.search_later = self.outputs.finish(site_dir, sorted(self.texts, key=lambda text: text[1]), self.kept_search, meanwhile)
         if self.preview:
             log.info("预览不生成下载文件（印刷版、数据、离线版）：make site 会生成")
             return

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -81,9 +82,11 @@ def offline_html(html: str) -> str:
 
 
 class OfflineZip:
-    """Writes the offline copy from the finished site, every file in name order (so the same site gives the same bytes
-    however its pages were written): compressed on every core (zlib leaves the GIL), and an entry whose text is the
-    previous zip's (kept in the build cache) is copied from it without being compressed again."""
+    """Writes the offline copy from the finished site, every file in name order but the downloads, the pages that list
+    them and the search index, which come last (so the same site gives the same bytes however its pages were written,
+    and the rest can be written while the search job runs: prepare()): compressed on every core (zlib leaves the GIL),
+    and an entry whose text is the previous zip's (kept in the build cache) is copied from it without being compressed
+    again."""
 
     def __init__(self, target: Path, date: datetime.date, cache: Path | None = None):
         """`date` stamps every file: the data's date, so the same data gives the same bytes."""
@@ -92,11 +95,53 @@ class OfflineZip:
         self.previous = Path(cache) / "offline" / NAME if cache else None
         self.listed: list[str] = []  # the pages that list the zip, to be given its size
         self.date_time = max((date.year, date.month, date.day, 0, 0, 0), ZIP_EPOCH)
+        self.early: tuple[_Writer, threading.Thread] | None = None  # the zip's first part, written by prepare()
 
     def add_page(self, name: str, html: str) -> None:
         """Note a rendered page (its path in the site, e.g. districts/pudong/index.html) that lists the zip."""
         if SIZE_MARK in html:
             self.listed.append(name)
+
+    def prepare(self, site_dir: Path) -> None:
+        """Start writing the zip in a thread, once every page is on disk, while the build waits for its search job: the
+        files no later step changes, that is every file but the downloads, the pages that list them and the search
+        index, which the zip holds after them (so the zip's order does not depend on when a file was written)."""
+        site_dir = Path(site_dir)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        writer = _Writer(self.partial, site_dir, self.date_time, self.previous)
+        first, _ = self._order([n for n in _site_files(site_dir, self.target, self.partial) if _kept(n)])
+
+        def write() -> None:
+            try:
+                writer.add_files(first, workers=1)  # the search job has the other core
+            except (OSError, ValueError, zlib.error):  # finish() writes the zip again and reports what still fails
+                writer.failed = True
+
+        self.early = writer, threading.Thread(target=write, daemon=True)
+        self.early[1].start()
+
+    def _order(self, names: list[str]) -> tuple[list[str], list[str]]:
+        """Split the site's files (the search index left out: it goes in as one script) into the zip's two parts."""
+        files = [n for n in names if not SEARCH_INDEX.fullmatch(n)]
+        listed = set(self.listed)
+        late = [n for n in files if n.startswith("downloads/") or n in listed]
+        return [n for n in files if not (n.startswith("downloads/") or n in listed)], late
+
+    def _prepared(self, site_dir: Path, first: list[str]) -> _Writer | None:
+        """Stop prepare()'s thread; return its writer when what it wrote begins `first` and none of those files changed
+        since (the caller adds the rest on every core)."""
+        if self.early is None:
+            return None
+        writer, thread = self.early
+        self.early = None
+        writer.stopped = True
+        thread.join()
+        written, writer.stopped = list(writer.written), False
+        if not writer.failed and written == first[: len(written)] and all(
+                _signature(site_dir / name) == signature for name, signature in writer.written.items()):
+            return writer
+        writer.discard()
+        return None
 
     def finish(self, site_dir: Path, limit: int | None = None, beside: Path | None = None, url: str = "",
                downloads: list[str] = ()) -> list[str]:
@@ -111,8 +156,7 @@ class OfflineZip:
         if beside is not None:
             for name in (NAME, *(Path(d).name for d in downloads)):
                 (beside / name).unlink(missing_ok=True)
-        names = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
-        names = [n for n in names if site_dir / n not in (self.target, self.partial)]
+        names = _site_files(site_dir, self.target, self.partial)
         total = sum((site_dir / n).stat().st_size for n in names)
         names = [n for n in names if _kept(n)]
         moved = list(downloads) if beside is not None and limit is not None and total > limit else []
@@ -122,9 +166,16 @@ class OfflineZip:
                 _move(site_dir / name, beside / Path(name).name)
             names = [n for n in names if n not in moved]
             _relink(site_dir, self.listed, [Path(n).name for n in moved], url)
+        first, late = self._order(names)
+        writer = self._prepared(site_dir, first)
         try:
-            sources = _write(self.partial, site_dir, names, self.date_time, self.previous)
+            if writer is None:
+                writer = _Writer(self.partial, site_dir, self.date_time, self.previous)
+            writer.add_files(first[len(writer.written) :] + late)
+            sources = writer.close(names)
         except BaseException:
+            if writer is not None:
+                writer.discard()
             self.partial.unlink(missing_ok=True)
             raise
         size = self.partial.stat().st_size
@@ -143,7 +194,13 @@ class OfflineZip:
         return [Path(n).name for n in moved]
 
     def abandon(self) -> None:
-        """Remove the unfinished file after a failed build."""
+        """Stop prepare()'s thread and remove the unfinished file after a failed build."""
+        if self.early is not None:
+            writer, thread = self.early
+            writer.stopped = True
+            thread.join()
+            writer.discard()
+            self.early = None
         self.partial.unlink(missing_ok=True)
 
 
@@ -192,6 +249,11 @@ def _keep(target: Path, previous: Path, sources: dict) -> None:
         pass
 
 
+def _site_files(site_dir: Path, *left_out: Path) -> list[str]:
+    """Return the site's files by name (paths in the site), but `left_out` (the zip itself)."""
+    return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file() and p not in left_out)
+
+
 def _kept(name: str) -> bool:
     return name not in LEFT_OUT and not name.startswith(LEFT_OUT_FOLDERS)
 
@@ -234,43 +296,74 @@ def _open_previous(path: Path | None) -> zipfile.ZipFile | None:
         return None
 
 
-def _write(partial: Path, site_dir: Path, names: list[str], date_time, previous: Path | None) -> dict:
-    """Write the zip; return each deflated entry's source file (CRC, size), kept with the zip for the next build."""
-    old_archive = _open_previous(previous)
-    old, sources = _previous(old_archive), _sources(previous)
-    made = {}
-    with zipfile.ZipFile(partial, "w") as archive, ThreadPoolExecutor(os.cpu_count() or 1) as threads:
-        def add(name: str, data: bytes | None, crc: int, size: int, packed, source) -> None:
-            info = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/{name}"), date_time)
-            info.external_attr = 0o644 << 16
-            if packed is None:
-                info.compress_type = zipfile.ZIP_STORED
-                archive.writestr(info, data)
-                return
-            packed = packed() if callable(packed) else packed
-            made[name] = source
-            # The header zipfile writes for a deflated entry (seekable file, no data descriptor), then the bytes.
-            info.compress_type, info.CRC, info.file_size, info.compress_size = zipfile.ZIP_DEFLATED, crc, size, len(packed)
-            info.header_offset = archive.fp.tell()
-            archive.fp.write(info.FileHeader(False))
-            archive.fp.write(packed)
-            archive.start_dir = archive.fp.tell()
-            archive.filelist.append(info)
-            archive.NameToInfo[info.filename] = info
+class _Writer:
+    """Writes the zip's entries in the order given, from a thread or the caller: the readme first, the search index as
+    one script (search/bundle.js) last. `written` are the files written so far, with the (size, mtime, inode) each had
+    before it was read, so that finish() can tell they are still what the zip holds."""
 
+    def __init__(self, partial: Path, site_dir: Path, date_time, previous: Path | None):
+        self.site_dir, self.date_time = site_dir, date_time
+        self.old_archive = _open_previous(previous)
+        self.old, self.sources = _previous(self.old_archive), _sources(previous)
+        self.made: dict = {}  # each deflated entry's source file (CRC, size), kept with the zip for the next build
+        self.written: dict[str, tuple] = {}
+        self.stopped = self.failed = False  # stopped: add_files returns at its next window
+        self.archive = zipfile.ZipFile(partial, "w")
         readme = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/../使用说明.txt"), date_time)
         readme.compress_type, readme.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-        archive.writestr(readme, README.format(folder=FOLDER).encode(), compresslevel=LEVEL)
-        files = [n for n in names if not SEARCH_INDEX.fullmatch(n)]
-        window = 256  # files read and compressed ahead of the writer, never all at once
-        for start in range(0, len(files), window):
-            for entry in threads.map(lambda n: _packed(site_dir, n, old, sources), files[start : start + window]):
-                add(*entry)
-        bundle = [json.dumps(m.group(1)).encode() + b":" + (site_dir / n).read_bytes() for n in names if (m := SEARCH_INDEX.fullmatch(n))]
-        add(*_packed(site_dir, "search/bundle.js", old, sources, b"window.DirectorySearchFiles={" + b",\n".join(bundle) + b"};\n"))
-    if old_archive is not None:
-        old_archive.close()
-    return made
+        self.archive.writestr(readme, README.format(folder=FOLDER).encode(), compresslevel=LEVEL)
+
+    def add_files(self, names: list[str], workers: int | None = None) -> None:
+        """Add the site's files, compressed on `workers` threads (default: one per core) a window at a time (never all
+        read at once)."""
+        window = 256
+        with ThreadPoolExecutor(workers or os.cpu_count() or 1) as threads:
+            for start in range(0, len(names), window):
+                if self.stopped:
+                    return
+                batch = names[start : start + window]
+                stats = [_signature(self.site_dir / name) for name in batch]
+                for entry, stat in zip(threads.map(lambda n: _packed(self.site_dir, n, self.old, self.sources), batch), stats):
+                    self._add(*entry)
+                    self.written[entry[0]] = stat
+
+    def close(self, names: list[str]) -> dict:
+        """Add the search index of `names` as one script, close the zip and return `made`."""
+        bundle = [json.dumps(m.group(1)).encode() + b":" + (self.site_dir / n).read_bytes()
+                  for n in names if (m := SEARCH_INDEX.fullmatch(n))]
+        data = b"window.DirectorySearchFiles={" + b",\n".join(bundle) + b"};\n"
+        self._add(*_packed(self.site_dir, "search/bundle.js", self.old, self.sources, data))
+        self.discard()
+        return self.made
+
+    def discard(self) -> None:
+        self.archive.close()
+        if self.old_archive is not None:
+            self.old_archive.close()
+
+    def _add(self, name: str, data: bytes | None, crc: int, size: int, packed, source) -> None:
+        archive = self.archive
+        info = zipfile.ZipInfo(os.path.normpath(f"{FOLDER}/{name}"), self.date_time)
+        info.external_attr = 0o644 << 16
+        if packed is None:
+            info.compress_type = zipfile.ZIP_STORED
+            archive.writestr(info, data)
+            return
+        packed = packed() if callable(packed) else packed
+        self.made[name] = source
+        # The header zipfile writes for a deflated entry (seekable file, no data descriptor), then the bytes.
+        info.compress_type, info.CRC, info.file_size, info.compress_size = zipfile.ZIP_DEFLATED, crc, size, len(packed)
+        info.header_offset = archive.fp.tell()
+        archive.fp.write(info.FileHeader(False))
+        archive.fp.write(packed)
+        archive.start_dir = archive.fp.tell()
+        archive.filelist.append(info)
+        archive.NameToInfo[info.filename] = info
+
+
+def _signature(path: Path) -> tuple:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def _sources(previous: Path | None) -> dict:

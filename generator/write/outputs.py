@@ -79,9 +79,11 @@ class Outputs:
             self.cancel()
             raise
 
-    def finish(self, site_dir: Path, texts: list[tuple[str, str, str]], kept: Path | None = None) -> threading.Thread | None:
+    def finish(self, site_dir: Path, texts: list[tuple[str, str, str]], kept: Path | None = None,
+               meanwhile=None) -> threading.Thread | None:
         """Wait for the jobs beside the pages, put the search files into the site (with the hand-written pages' texts,
-        (title, url, html), for the header box) and remove the staging folder. A preview given the folder `kept`
+        (title, url, html), for the header box) and remove the staging folder; `meanwhile` is called once only the
+        search job is left (a core is free then: the offline zip starts there). A preview given the folder `kept`
         (the search files of the last preview) puts those in place at once and returns the thread that puts this
         build's there and into `kept` when their job is done; the first preview waits for them."""
         for job in self.jobs:
@@ -89,6 +91,8 @@ class Outputs:
                 job.finish()
         for path in self.pending:
             shutil.copyfile(path, site_dir / "downloads" / path.name)
+        if meanwhile is not None:
+            meanwhile()
         (self.folder / "search").mkdir(exist_ok=True)
         (self.folder / "search" / "pages.json").write_text(pages_file(texts), encoding="utf-8")
         if kept is None or not kept.is_dir():
@@ -116,7 +120,7 @@ class Outputs:
             stale = [p.relative_to(kept) for p in kept.rglob("*") if p.is_file() and not (source / p.relative_to(kept)).exists()]
             shutil.rmtree(kept, ignore_errors=True)
             shutil.copytree(source, kept)
-        shutil.copytree(source, target, dirs_exist_ok=True)
+        shutil.copytree(source, target, dirs_exist_ok=True, copy_function=shutil.move)  # renames: the staging folder goes next
         for name in stale:
             (target / name).unlink(missing_ok=True)
         shutil.rmtree(self.folder, ignore_errors=True)
