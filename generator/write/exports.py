@@ -7,8 +7,10 @@ import datetime
 import io
 import json
 import re
+import tempfile
 import unicodedata
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from ..background import Job
@@ -58,16 +60,30 @@ def workbook_rows(model: Model) -> tuple[list[str], list[str], list[list]]:
 
 def display_width(value) -> int:
     """Return how many columns of a spreadsheet a value takes: a Chinese character two, others one."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(value))
+    return _text_width(str(value))
+
+
+@lru_cache(maxsize=65536)  # the same texts come back in every sheet and column (districts, functions, yes and no)
+def _text_width(text: str) -> int:
+    return len(text) if text.isascii() else sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def write_json(model: Model, path: Path) -> None:
-    """Write the published records with their derived fields (current demonstration level, page URL)."""
-    memo = Memo(model.cache, "record-data")
-    records = [memo.get(model.record_key(r), lambda r=r: model.record_data(r)) for r in model.records]
+    """Write the published records with their derived fields (current demonstration level, page URL), as
+    json.dumps(…, indent=1) writes them: each record's text two levels down is kept in the build cache."""
+    memo = Memo(model.cache, "record-export")
+    records = [memo.get(model.record_key(r), lambda r=r: _nested(model.record_data(r))) for r in model.records]
     memo.save()
-    payload = {"title": model.site.title, "edition": model.edition.isoformat(), "count": len(records), "records": records}
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    head = {"title": model.site.title, "edition": model.edition.isoformat(), "count": len(records), "records": []}
+    text = json.dumps(head, ensure_ascii=False, indent=1)
+    if records:  # "records" comes last: its [] ends the text
+        text = text[: -len("[]\n}")] + "[\n  " + ",\n  ".join(records) + "\n ]\n}"
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _nested(record: dict) -> str:
+    """A record as json.dumps(…, indent=1) writes it two levels down (a JSON text holds no newline but between lines)."""
+    return json.dumps(record, ensure_ascii=False, indent=1, default=str).replace("\n", "\n  ")
 
 
 def write_csv(model: Model, path: Path, table=None) -> None:
@@ -87,6 +103,7 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     headings, formats, rows = table or workbook_rows(model)
     workbook = Workbook(write_only=True)
@@ -113,9 +130,12 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
             sheet.append([_cell(sheet, value, number_format, WriteOnlyCell) for value, number_format in zip(row, formats)])
     stamp = datetime.datetime(model.edition.year, model.edition.month, model.edition.day)
     workbook.properties.created = workbook.properties.modified = stamp
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    _write_zip_reproducibly(buffer, path, stamp)
+    # openpyxl's own save deflates every part and the copy below deflates them again: stored first (on disk, not in
+    # memory), deflated once
+    with tempfile.TemporaryFile(dir=path.parent) as stored:
+        with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            ExcelWriter(workbook, archive).save()
+        _write_zip_reproducibly(stored, path, stamp)
 
 
 def _cell(sheet, value, number_format: str, make):
@@ -128,7 +148,7 @@ def _cell(sheet, value, number_format: str, make):
     return cell
 
 
-def _write_zip_reproducibly(source: io.BytesIO, path: Path, stamp: datetime.datetime) -> None:
+def _write_zip_reproducibly(source, path: Path, stamp: datetime.datetime) -> None:
     """Copy a workbook with every entry and its modified time dated `stamp`, so two builds give the same bytes."""
     modified = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
