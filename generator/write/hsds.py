@@ -59,9 +59,21 @@ def _cycle_vocabularies(model: Model) -> list[tuple[str, str, dict[str, dict]]]:
 
 def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
     """Return the rows of every HSDS table and the lines of the report on what was left out."""
-    ids, title = _Ids(model), model.site.title
-    tables: dict[str, list[dict]] = {name: [] for name in _columns()}
+    ids = _Ids(model)
+    tables: dict[str, list[dict]] = {name: [] for name in _columns()} | _vocabulary_rows(model, ids)
     left_out = []
+    for record in model.records:
+        rows, lost = _record_rows(model, ids, record)
+        for name, found in rows.items():
+            tables[name] += found
+        left_out += lost
+    return tables, left_out
+
+
+def _vocabulary_rows(model: Model, ids: _Ids) -> dict[str, list[dict]]:
+    """Return the taxonomies' and their terms' rows: our vocabularies."""
+    title = model.site.title
+    tables: dict[str, list[dict]] = {"taxonomies": [], "taxonomy_terms": []}
     for key, name, items in _vocabularies(model):
         tables["taxonomies"].append({"id": ids("taxonomy", key), "name": name, "description": f"{title}的{name}分类",
                                      "version": model.edition.isoformat()})
@@ -69,14 +81,29 @@ def hsds_rows(model: Model) -> tuple[dict[str, list[dict]], list[str]]:
             tables["taxonomy_terms"].append({"id": ids("term", key, item_id), "code": f"{key}:{item_id}", "name": item["name"],
                                              "description": item.get("description") or f"{name}：{item['name']}", "taxonomy": name,
                                              "taxonomy_id": ids("taxonomy", key), "language": "zh"})
-    memo = Memo(model.cache, "hsds-rows")
-    for record in model.records:
-        rows, lost = memo.get(model.record_key(record), lambda record=record: _record_rows(model, ids, record))
-        for name, found in rows.items():
-            tables[name] += found
-        left_out += lost
-    memo.save()
-    return tables, left_out
+    return tables
+
+
+class _Lines:
+    """CSV lines of rows (no heading) by table, every value made safe for spreadsheets: one writer per table."""
+
+    def __init__(self, columns: dict[str, list[str]]):
+        self.buffer = io.StringIO()
+        self.writers = {name: csv.DictWriter(self.buffer, fieldnames=names, lineterminator="\r\n") for name, names in columns.items()}
+
+    def heading(self, name: str) -> str:
+        self.writers[name].writeheader()
+        return self._taken()
+
+    def __call__(self, name: str, rows: list[dict]) -> str:
+        self.writers[name].writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
+        return self._taken()
+
+    def _taken(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
 
 
 def _record_rows(model: Model, ids: _Ids, record) -> tuple[dict[str, list[dict]], list[str]]:
@@ -164,18 +191,28 @@ def _record_rows(model: Model, ids: _Ids, record) -> tuple[dict[str, list[dict]]
 
 
 def write_hsds(model: Model, folder: Path) -> list[Path]:
-    """Write every HSDS table as CSV, our datapackage.json (the specification's, describing our files) and the report."""
+    """Write every HSDS table as CSV, our datapackage.json (the specification's, describing our files) and the report.
+    Each record's CSV lines are kept in the build cache under its key."""
     folder.mkdir(parents=True, exist_ok=True)
-    columns = _columns()
-    tables, left_out = hsds_rows(model)
+    ids, csv_lines = _Ids(model), _Lines(_columns())
+    texts = {name: [csv_lines.heading(name)] for name in csv_lines.writers}
+    for name, rows in _vocabulary_rows(model, ids).items():
+        texts[name].append(csv_lines(name, rows))
+    left_out = []
+    memo = Memo(model.cache, "hsds-csv")
+    for record in model.records:
+        def lines(record=record):
+            rows, lost = _record_rows(model, ids, record)
+            return {name: csv_lines(name, found) for name, found in rows.items()}, lost
+        found, lost = memo.get(model.record_key(record), lines)
+        for name, text in found.items():
+            texts[name].append(text)
+        left_out += lost
+    memo.save()
     paths = []
-    for name, rows in tables.items():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns[name], lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
+    for name, parts in texts.items():
         path = folder / f"{name}.csv"
-        path.write_text(buffer.getvalue(), encoding="utf-8")
+        path.write_text("".join(parts), encoding="utf-8")
         paths.append(path)
     package = spec() | {"name": "sme-service-directory", "title": model.site.title, "version": model.edition.isoformat(),
                         "description": f"{model.site.title}，Open Referral HSDS {VERSION} 格式"}
