@@ -129,3 +129,19 @@ def test_a_damaged_entry_is_computed_again(tmp_path):
     again = Store(tmp_path, "pages")
     assert again.get(entry) is None and again.misses == 1
     assert Store(None, "pages").get(entry) is None
+
+
+def test_a_record_read_back_from_the_cache_places_a_cross_record_problem_where_a_fresh_one_does(tmp_path):
+    # the cache keeps a record's node tree as a pickle of its own, read only when a message needs a position
+    from generator.read.directory import load_directory
+
+    directory = tmp_path / "directory"
+    shutil.copytree(ROOT / "directory", directory)
+    moved = directory / "pudong" / "nanhui-startup-station.yml"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("district: pudong", "district: xuhui"), encoding="utf-8")
+    fresh = load_directory(directory)[1]
+    for _ in range(2):  # the second reading takes every record from the cache
+        cached = load_directory(directory, cache=tmp_path / "cache")[1]
+        assert cached == fresh
+    mismatch = [p for p in cached if p.code == "district-folder-mismatch"]
+    assert len(mismatch) == 1 and mismatch[0].line > 1 and mismatch[0].field == "district"

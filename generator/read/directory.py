@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,9 +50,19 @@ class Record:
 
     def position(self, key: str) -> tuple[int, int]:
         """Return the line and column of a top-level field (or of the record) for messages."""
+        if isinstance(self.node, bytes):  # as the build cache keeps it (__getstate__)
+            self.node = pickle.loads(self.node)
         item = self.node.items.get(key)
         node = item[1] if item else self.node
         return node.line, node.column
+
+    def __getstate__(self) -> dict:
+        """The record as the build cache pickles it: its node tree, nine tenths of the time to read a record back and
+        needed only for a message's position, as a pickle of its own, read when position() first needs it."""
+        state = dict(self.__dict__)
+        if not isinstance(self.node, bytes):
+            state["node"] = pickle.dumps(self.node, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
 
 
 @dataclass
