@@ -122,26 +122,34 @@ class OfflineZip:
 
     def _order(self, names: list[str]) -> tuple[list[str], list[str]]:
         """Split the site's files (the search index left out: it goes in as one script) into the zip's two parts."""
-        files = [n for n in names if not SEARCH_INDEX.fullmatch(n)]
-        listed = set(self.listed)
-        late = [n for n in files if n.startswith("downloads/") or n in listed]
-        return [n for n in files if not (n.startswith("downloads/") or n in listed)], late
+        first, late, listed = [], [], set(self.listed)
+        for name in names:
+            if not SEARCH_INDEX.fullmatch(name):
+                (late if name.startswith("downloads/") or name in listed else first).append(name)
+        return first, late
 
     def _prepared(self, site_dir: Path, first: list[str]) -> _Writer | None:
         """Stop prepare()'s thread; return its writer when what it wrote begins `first` and none of those files changed
         since (the caller adds the rest on every core)."""
-        if self.early is None:
+        writer = self._stop()
+        if writer is None:
             return None
-        writer, thread = self.early
-        self.early = None
-        writer.stopped = True
-        thread.join()
         written, writer.stopped = list(writer.written), False
         if not writer.failed and written == first[: len(written)] and all(
                 _signature(site_dir / name) == signature for name, signature in writer.written.items()):
             return writer
         writer.discard()
         return None
+
+    def _stop(self) -> _Writer | None:
+        """Stop prepare()'s thread at its next window, if there is one; return its writer."""
+        if self.early is None:
+            return None
+        writer, thread = self.early
+        self.early = None
+        writer.stopped = True
+        thread.join()
+        return writer
 
     def finish(self, site_dir: Path, limit: int | None = None, beside: Path | None = None, url: str = "",
                downloads: list[str] = ()) -> list[str]:
@@ -195,12 +203,9 @@ class OfflineZip:
 
     def abandon(self) -> None:
         """Stop prepare()'s thread and remove the unfinished file after a failed build."""
-        if self.early is not None:
-            writer, thread = self.early
-            writer.stopped = True
-            thread.join()
+        writer = self._stop()
+        if writer is not None:
             writer.discard()
-            self.early = None
         self.partial.unlink(missing_ok=True)
 
 
