@@ -6,6 +6,7 @@ import datetime
 import json
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,11 @@ def test_weights_are_the_ones_lunr_py_computes():
     lone = {(c, values[i]): values[i + 1] for c, values in postings.lone.items() for i in range(0, len(values), 2)}
     assert lone[("税", IDS.index("xuhui-legal-service"))] == sum(
         w for (term, doc), w in expected.items() if "税" in term and doc == IDS.index("xuhui-legal-service"))
+    summed = Counter()  # every character's weight in every record: the sum over the Chinese terms holding it
+    for (term, doc), w in expected.items():
+        for character in set(term) if not term.isascii() else ():
+            summed[character, doc] += w
+    assert lone == summed
 
 
 @pytest.mark.parametrize("query", [q for q, _, _ in RELEVANCE] + MORE)
