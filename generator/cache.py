@@ -20,7 +20,8 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE = Path(".cache/build")  # relative to mkdocs.yml (the option's default)
-LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "pyyaml", "pypinyin", "opening-hours-py", "chinesecalendar")
+LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "pyyaml", "pypinyin", "opening-hours-py", "chinesecalendar",
+             "openpyxl", "lxml")
 
 
 @cache

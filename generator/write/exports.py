@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 import re
@@ -98,7 +99,9 @@ def write_csv(model: Model, path: Path, table=None) -> None:
 
 def write_xlsx(model: Model, path: Path, table=None) -> None:
     """Write a workbook with an all-records sheet and one sheet per district: frozen header row with a filter, columns
-    as wide as their content, numbers as numbers (shares as percentages)."""
+    as wide as their content, numbers as numbers (shares as percentages). openpyxl writes each sheet with its header;
+    the rows, written by openpyxl's own cell writer once per record (kept in the build cache as `RowXml`), go in as the
+    sheet is copied deflated: a record in two sheets is written once, and a cached build writes none again."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -109,15 +112,22 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     district = [c.path for c in columns(model.taxonomy)].index("district")
-    sheets = [("全部", rows)] + [(name, [r for r in rows if r[district] == name]) for name in model.districts.values()]
-    taken = set()
-    for title, sheet_rows in sheets:
+    memo = Memo(model.cache, "workbook-xml")
+    texts = []  # each row's RowXml, or None for a row with styled cells (numbers with a format): written in its sheet
+    for row in rows:
+        styled = any(number_format and not isinstance(value, str) for value, number_format in zip(row, formats))
+        texts.append(None if styled else memo.get(_digest(repr(row)), lambda row=row: RowXml([neutralise(value) for value in row])))
+    memo.save()
+    sheets = [("全部", range(len(rows)))] + [(name, [n for n, r in enumerate(rows) if r[district] == name])
+                                            for name in model.districts.values()]
+    taken, inserted = set(), {}
+    for title, members in sheets:
         sheet = workbook.create_sheet(sheet_title(title, taken))
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{len(sheet_rows) + 1}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{len(members) + 1}"
         for column, heading in enumerate(headings, 1):
-            shown = [display_width(f"{r[column - 1]:.0%}" if formats[column - 1] and r[column - 1] != "" else r[column - 1])
-                     for r in sheet_rows[:500]]
+            shown = [display_width(f"{rows[n][column - 1]:.0%}" if formats[column - 1] and rows[n][column - 1] != ""
+                                   else rows[n][column - 1]) for n in members[:500]]
             width = max([display_width(heading) + 3, *(min(w, 50) for w in shown)]) + 1  # + 3: the filter's arrow
             sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 6), 52)
         header = []
@@ -126,8 +136,11 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        for row in sheet_rows:
-            sheet.append([_cell(sheet, value, number_format, WriteOnlyCell) for value, number_format in zip(row, formats)])
+        inserted[sheet] = sheet_rows = []
+        for number, n in enumerate(members, 2):  # the styled rows now, in order, as openpyxl numbers their styles
+            sheet_rows.append((number, texts[n] or RowXml(
+                [_cell(sheet, value, number_format, WriteOnlyCell) for value, number_format in zip(rows[n], formats)],
+                sheet, number)))
     stamp = datetime.datetime(model.edition.year, model.edition.month, model.edition.day)
     workbook.properties.created = workbook.properties.modified = stamp
     # openpyxl's own save deflates every part and the copy below deflates them again: stored first (on disk, not in
@@ -135,7 +148,42 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
     with tempfile.TemporaryFile(dir=path.parent) as stored:
         with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             ExcelWriter(workbook, archive).save()
-        _write_zip_reproducibly(stored, path, stamp)
+        _write_zip_reproducibly(stored, path, stamp, {sheet.path[1:]: rows for sheet, rows in inserted.items()})
+
+
+class RowXml:
+    """A sheet row's XML as openpyxl's cell writer gives it (in its sheet, lxml writes characters past ASCII as references), in pieces
+    between the places of its row number: the row's text at any row is its number joined between them. Cells without
+    a style only: a style's number is the workbook's own."""
+
+    ROW = 1048577  # past Excel's last row, so written nowhere else: "<" is escaped in every text
+    NUMBERED = re.compile(f'(<row r="|<c r="[A-Z]+){ROW}"')
+
+    def __init__(self, cells: list, sheet=None, row: int = ROW):
+        from lxml.etree import xmlfile
+        from openpyxl.cell._writer import write_cell
+        from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+        sheet = sheet or WriteOnlyWorksheet(None, "")
+        out = io.BytesIO()
+        with xmlfile(out, encoding="utf-8") as xf, xf.element("row", {"r": str(row)}):  # written as ASCII later
+            for cell in sheet._values_to_row(cells, row):
+                write_cell(xf, sheet, cell, cell.has_style)
+        text = out.getvalue().decode()
+        if row != self.ROW:  # a styled row, written at its place
+            self.pieces = (text,)
+            return
+        parts = self.NUMBERED.split(text)  # text, where the number goes, text (after the number's quote), …
+        self.pieces = (parts[0] + parts[1], *('"' + parts[i] + parts[i + 1] for i in range(2, len(parts) - 1, 2)),
+                       '"' + parts[-1])
+
+    def text(self, row: int) -> str:
+        """Return the row's XML as row number `row`."""
+        return str(row).join(self.pieces)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def _cell(sheet, value, number_format: str, make):
@@ -148,8 +196,9 @@ def _cell(sheet, value, number_format: str, make):
     return cell
 
 
-def _write_zip_reproducibly(source, path: Path, stamp: datetime.datetime) -> None:
-    """Copy a workbook with every entry and its modified time dated `stamp`, so two builds give the same bytes."""
+def _write_zip_reproducibly(source, path: Path, stamp: datetime.datetime, inserted: dict) -> None:
+    """Copy a workbook with every entry and its modified time dated `stamp`, so two builds give the same bytes, and
+    each sheet's rows put in (`inserted`: entry name, [(row number, RowXml)]) after its header."""
     modified = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in archive.infolist():
@@ -158,7 +207,17 @@ def _write_zip_reproducibly(source, path: Path, stamp: datetime.datetime) -> Non
                 data = modified.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
             copy = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
             copy.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(copy, data)
+            rows = inserted.get(info.filename)
+            if not rows:
+                out.writestr(copy, data)
+                continue
+            head, end, tail = data.partition(b"</sheetData>")
+            with out.open(copy, "w") as entry:
+                entry.write(head)
+                for start in range(0, len(rows), 1000):  # as lxml writes a sheet: ASCII, other characters as references
+                    text = "".join(xml.text(number) for number, xml in rows[start : start + 1000])
+                    entry.write(text.encode("ascii", "xmlcharrefreplace"))
+                entry.write(end + tail)
 
 
 class Exports:
