@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes
 import errno
+import gc
 import multiprocessing
 import os
 import queue as queues
@@ -29,7 +30,10 @@ class BackgroundError(Exception):
 
 
 def _as_child() -> None:
-    """Make a forked child die with its parent and leave interruptions to the parent (it would print a traceback)."""
+    """Make a forked child die with its parent and leave interruptions to the parent (it would print a traceback), and
+    keep its collector off what it inherited: a collection writes to every object it scans, so each page of the
+    parent's data it reads would be copied into the child."""
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
