@@ -152,9 +152,10 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
 
 
 class RowXml:
-    """A sheet row's XML as openpyxl's cell writer gives it (in its sheet, lxml writes characters past ASCII as references), in pieces
-    between the places of its row number: the row's text at any row is its number joined between them. Cells without
-    a style only: a style's number is the workbook's own."""
+    """A sheet row's XML as openpyxl's cell writer gives it (UTF-8 here; written as ASCII with references, as lxml writes
+    a sheet), in pieces between the places of its row number: the row's text at any row is its number joined between
+    them. Given its sheet and row number (a row with a styled cell: a style's number is the workbook's own), it is
+    written there, in one piece."""
 
     ROW = 1048577  # past Excel's last row, so written nowhere else: "<" is escaped in every text
     NUMBERED = re.compile(f'(<row r="|<c r="[A-Z]+){ROW}"')

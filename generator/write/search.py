@@ -169,10 +169,7 @@ class Postings:
         self._idf: dict[int, float] = {}
         self.terms: dict[str, array] = {}
         self.lone: dict[str, array] = {}
-        terms, lone = self.terms, self.lone
-        idf = {n: self.idf(n) for n in set(frequency.values())}
-        idf = {term: idf[n] for term, n in frequency.items()}
-        k1, name_boost, body_boost = K1 + 1, FIELDS[0][1], FIELDS[1][1]
+        terms, lone, weight = self.terms, self.lone, self.weight
         for number, (_, _, record, codes, _, latin) in enumerate(records):
             for term, code in zip(record, codes):
                 values = terms.get(term)
@@ -180,15 +177,10 @@ class Postings:
                     values = terms[term] = array("l")
                 values.append(number)
                 values.append(code)
-            name_norm, body_norm = self.norms(number)
+            norms = self.norms(number)
             characters: dict[str, int] = {}
-            for term, code in zip(record[latin:], codes[latin:]):  # weight() inlined: 2.4 million calls at 10,000 records
-                term_idf, total = idf[term], 0
-                if code >= 1000:
-                    name, code = divmod(code, 1000)
-                    total = _thousandths(term_idf * (k1 * name) / (name_norm + name) * name_boost)
-                if code:
-                    total += _thousandths(term_idf * (k1 * code) / (body_norm + code) * body_boost)
+            for term, code in zip(record[latin:], codes[latin:]):  # the Chinese terms
+                total = weight(term, code, norms)
                 first = term[0]
                 characters[first] = characters.get(first, 0) + total
                 if len(term) == 2 and term[1] != first:
@@ -204,16 +196,12 @@ class Postings:
         """Return the document's BM25 length terms per field, k1 × (1 − b + b × length / average), as lunr.py computes them."""
         return tuple(K1 * (1 - B + B * (self.lengths[document * 2 + f] / self.average[f])) for f in range(len(FIELDS)))
 
-    def idf(self, n: int) -> float:
-        """Return lunr.py's inverse document frequency of a term in n fields."""
-        value = self._idf.get(n)
-        if value is None:
-            value = self._idf[n] = math.log(1 + abs((self.count - n + 0.5) / (n + 0.5)))
-        return value
-
     def weight(self, term: str, code: int, norms: tuple[float, float]) -> int:
         """Return a document's weight for the term: lunr.py's field-vector values of both fields, summed, in thousandths."""
-        idf = self.idf(self.frequency[term])
+        n = self.frequency[term]
+        idf = self._idf.get(n)
+        if idf is None:
+            idf = self._idf[n] = math.log(1 + abs((self.count - n + 0.5) / (n + 0.5)))
         name, body = divmod(code, 1000)
         total = 0
         if name:
