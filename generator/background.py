@@ -23,6 +23,9 @@ from contextlib import contextmanager
 _fork = multiprocessing.get_context("fork")
 shared = None  # what pool workers read: set before the pool forks them
 PR_SET_PDEATHSIG = 1
+running: set = set()  # the jobs started and not yet finished or cancelled: stop_all() ends them
+holding: list = []  # not empty while jobs are started (held)
+deferred: list = []  # the signals that arrived meanwhile, raised again when they are noted
 
 
 class BackgroundError(Exception):
@@ -54,17 +57,34 @@ def _run(name: str, target, args) -> None:
         sys.exit(1)
 
 
+@contextmanager
+def held():
+    """Hold back a stopping signal while children are forked and noted, then let it in: one that landed in between would
+    leave a child that nobody knows of, writing into a folder the build is removing. The build's handler keeps a signal
+    that arrives while `holding` in `deferred` (commands/build.py)."""
+    holding.append(True)
+    try:
+        yield
+    finally:
+        holding.pop()
+        while deferred and not holding:
+            signal.raise_signal(deferred.pop(0))
+
+
 class Job:
     """A function running in a forked process."""
 
     def __init__(self, name: str, target, *args):
         self.name = name
         self.process = _fork.Process(target=_run, args=(name, target, args), daemon=True)
-        self.process.start()
+        with held():
+            self.process.start()
+            running.add(self)
 
     def finish(self) -> None:
         """Wait for the job; raise BackgroundError when it failed."""
         self.process.join()
+        running.discard(self)
         if self.process.exitcode != 0:
             raise BackgroundError(f"{self.name}没有写成（进程退出码 {self.process.exitcode}），详见上面的错误信息")
 
@@ -83,6 +103,13 @@ class Job:
         """Stop the job after a failure elsewhere."""
         self.process.kill()
         self.process.join()
+        running.discard(self)
+
+
+def stop_all() -> None:
+    """Stop every job still running (a build that stops early: its folders are removed next)."""
+    for job in list(running):
+        job.cancel()
 
 
 def queue(size: int):
@@ -98,6 +125,8 @@ def pool(name: str, data):
     shared = data
     executor = concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=_fork, initializer=_as_child)
     try:
+        with held():  # a forking executor starts all its workers at the first task
+            executor.submit(int)
         yield executor
     except BrokenProcessPool as exc:
         _kill(executor)

@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_build_date
 
-from . import cache
+from . import background, cache
 from .cache import CACHE, Memo, Memory
 from .model.model import load_model
 from .problems import format_text, has_errors, sort_problems
@@ -376,9 +376,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                  f"已另存到 {beside}，请单独发布；{where}。")
 
     def on_build_error(self, error):
-        """Stop the background writers and remove what they left."""
-        for writer in getattr(self, "writers", []):
-            writer.cancel()
+        """Stop the background jobs (also one started as the build stopped, before it was noted here) and remove what
+        they left."""
+        background.stop_all()
         if getattr(self, "outputs", None):
             self.outputs.cancel()
         if getattr(self, "offline", None):

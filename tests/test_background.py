@@ -1,10 +1,14 @@
 """Background work: a failed job or a dead pool worker is reported one way, as BackgroundError naming the work."""
 
 import os
+import signal
+import sys
+import time
 
 import pytest
 
 from generator import background
+from generator.commands import build
 
 
 def _fail():
@@ -17,6 +21,41 @@ def _die(_):
 
 def _read_shared(key):
     return background.shared[key]
+
+
+def _wait():
+    time.sleep(60)
+
+
+@pytest.fixture
+def build_signals():
+    """The build's handlers of SIGTERM and Ctrl-C, in this process for one test."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    hook = sys.unraisablehook
+    build.catch_signals()
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+    sys.unraisablehook = hook
+    build.STOPPED.clear()
+
+
+def test_a_signal_landing_as_a_job_starts_stops_the_build_only_once_the_job_can_be_stopped(monkeypatch, build_signals):
+    """SIGTERM just after the fork, before the job is noted, would leave a child writing into a folder the build removes."""
+    start = background._fork.Process.start
+
+    def start_then_stop(process):
+        start(process)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.5)  # the handler has run by now
+
+    monkeypatch.setattr(background._fork.Process, "start", start_then_stop)
+    with pytest.raises(build.Interrupted):
+        background.Job("测试", _wait)
+    (job,) = background.running
+    assert job.process.is_alive()
+    background.stop_all()
+    assert not background.running and not job.process.is_alive()
 
 
 def test_a_failed_job_names_itself():

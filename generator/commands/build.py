@@ -21,6 +21,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import background
 from ..background import BackgroundError
 from ..write.catalogue import CatalogueError
 from . import validate_directory
@@ -86,6 +87,7 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
                 raise
             replace_directory(staging, site_dir)
         finally:
+            background.stop_all()  # a job started as the build stopped, before the plugin knew of it, writes there
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
 
@@ -120,6 +122,9 @@ STOPPED = []  # a signal arrived: kept, because Python drops an exception raised
 
 
 def _terminate(signum, frame):
+    if background.holding:  # a job is being started: the signal comes again once it is noted
+        background.deferred.append(signum)
+        return
     STOPPED.append(signum)
     raise Interrupted
 
