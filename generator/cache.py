@@ -137,6 +137,14 @@ class Memo:
             self.new[entry] = value = compute() if value is self else value
         return value
 
+    def put(self, entry: str, value) -> None:
+        """Keep a new value under the key."""
+        self.new[entry] = value
+
+    def left(self) -> list:
+        """Return the values kept by the last build that this one has not asked for (of things changed or gone)."""
+        return [value for entry, value in self.old.items() if entry not in self.new]
+
     def save(self) -> None:
         """Keep this build's values for the next (nothing when nothing changed)."""
         if self.store.folder is not None and self.new != self.old:

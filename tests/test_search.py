@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lunr.query import Query, QueryPresence
 
-from generator.model.model import Model
+from generator.model.model import Model, load_model
 from generator.write.search import Postings, build_lunr_index, compact_name, fnv1a, pack, tokenize, write_search_files
 from tests.support import SAMPLE as DIRECTORY
 
@@ -264,3 +264,35 @@ def test_hostile_query_text_never_throws(data, query):
     # Text with no searchable token gives no result set; anything else gives a list, however odd the text.
     assert (result is None) == (tokenize(query) == [])
     assert result is None or isinstance(result["order"], list)
+
+
+def test_characters_sums_kept_in_the_cache_are_the_ones_computed_afresh(tmp_path):
+    """After a change, the sums kept from the last build (the names' average moved, a word's frequency moved, a record
+    went) are used only where they are what a build without the cache computes."""
+    from benchmarks.synth import write_directory
+
+    directory = write_directory(200, tmp_path / "directory")
+
+    def postings(cache=tmp_path / "cache"):
+        return Postings(load_model(directory, cache=cache)[0])
+
+    def edit_name(record, prefix):
+        path = directory / record.folder / f"{record.id}.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace("\nname: ", f"\nname: {prefix}", 1), encoding="utf-8")
+
+    first = postings()
+    assert first.computed == 2 * first.count
+    model = load_model(directory)[0]
+    edit_name(model.records[0], "改")
+    second = postings()
+    assert second.lone == postings(None).lone
+    assert second.count <= second.computed < second.count + 10  # every name's sums, almost no body's
+    rare = next(term for term, values in second.terms.items() if len(term) == 2 and term >= "\u4e00" and len(values) == 2
+                and values[0] > second.count // 2 and values[1] < 1000)  # in one record's body, far from the one edited
+    edit_name(model.records[0], rare)
+    third = postings()
+    assert third.lone == postings(None).lone  # the record holding `rare` was computed again: its frequency moved
+    assert third.computed < third.count + 10
+    (directory / model.records[-1].folder / f"{model.records[-1].id}.yml").unlink()
+    fourth = postings()
+    assert fourth.lone == postings(None).lone and fourth.computed == 2 * fourth.count

@@ -139,28 +139,27 @@ def _record_terms(model: Model, record) -> tuple:
     return len(name), len(body), terms, tuple(code for _, code in pairs), tuple(map(sys.intern, both)), latin
 
 
-def record_terms(model: Model) -> list[tuple]:
-    """Return each published record's _record_terms, kept in the build cache under the record."""
-    memo = Memo(model.cache, "search-terms")
-    out = [memo.get(model.record_key(r), lambda r=r: _record_terms(model, r)) for r in model.records]
-    memo.save()
-    return out
-
-
 class Postings:
     """Every term's postings as one flat array (doc, code, doc, code, …) in document order, where code is
     1000 × the term frequency in the name + the frequency in the body, with each document's field lengths, each
     term's lunr document frequency (one per field it occurs in) and, for each Chinese character, (doc, weight) pairs
     summed over every term containing it: a lone character in a query matches all of them (lunr's *字* wildcard) and
-    its clause scores their sum. A record's terms are kept in the build cache; the weights, which depend on every
-    record (the average lengths, the document frequencies), are computed each build."""
+    its clause scores their sum.
+
+    A record's terms are kept in the build cache ("search-terms", under Model.record_key), with its characters' sums
+    per field and what they were computed from. The sums depend on every record (the record count, the field's average
+    length, the document frequencies), yet a change to one record's names leaves the body's average where it was, and
+    moves the names' by a ten-thousandth: a field's kept sums are used again when the count is the same, none of the
+    record's terms changed its document frequency (that is known from the records that changed) and the field's
+    average moved by less than the record's `slack`, how far it can move before one of the weights rounds otherwise."""
 
     def __init__(self, model: Model):
-        records = record_terms(model)
+        memo = Memo(model.cache, "search-terms")
+        records = [memo.get(model.record_key(r), lambda r=r: _record_terms(model, r) + (None,)) for r in model.records]
         count = len(records)
         self.count, self.lengths = count, array("l")
         self.frequency = frequency = Counter()
-        for name_length, body_length, record, _, both, _ in records:
+        for name_length, body_length, record, _, both, _, _ in records:
             self.lengths.extend((name_length, body_length))
             frequency.update(record)
             frequency.update(both)
@@ -168,29 +167,65 @@ class Postings:
         self.average = [total / count if count else 0.0 for total in self.totals]
         self._idf: dict[int, float] = {}
         self.terms: dict[str, array] = {}
-        self.lone: dict[str, array] = {}
-        terms, lone, weight = self.terms, self.lone, self.weight
-        for number, (_, _, record, codes, _, latin) in enumerate(records):
+        terms = self.terms
+        for number, (_, _, record, codes, _, _, _) in enumerate(records):
             for term, code in zip(record, codes):
                 values = terms.get(term)
                 if values is None:
                     values = terms[term] = array("l")
                 values.append(number)
                 values.append(code)
-            norms = self.norms(number)
-            characters: dict[str, int] = {}
-            for term, code in zip(record[latin:], codes[latin:]):  # the Chinese terms
-                total = weight(term, code, norms)
-                first = term[0]
-                characters[first] = characters.get(first, 0) + total
-                if len(term) == 2 and term[1] != first:
-                    characters[term[1]] = characters.get(term[1], 0) + total
+        moved = Counter()  # document frequencies less the last build's: from the records new, changed or gone
+        for sign, entries in ((1, [entry for entry in records if entry[6] is None]), (-1, memo.left())):
+            for entry in entries:
+                moved.update({term: sign for term in entry[2]})
+                moved.update({term: sign for term in entry[4]})
+        stale = {doc for term, change in moved.items() if change and term in terms for doc in terms[term][::2]}
+        self.lone: dict[str, array] = {}
+        self.computed = 0  # fields of records whose characters' sums were computed (not kept)
+        lone = self.lone
+        for number, entry in enumerate(records):
+            kept = entry[6] or (None,) * len(FIELDS)
+            sums = tuple(part if number not in stale and self._still(part, f) else self._sums(number, entry, f)
+                         for f, part in enumerate(kept))
+            if sums != kept:
+                memo.put(model.record_key(model.records[number]), entry[:6] + (sums,))
+                self.computed += sum(a is not b for a, b in zip(sums, kept))
+            characters = dict(zip(sums[0][3], sums[0][4]))
+            for character, total in zip(sums[1][3], sums[1][4]):
+                characters[character] = characters.get(character, 0) + total
             for character, total in characters.items():
                 values = lone.get(character)
                 if values is None:
                     values = lone[character] = array("l")
                 values.append(number)
                 values.append(total)
+        memo.save()
+
+    def _still(self, sums, field: int) -> bool:
+        """Whether a record's kept sums of a field hold for this build: the same count, the average within the slack."""
+        return sums is not None and sums[0] == self.count and abs(self.average[field] - sums[1]) <= sums[2]
+
+    def _sums(self, number: int, entry, field: int) -> tuple:
+        """Return a record's characters' sums of one field with what they hold for: (count, the field's average, its
+        slack, the characters, their sums)."""
+        _, _, record, codes, _, latin, _ = entry
+        norm = self.norms(number)[field]
+        room = [math.inf]
+        characters: dict[str, int] = {}
+        pairs = zip(record[latin:], codes[latin:])  # the Chinese terms
+        for term, tf in ((t, c // 1000) for t, c in pairs if c >= 1000) if field == 0 else ((t, c % 1000) for t, c in pairs):
+            if not tf:
+                continue
+            total = self.field_weight(term, field, tf, norm, room)
+            first = term[0]
+            characters[first] = characters.get(first, 0) + total
+            if len(term) == 2 and term[1] != first:
+                characters[term[1]] = characters.get(term[1], 0) + total
+        average, length = self.average[field], self.lengths[number * 2 + field]
+        # d norm / d average = -k1 b length / average²: half the room that gives, and the average within 1 %
+        slack = min(room[0] * average * average / (K1 * B * length) / 2, average / 100) if length else math.inf
+        return self.count, average, slack, "".join(characters), array("l", characters.values())
 
     def norms(self, document: int) -> tuple[float, float]:
         """Return the document's BM25 length terms per field, k1 × (1 − b + b × length / average), as lunr.py computes them."""
@@ -198,17 +233,22 @@ class Postings:
 
     def weight(self, term: str, code: int, norms: tuple[float, float]) -> int:
         """Return a document's weight for the term: lunr.py's field-vector values of both fields, summed, in thousandths."""
+        return sum(self.field_weight(term, f, tf, norms[f]) for f, tf in enumerate(divmod(code, 1000)) if tf)
+
+    def field_weight(self, term: str, field: int, tf: int, norm: float, room: list | None = None) -> int:
+        """Return lunr.py's field-vector value of a term in one field, in thousandths, for the term frequency and the
+        field's length term. Given `room`, lower its one value to how far the value is from rounding otherwise, in
+        thousandths, over how fast it moves with the length term (0 when it is too close to tell)."""
         n = self.frequency[term]
         idf = self._idf.get(n)
         if idf is None:
             idf = self._idf[n] = math.log(1 + abs((self.count - n + 0.5) / (n + 0.5)))
-        name, body = divmod(code, 1000)
-        total = 0
-        if name:
-            total += _thousandths(idf * ((K1 + 1) * name) / (norms[0] + name) * FIELDS[0][1])
-        if body:
-            total += _thousandths(idf * ((K1 + 1) * body) / (norms[1] + body) * FIELDS[1][1])
-        return total
+        score = idf * ((K1 + 1) * tf) / (norm + tf) * FIELDS[field][1]
+        if room is not None:
+            scaled = score * 1000
+            margin = abs(scaled - math.floor(scaled) - 0.5)
+            room[0] = min(room[0], margin * (norm + tf) / scaled if margin > 1e-5 else 0.0)
+        return _thousandths(score)
 
 
 PACK = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
