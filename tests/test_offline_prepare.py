@@ -54,3 +54,38 @@ def test_a_page_rewritten_after_prepare_zipped_it_goes_in_as_it_is_at_the_end(tm
     site = _site(tmp_path / "b")
     _rewrite(site)
     assert prepared == _zip(site, prepare=False)
+
+
+def _other_download(site):
+    (site / "downloads" / "directory.csv").write_text("名称\n另一家机构\n", encoding="utf-8")
+
+
+def test_downloads_deflated_ahead_go_in_as_they_were_or_as_they_are_at_the_end(tmp_path):
+    prepared = _zip(_site(tmp_path / "a"), prepare=True, change=lambda site: None)  # every page zipped, the downloads deflated
+    assert prepared == _zip(_site(tmp_path / "b"), prepare=False)
+    prepared = _zip(_site(tmp_path / "c"), prepare=True, change=_other_download)
+    with zipfile.ZipFile(tmp_path / "c" / "downloads" / NAME) as archive:
+        assert archive.read(f"{FOLDER}/downloads/directory.csv").decode("utf-8") == "名称\n另一家机构\n"
+    site = _site(tmp_path / "d")
+    _other_download(site)
+    assert prepared == _zip(site, prepare=False)
+
+
+def test_a_large_file_deflated_in_pieces_on_every_core_is_one_stream_about_as_small_as_one_compressor_gives():
+    import random
+    import zlib
+
+    from benchmarks.words import Text
+    from generator.write.offline import CHUNK, LEVEL, deflate
+
+    rng, text = random.Random(3), Text()
+    data = "\n".join(text.sentence(rng, 40) for _ in range(12000)).encode("utf-8")
+    assert len(data) > 2.5 * CHUNK
+    packed = deflate(data)
+    assert zlib.decompress(packed, -15) == data
+    whole = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    single = whole.compress(data) + whole.flush()
+    assert packed != single and len(packed) < len(single) * 1.002
+    small = data[:CHUNK]
+    whole = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    assert deflate(small) == whole.compress(small) + whole.flush()  # a file of one piece: the bytes it had before

@@ -28,6 +28,7 @@ from .search import INDEX_FILE
 NAME = "directory-offline.zip"
 FOLDER = "directory-offline"  # everything sits in one folder, so unzipping does not scatter files
 LEVEL = 6
+CHUNK, WINDOW = 1 << 20, 1 << 15  # deflate()'s pieces, and the window each is primed with
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 STORED = {".pdf", ".png", ".jpg", ".gz", ".zip", ".xlsx", ".woff", ".woff2"}  # already compressed
 ATTRIBUTE = re.compile(r'(\s(?:href|src|action)="|<meta http-equiv="refresh" content="0; url=)([^"]*)(")')
@@ -105,15 +106,17 @@ class OfflineZip:
     def prepare(self, site_dir: Path) -> None:
         """Start writing the zip in a thread, once every page is on disk, while the build waits for its search job: the
         files no later step changes, that is every file but the downloads, the pages that list them and the search
-        index, which the zip holds after them (so the zip's order does not depend on when a file was written)."""
+        index, which the zip holds after them (so the zip's order does not depend on when a file was written); then
+        deflate the downloads ahead."""
         site_dir = Path(site_dir)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         writer = _Writer(self.partial, site_dir, self.date_time, self.previous)
-        first, _ = self._order([n for n in _site_files(site_dir, self.target, self.partial) if _kept(n)])
+        first, late = self._order([n for n in _site_files(site_dir, self.target, self.partial) if _kept(n)])
 
         def write() -> None:
             try:
                 writer.add_files(first, workers=1)  # the search job has the other core
+                writer.deflate_ahead([name for name in late if name.startswith("downloads/")])
             except (OSError, ValueError, zlib.error):  # finish() writes the zip again and reports what still fails
                 writer.failed = True
 
@@ -255,15 +258,27 @@ def _keep(target: Path, previous: Path, sources: dict) -> None:
 
 
 def _site_files(site_dir: Path, *left_out: Path) -> list[str]:
-    """Return the site's files by name (paths in the site), but `left_out` (the zip itself)."""
-    return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file() and p not in left_out)
+    """Return the site's files by name (paths in the site), but `left_out` (the zip itself). Read with os.scandir,
+    whose entries know their kind: Path.rglob took 1.0–1.9 s over the 26,000 files of 10,000 records, this 0.3 s."""
+    names, skipped = [], {str(path) for path in left_out}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                elif entry.is_file() and entry.path not in skipped:
+                    names.append(prefix + entry.name)
+
+    walk(str(site_dir), "")
+    return sorted(names)
 
 
 def _kept(name: str) -> bool:
     return name not in LEFT_OUT and not name.startswith(LEFT_OUT_FOLDERS)
 
 
-def _packed(site_dir: Path, name: str, old: dict, sources: dict, data: bytes | None = None) -> tuple:
+def _packed(site_dir: Path, name: str, old: dict, sources: dict, data: bytes | None = None, workers: int | None = None) -> tuple:
     """Return a file's entry: (name, its bytes as the offline copy holds them or None when copied, their CRC, their size,
     their deflated bytes (None for a file stored as it is; the previous zip's reader when the file is the one that
     entry was made from), and the file's own (CRC, size))."""
@@ -276,8 +291,26 @@ def _packed(site_dir: Path, name: str, old: dict, sources: dict, data: bytes | N
     crc = zlib.crc32(data)
     if Path(name).suffix in STORED:
         return name, data, crc, len(data), None, source
-    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # what zipfile writes for ZIP_DEFLATED
-    return name, data, crc, len(data), packer.compress(data) + packer.flush(), source
+    return name, data, crc, len(data), deflate(data, workers), source
+
+
+def deflate(data: bytes, workers: int | None = None) -> bytes:
+    """Return data deflated as zipfile writes it (ZIP_DEFLATED at LEVEL), a large file in CHUNK pieces on every core
+    (as pigz does): each piece flushed to a byte's end and primed with the 32 KB before it, so the pieces join into one
+    stream about as small as one compressor's (the search bundle, 29 MB at 10,000 records, was the last step's longest);
+    on `workers` threads (default: one per core)."""
+    if len(data) <= CHUNK:
+        packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        return packer.compress(data) + packer.flush()
+
+    def piece(start: int) -> bytes:
+        primed = {"zdict": data[max(0, start - WINDOW) : start]} if start else {}
+        packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15, **primed)
+        last = start + CHUNK >= len(data)
+        return packer.compress(data[start : start + CHUNK]) + packer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as threads:
+        return b"".join(threads.map(piece, range(0, len(data), CHUNK)))
 
 
 def _previous(archive: zipfile.ZipFile | None) -> dict:
@@ -331,6 +364,16 @@ class _Writer:
                 for entry, stat in zip(threads.map(lambda n: _packed(self.site_dir, n, self.old, self.sources), batch), stats):
                     self._add(*entry)
                     self.written[entry[0]] = stat
+
+    def deflate_ahead(self, names: list[str]) -> None:
+        """Deflate, on one thread, files the zip holds later (the downloads, on disk before the pages) while the build
+        waits for its search job: an entry is then taken from here when its file is unchanged, as from the last zip."""
+        for name in names:
+            if self.stopped:
+                return
+            name, _, crc, size, packed, source = _packed(self.site_dir, name, self.old, self.sources, workers=1)
+            if isinstance(packed, bytes):
+                self.old[name], self.sources[name] = (crc, size, packed), source
 
     def close(self, names: list[str]) -> dict:
         """Add the search index of `names` as one script, close the zip and return `made`."""
