@@ -14,9 +14,11 @@ import errno
 import gc
 import multiprocessing
 import os
+import pickle
 import queue as queues
 import signal
 import sys
+import traceback
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
@@ -110,6 +112,45 @@ def stop_all() -> None:
     """Stop every job still running (a build that stops early: its folders are removed next)."""
     for job in list(running):
         job.cancel()
+
+
+class Forked:
+    """A function computed in a forked child of this process (which may itself be a job, whose children multiprocessing
+    refuses), its result read back through a pipe; the child dies with this process."""
+
+    def __init__(self, name: str, target, *args):
+        self.name = name
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(read)
+            code = 1
+            try:
+                _as_child()
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump(target(*args), out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                if code:
+                    traceback.print_exc()  # what failed, as a job's process prints it
+                os._exit(code)
+        os.close(write)
+        self.read = read
+
+    def result(self):
+        """Wait for the child; return what the function returned, or raise BackgroundError when it failed."""
+        with os.fdopen(self.read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            raise BackgroundError(f"{self.name}没有算完（进程状态 {status}），详见上面的错误信息")
+        return pickle.loads(data)
+
+    def cancel(self) -> None:
+        """Stop the child after a failure here."""
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.read)
 
 
 def queue(size: int):

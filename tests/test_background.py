@@ -72,3 +72,13 @@ def test_pool_workers_read_the_shared_data_without_pickling_it():
 def test_a_dead_pool_worker_is_a_background_error():
     with pytest.raises(background.BackgroundError, match="测试排版的工作进程意外退出"), background.pool("测试排版", None) as pool:
         pool.submit(_die, 1).result()
+
+
+def test_a_forked_function_gives_its_result_or_names_itself_when_it_fails():
+    assert background.Forked("测试", sorted, {"甲", "乙"}).result() == ["乙", "甲"]
+    with pytest.raises(background.BackgroundError, match="测试拼音没有算完"):
+        background.Forked("测试拼音", _fail).result()
+    waiting = background.Forked("测试", _wait)
+    waiting.cancel()
+    with pytest.raises(ProcessLookupError):
+        os.kill(waiting.pid, 0)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from lunr import get_default_builder
 
+from ..background import Forked
 from ..cache import Memo
 from ..model.model import Model
 from .expansions import former_names, pinyin_files, record_lookups, thesaurus, traditional_table
@@ -335,9 +336,19 @@ def _facet_files(rows: list[list], options: dict[str, list]) -> dict[str, str]:
 
 
 def build_search_files(model: Model, common_over: int = COMMON, shard_size: int = SHARD_SIZE) -> dict[str, str]:
-    """Return every search file: its path under search/ and its JSON text (the sizes are parameters for the tests)."""
-    count = len(model.records)
+    """Return every search file: its path under search/ and its JSON text (the sizes are parameters for the tests). The
+    pinyin files and t2s.json are made by a forked child meanwhile: the build's other core is free by then."""
     postings = Postings(model)
+    expansions = Forked("搜索索引的拼音和繁体表", _expansion_files, model, set(postings.lone))
+    try:
+        return _search_files(model, postings, expansions, common_over, shard_size)
+    except BaseException:
+        expansions.cancel()
+        raise
+
+
+def _search_files(model: Model, postings: Postings, expansions: Forked, common_over: int, shard_size: int) -> dict[str, str]:
+    count = len(model.records)
     entries: dict[str, object] = {}
     common: list[str] = []
     words: dict[str, list] = {"terms": [], "characters": []}  # common Chinese words: listed in words.json, not in shards
@@ -405,10 +416,8 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
             [rows[n], list(postings.lengths[n * width : (n + 1) * width]), pack(_coded(forward[n]))]
             for n in range(start, min(start + DOCS, count))])
     files |= _facet_files(rows, options)
-    spelled = pinyin_files(model)
-    files |= {path: dump_json(table) for path, table in spelled.items()}
-    folded = traditional_table(set(lone))
-    files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
+    expanded, spelled, folded = expansions.result()
+    files |= expanded
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + files[path].encode())
@@ -422,10 +431,20 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
         # characters per record of the record files and per posting of the common lists: the browser fetches the cheaper
         "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
         # what a query is widened with: thesaurus groups, former district names, the traditional characters t2s.json folds
-        "synonyms": thesaurus(model), "former": former_names(model), "traditional": pack(_gaps(sorted(map(ord, folded)), 1)),
-        "pinyin": "".join(sorted(path[2:4] for path in spelled)),  # the p/<two letters>.json files there are
+        "synonyms": thesaurus(model), "former": former_names(model), "traditional": folded,
+        "pinyin": spelled,  # the p/<two letters>.json files there are
     })
     return files
+
+
+def _expansion_files(model: Model, characters: set[str]) -> tuple[dict[str, str], str, str]:
+    """Return the pinyin files (p/) and t2s.json, with the manifest's list of pinyin files and its traditional
+    characters (the directory's own characters left out)."""
+    spelled = pinyin_files(model)
+    files = {path: dump_json(table) for path, table in spelled.items()}
+    folded = traditional_table(characters)
+    files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
+    return files, "".join(sorted(path[2:4] for path in spelled)), pack(_gaps(sorted(map(ord, folded)), 1))
 
 
 def _words_file(words: dict[str, list]) -> str:
