@@ -135,22 +135,26 @@ class Forked:
                     traceback.print_exc()  # what failed, as a job's process prints it
                 os._exit(code)
         os.close(write)
-        self.read = read
+        self.read, self.done = read, False
 
     def result(self):
         """Wait for the child; return what the function returned, or raise BackgroundError when it failed."""
         with os.fdopen(self.read, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
+        self.done = True
         if status != 0:
             raise BackgroundError(f"{self.name}没有算完（进程状态 {status}），详见上面的错误信息")
         return pickle.loads(data)
 
     def cancel(self) -> None:
-        """Stop the child after a failure here."""
+        """Stop the child after a failure here (nothing once result() has waited for it)."""
+        if self.done:
+            return
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
         os.close(self.read)
+        self.done = True
 
 
 def queue(size: int):

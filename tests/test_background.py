@@ -76,8 +76,10 @@ def test_a_dead_pool_worker_is_a_background_error():
 
 def test_a_forked_function_gives_its_result_or_names_itself_when_it_fails():
     assert background.Forked("测试", sorted, {"甲", "乙"}).result() == ["乙", "甲"]
+    failed = background.Forked("测试拼音", _fail)
     with pytest.raises(background.BackgroundError, match="测试拼音没有算完"):
-        background.Forked("测试拼音", _fail).result()
+        failed.result()
+    failed.cancel()  # as build_search_files does when result() raised: the child is gone already, nothing to stop
     waiting = background.Forked("测试", _wait)
     waiting.cancel()
     with pytest.raises(ProcessLookupError):
