@@ -87,7 +87,7 @@ def build_site(directory: Path, site_dir: Path, config_file: Path, loaded=None, 
                 raise
             replace_directory(staging, site_dir)
         finally:
-            background.stop_all()  # a job started as the build stopped, before the plugin knew of it, writes there
+            background.stop_all()  # however the build stopped (on_build_error did, unless a second Ctrl-C cut it short)
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
 

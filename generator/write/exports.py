@@ -115,7 +115,7 @@ def write_xlsx(model: Model, path: Path, table=None) -> None:
     memo = Memo(model.cache, "workbook-xml")
     texts = []  # each row's RowXml, or None for a row with styled cells (numbers with a format): written in its sheet
     for row in rows:
-        styled = any(number_format and not isinstance(value, str) for value, number_format in zip(row, formats))
+        styled = any(_styled(value, number_format) for value, number_format in zip(row, formats))
         texts.append(None if styled else memo.get(_digest(repr(row)), lambda row=row: RowXml([neutralise(value) for value in row])))
     memo.save()
     sheets = [("全部", range(len(rows)))] + [(name, [n for n, r in enumerate(rows) if r[district] == name])
@@ -187,11 +187,14 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
+def _styled(value, number_format: str) -> bool:
+    """Whether a cell has a style of its own: a number with a format (a share as a percentage)."""
+    return bool(number_format) and not isinstance(value, str)
+
+
 def _cell(sheet, value, number_format: str, make):
-    if isinstance(value, str):
-        return neutralise(value)
-    if not number_format:
-        return value
+    if not _styled(value, number_format):
+        return neutralise(value) if isinstance(value, str) else value
     cell = make(sheet, value=value)
     cell.number_format = number_format
     return cell

@@ -181,7 +181,8 @@ class Postings:
             for entry in entries:
                 moved.update({term: sign for term in entry[2]})
                 moved.update({term: sign for term in entry[4]})
-        stale = {doc for term, change in moved.items() if change and term in terms for doc in terms[term][::2]}
+        stale = {doc for term, change in moved.items() if change and term in terms for doc in terms[term][::2]} \
+            if memo.old else set()  # with nothing kept, every sum is computed anyway
         self.lone: dict[str, array] = {}
         self.computed = 0  # fields of records whose characters' sums were computed (not kept)
         lone = self.lone
@@ -215,9 +216,7 @@ class Postings:
         room = [math.inf]
         characters: dict[str, int] = {}
         pairs = zip(record[latin:], codes[latin:])  # the Chinese terms
-        for term, tf in ((t, c // 1000) for t, c in pairs if c >= 1000) if field == 0 else ((t, c % 1000) for t, c in pairs):
-            if not tf:
-                continue
+        for term, tf in ((t, c // 1000) for t, c in pairs if c >= 1000) if field == 0 else ((t, c % 1000) for t, c in pairs if c % 1000):
             total = self.field_weight(term, field, tf, norm, room)
             first = term[0]
             characters[first] = characters.get(first, 0) + total
