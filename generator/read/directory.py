@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ class Record:
     path: str
     folder: str
     data: dict
-    node: Mapping
+    places: dict[str, tuple[int, int]]  # line and column of the record ("") and of each top-level field's value
     gaps: list[str] = field(default_factory=list)  # a draft's fields still to fill in (dotted paths)
 
     @property
@@ -50,19 +49,7 @@ class Record:
 
     def position(self, key: str) -> tuple[int, int]:
         """Return the line and column of a top-level field (or of the record) for messages."""
-        if isinstance(self.node, bytes):  # as the build cache keeps it (__getstate__)
-            self.node = pickle.loads(self.node)
-        item = self.node.items.get(key)
-        node = item[1] if item else self.node
-        return node.line, node.column
-
-    def __getstate__(self) -> dict:
-        """The record as the build cache pickles it: its node tree, nine tenths of the time to read a record back and
-        needed only for a message's position, as a pickle of its own, read when position() first needs it."""
-        state = dict(self.__dict__)
-        if not isinstance(self.node, bytes):
-            state["node"] = pickle.dumps(self.node, protocol=pickle.HIGHEST_PROTOCOL)
-        return state
+        return self.places.get(key) or self.places[""]
 
 
 @dataclass
@@ -173,7 +160,9 @@ def record_from_node(node, shown: str, folder: str, record_id: str, choices: dic
         problems.append(Problem("bad-id", shown, 1, 1, "", f"文件名 {record_id}.yml 不是合法的机构标识", hint=ID_HINT))
     if data is MISSING:
         return None, problems
-    return Record(record_id, shown, folder, data, node, [p.field for p in gaps]), problems
+    # Only the top level's positions are kept: the node tree, two thirds of a loaded record's memory, is let go.
+    places = {"": (node.line, node.column)} | {key: (value.line, value.column) for key, (_, value) in node.items.items()}
+    return Record(record_id, shown, folder, data, places, [p.field for p in gaps]), problems
 
 
 def _head(source, name: str):
