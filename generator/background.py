@@ -18,6 +18,7 @@ import pickle
 import queue as queues
 import signal
 import sys
+import tempfile
 import traceback
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -116,36 +117,34 @@ def stop_all() -> None:
 
 class Forked:
     """A function computed in a forked child of this process (which may itself be a job, whose children multiprocessing
-    refuses), its result read back through a pipe; the child dies with this process."""
+    refuses), its result read back from an unlinked temporary file: the child exits as soon as it is done instead of
+    waiting, with all its memory, for this process to read a pipe. The child dies with this process."""
 
     def __init__(self, name: str, target, *args):
-        self.name = name
-        read, write = os.pipe()
+        self.name, self.done = name, False
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result() or cancel())
         self.pid = os.fork()
         if self.pid == 0:
-            os.close(read)
             code = 1
             try:
                 _as_child()
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump(target(*args), out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(target(*args), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+                self.file.flush()
                 code = 0
             finally:
                 if code:
                     traceback.print_exc()  # what failed, as a job's process prints it
                 os._exit(code)
-        os.close(write)
-        self.read, self.done = read, False
 
     def result(self):
         """Wait for the child; return what the function returned, or raise BackgroundError when it failed."""
-        with os.fdopen(self.read, "rb") as pipe:
-            data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
         self.done = True
-        if status != 0:
-            raise BackgroundError(f"{self.name}没有算完（进程状态 {status}），详见上面的错误信息")
-        return pickle.loads(data)
+        with self.file:
+            if status != 0:
+                raise BackgroundError(f"{self.name}没有算完（进程状态 {status}），详见上面的错误信息")
+            self.file.seek(0)
+            return pickle.load(self.file)
 
     def cancel(self) -> None:
         """Stop the child after a failure here (nothing once result() has waited for it)."""
@@ -153,7 +152,7 @@ class Forked:
             return
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
-        os.close(self.read)
+        self.file.close()
         self.done = True
 
 

@@ -30,7 +30,7 @@ from lunr import get_default_builder
 from ..background import Forked
 from ..cache import Memo
 from ..model.model import Model
-from .expansions import former_names, pinyin_files, record_lookups, thesaurus, traditional_table
+from .expansions import former_names, pinyin_files, record_lookups, spelled_texts, thesaurus, traditional_table
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(f"[{CJK}]+|[a-z0-9]+")
@@ -336,17 +336,18 @@ def _facet_files(rows: list[list], options: dict[str, list]) -> dict[str, str]:
 
 def build_search_files(model: Model, common_over: int = COMMON, shard_size: int = SHARD_SIZE) -> dict[str, str]:
     """Return every search file: its path under search/ and its JSON text (the sizes are parameters for the tests). The
-    pinyin files and t2s.json are made by a forked child meanwhile: the build's other core is free by then."""
-    postings = Postings(model)
-    expansions = Forked("搜索索引的拼音和繁体表", _expansion_files, model, set(postings.lone))
+    pinyin files are made by a forked child meanwhile, started before the postings: a child lives on the pages it shares
+    with its parent, and each one the parent writes to afterwards is kept twice (forked after the postings, it held
+    260 MB at 10,000 records, at the build's peak)."""
+    spelled = Forked("搜索索引的拼音表", _pinyin_files, model, spelled_texts(model))
     try:
-        return _search_files(model, postings, expansions, common_over, shard_size)
+        return _search_files(model, Postings(model), spelled, common_over, shard_size)
     except BaseException:
-        expansions.cancel()
+        spelled.cancel()
         raise
 
 
-def _search_files(model: Model, postings: Postings, expansions: Forked, common_over: int, shard_size: int) -> dict[str, str]:
+def _search_files(model: Model, postings: Postings, spelled: Forked, common_over: int, shard_size: int) -> dict[str, str]:
     count = len(model.records)
     entries: dict[str, object] = {}
     common: list[str] = []
@@ -415,8 +416,10 @@ def _search_files(model: Model, postings: Postings, expansions: Forked, common_o
             [rows[n], list(postings.lengths[n * width : (n + 1) * width]), pack(_coded(forward[n]))]
             for n in range(start, min(start + DOCS, count))])
     files |= _facet_files(rows, options)
-    expanded, spelled, folded = expansions.result()
-    files |= expanded
+    folded = traditional_table(set(postings.lone))
+    files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
+    pinyin, listed = spelled.result()
+    files |= pinyin
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + files[path].encode())
@@ -430,20 +433,16 @@ def _search_files(model: Model, postings: Postings, expansions: Forked, common_o
         # characters per record of the record files and per posting of the common lists: the browser fetches the cheaper
         "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
         # what a query is widened with: thesaurus groups, former district names, the traditional characters t2s.json folds
-        "synonyms": thesaurus(model), "former": former_names(model), "traditional": folded,
-        "pinyin": spelled,  # the p/<two letters>.json files there are
+        "synonyms": thesaurus(model), "former": former_names(model), "traditional": pack(_gaps(sorted(map(ord, folded)), 1)),
+        "pinyin": listed,  # the p/<two letters>.json files there are
     })
     return files
 
 
-def _expansion_files(model: Model, characters: set[str]) -> tuple[dict[str, str], str, str]:
-    """Return the pinyin files (p/) and t2s.json, with the manifest's list of pinyin files and its traditional
-    characters (the directory's own characters left out)."""
-    spelled = pinyin_files(model)
-    files = {path: dump_json(table) for path, table in spelled.items()}
-    folded = traditional_table(characters)
-    files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
-    return files, "".join(sorted(path[2:4] for path in spelled)), pack(_gaps(sorted(map(ord, folded)), 1))
+def _pinyin_files(model: Model, texts: str) -> tuple[dict[str, str], str]:
+    """Return the pinyin files (p/) with the manifest's list of them."""
+    spelled = pinyin_files(model, texts)
+    return {path: dump_json(table) for path, table in spelled.items()}, "".join(sorted(path[2:4] for path in spelled))
 
 
 def _words_file(words: dict[str, list]) -> str:
