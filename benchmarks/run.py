@@ -51,10 +51,11 @@ COLUMNS = [("n", "N"), ("validate_s", "validate s"), ("build_s", "site build s")
 # search against Pagefind on the same site (a limit that names a column is that column's value); the printed catalogue
 # (17 tagged files) against a naive one-pass WeasyPrint render of the same records.
 BESIDE_PAGEFIND = {"search_first_kb": "pagefind_first_kb", "search_first_ms": "pagefind_first_ms", "search_names_missed": 0}
+# The 10,000-record build's peak: no higher than the 866 MB measured when the four-times-the-floor issue was filed.
 TARGETS = {
     1000: {"catalogue_ratio": 1},
     3000: {"catalogue_s": 60, "catalogue_peak_mb": 1024, "catalogue_ratio": 1, **BESIDE_PAGEFIND},
-    10000: {"build_peak_mb": 1536, "cached_s": 30, "serve_s": 5, "ratio": 4, "raw_ratio": 4, "import_s": 30, "update_s": 60,
+    10000: {"build_peak_mb": 866, "cached_s": 30, "serve_s": 5, "ratio": 4, "raw_ratio": 4, "import_s": 30, "update_s": 60,
             **BESIDE_PAGEFIND, "search_first_kb": 150},
     30000: {"ratio": 4, "raw_ratio": 4, **BESIDE_PAGEFIND},
     100000: {"build_s": 900, "build_peak_mb": 4096, "search_first_kb": 200, "search_p95_ms": 50, "search_names_missed": 0},
