@@ -90,7 +90,7 @@ class Store:
             self.hits += 1
             return value
         try:
-            data = (self.folder / entry[:2] / entry).read_bytes()
+            data = memoryview((self.folder / entry[:2] / entry).read_bytes())  # a slice of it copies nothing
             if hashlib.sha256(data[32:]).digest() == data[:32]:
                 self.hits += 1
                 value = pickle.loads(data[32:])
@@ -108,16 +108,32 @@ class Store:
             return
         if MEMORY is not None:
             MEMORY.now[self.place, entry] = value
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         folder = self.folder / entry[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".")
-            with os.fdopen(handle, "wb") as out:
-                out.write(hashlib.sha256(data).digest() + data)
+            with os.fdopen(handle, "wb") as out:  # pickled into the file: a memo at 100,000 records is 400 MB as bytes
+                hashed = _Hashed(out)
+                out.write(bytes(32))
+                pickle.dump(value, hashed, protocol=pickle.HIGHEST_PROTOCOL)
+                out.seek(0)
+                out.write(hashed.digest.digest())
             os.replace(temporary, folder / entry)
-        except OSError:
+        except BaseException as exc:
             Path(locals().get("temporary", folder / ".none")).unlink(missing_ok=True)
+            if not isinstance(exc, OSError):
+                raise
+
+
+class _Hashed:
+    """A file that pickle writes into, hashing what it writes."""
+
+    def __init__(self, out):
+        self.out, self.digest = out, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.out.write(data)
 
 
 class Memo:
