@@ -54,10 +54,15 @@ def _run(name: str, target, args) -> None:
     _as_child()
     try:
         target(*args)
-    except OSError as exc:  # a full or read-only disk: one line, not a traceback
-        why = "磁盘空间不足" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        print(f"{name}无法写入{' ' + str(exc.filename) if exc.filename else ''}（{why}）", file=sys.stderr)
+    except OSError as exc:
+        _disk_error(name, exc)
         sys.exit(1)
+
+
+def _disk_error(name: str, exc: OSError) -> None:
+    """Print a full or read-only disk's error in one line, not a traceback."""
+    why = "磁盘空间不足" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    print(f"{name}无法写入{' ' + str(exc.filename) if exc.filename else ''}（{why}）", file=sys.stderr)
 
 
 @contextmanager
@@ -131,8 +136,11 @@ class Forked:
                 pickle.dump(target(*args), self.file, protocol=pickle.HIGHEST_PROTOCOL)
                 self.file.flush()
                 code = 0
+            except OSError as exc:  # the temporary folder full or not writable, as a job says it
+                _disk_error(name, exc)
+                code = 2
             finally:
-                if code:
+                if code == 1:
                     traceback.print_exc()  # what failed, as a job's process prints it
                 os._exit(code)
 

@@ -75,7 +75,7 @@ MEMORY: Memory | None = None  # set by the plugin in a preview
 
 
 class Store:
-    """The entries of one kind (records, pages …) in a cache folder; with no folder, nothing is kept."""
+    """The entries of one kind (pages, memos …) in a cache folder; with no folder, nothing is kept."""
 
     def __init__(self, folder: Path | None, kind: str):
         self.folder = Path(folder) / kind if folder else None

@@ -1,5 +1,6 @@
 """Background work: a failed job or a dead pool worker is reported one way, as BackgroundError naming the work."""
 
+import errno
 import os
 import signal
 import sys
@@ -13,6 +14,10 @@ from generator.commands import build
 
 def _fail():
     raise RuntimeError("boom")
+
+
+def _full_disk():
+    raise OSError(errno.ENOSPC, "No space left on device", "/tmp/x")
 
 
 def _die(_):
@@ -84,3 +89,10 @@ def test_a_forked_function_gives_its_result_or_names_itself_when_it_fails():
     waiting.cancel()
     with pytest.raises(ProcessLookupError):
         os.kill(waiting.pid, 0)
+
+
+def test_a_forked_function_on_a_full_disk_says_so_in_one_line(capfd):
+    with pytest.raises(background.BackgroundError, match="测试拼音没有算完"):
+        background.Forked("测试拼音", _full_disk).result()
+    said = capfd.readouterr().err
+    assert "测试拼音无法写入 /tmp/x（磁盘空间不足）" in said and "Traceback" not in said

@@ -137,7 +137,7 @@ def test_a_damaged_entry_is_computed_again(tmp_path):
 
 
 def test_a_record_read_back_from_the_cache_places_a_cross_record_problem_where_a_fresh_one_does(tmp_path):
-    # the cache keeps a record's node tree as a pickle of its own, read only when a message needs a position
+    # the cache keeps a record's positions (its own and its top-level fields'), not its node tree
     from generator.read.directory import load_directory
 
     directory = tmp_path / "directory"

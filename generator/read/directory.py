@@ -257,7 +257,7 @@ def load_directory(source, today: datetime.date | None = None, cache: Path | Non
     memos: dict[str, Memo] = {}
     for folder, name in files:
         if cache and folder not in memos:
-            memos[folder] = Memo(cache, "records", tables, folder)
+            memos[folder] = Memo(cache, "records", tables, source.shown(folder))  # two directories keep theirs apart
         record, found = load_record(source, folder, name, choices, memos.get(folder), tables)
         problems += found
         if record is not None and not has_errors(found):

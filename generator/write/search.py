@@ -418,7 +418,7 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
     files |= _facet_files(rows, options)
     folded = traditional_table(set(postings.lone))
     files["t2s.json"] = dump_json({"from": "".join(folded), "to": "".join(folded.values())})
-    pinyin, listed = spelled.result()
+    pinyin, prefixes = spelled.result()
     files |= pinyin
     digest = hashlib.sha256()
     for path in sorted(files):
@@ -434,7 +434,7 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
         "cost": [round(document_chars / max(count, 1), 1), round(common_chars / max(common_postings, 1), 2)],
         # what a query is widened with: thesaurus groups, former district names, the traditional characters t2s.json folds
         "synonyms": thesaurus(model), "former": former_names(model), "traditional": pack(_gaps(sorted(map(ord, folded)), 1)),
-        "pinyin": listed,  # the p/<two letters>.json files there are
+        "pinyin": prefixes,  # the p/<two letters>.json files there are
     })
     return files
 
