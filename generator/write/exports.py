@@ -163,9 +163,8 @@ class RowXml:
     def __init__(self, cells: list, sheet=None, row: int = ROW):
         from lxml.etree import xmlfile
         from openpyxl.cell._writer import write_cell
-        from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-        sheet = sheet or WriteOnlyWorksheet(None, "")
+        sheet = sheet or _scratch_sheet()
         out = io.BytesIO()
         with xmlfile(out, encoding="utf-8") as xf, xf.element("row", {"r": str(row)}):  # written as ASCII later
             for cell in sheet._values_to_row(cells, row):
@@ -181,6 +180,15 @@ class RowXml:
     def text(self, row: int) -> str:
         """Return the row's XML as row number `row`."""
         return str(row).join(self.pieces)
+
+
+@lru_cache(maxsize=None)
+def _scratch_sheet():
+    """The sheet an unstyled row is written for (a sheet is only its cells' parent there, and setting one up took
+    nearly half of the rows' time)."""
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    return WriteOnlyWorksheet(None, "")
 
 
 def _digest(text: str) -> bytes:
