@@ -137,7 +137,7 @@ def _record_terms(model: Model, record) -> tuple:
     pairs = sorted(codes.items(), key=lambda pair: pair[0][0] > "\x7f")  # the Chinese terms last, from `latin` on
     latin = sum(1 for term, _ in pairs if term[0] <= "\x7f")
     terms = tuple(sys.intern(term) for term, _ in pairs)  # one string per term for every record (and in the cache)
-    return len(name), len(body), terms, tuple(code for _, code in pairs), tuple(map(sys.intern, both)), latin
+    return len(name), len(body), terms, array("i", [code for _, code in pairs]), tuple(map(sys.intern, both)), latin
 
 
 class Postings:
@@ -159,11 +159,11 @@ class Postings:
         records = [memo.get(model.record_key(r), lambda r=r: _record_terms(model, r) + (None,)) for r in model.records]
         count = len(records)
         self.count, self.lengths = count, array("l")
-        self.frequency = frequency = Counter()
-        for name_length, body_length, record, _, both, _, _ in records:
+        self.both: dict[str, int] = {}  # records with the term in both fields: lunr counts them twice (frequency())
+        for name_length, body_length, _, _, both, _, _ in records:
             self.lengths.extend((name_length, body_length))
-            frequency.update(record)
-            frequency.update(both)
+            for term in both:
+                self.both[term] = self.both.get(term, 0) + 1
         self.totals = [sum(self.lengths[f :: len(FIELDS)]) for f in range(len(FIELDS))]
         self.average = [total / count if count else 0.0 for total in self.totals]
         self._idf: dict[int, float] = {}
@@ -173,7 +173,7 @@ class Postings:
             for term, code in zip(record, codes):
                 values = terms.get(term)
                 if values is None:
-                    values = terms[term] = array("l")
+                    values = terms[term] = array("i")
                 values.append(number)
                 values.append(code)
         moved = Counter()  # document frequencies less the last build's: from the records new, changed or gone
@@ -199,7 +199,7 @@ class Postings:
             for character, total in characters.items():
                 values = lone.get(character)
                 if values is None:
-                    values = lone[character] = array("l")
+                    values = lone[character] = array("i")
                 values.append(number)
                 values.append(total)
         memo.save()
@@ -225,7 +225,11 @@ class Postings:
         average, length = self.average[field], self.lengths[number * 2 + field]
         # d norm / d average = -k1 b length / average²: half the room that gives, and the average within 1 %
         slack = min(room[0] * average * average / (K1 * B * length) / 2, average / 100) if length else math.inf
-        return self.count, average, slack, "".join(characters), array("l", characters.values())
+        return self.count, average, slack, "".join(characters), array("i", characters.values())
+
+    def frequency(self, term: str) -> int:
+        """Return a term's lunr document frequency: the records it occurs in, counted once for each field."""
+        return len(self.terms.get(term, ())) // 2 + self.both.get(term, 0)
 
     def norms(self, document: int) -> tuple[float, float]:
         """Return the document's BM25 length terms per field, k1 × (1 − b + b × length / average), as lunr.py computes them."""
@@ -239,7 +243,7 @@ class Postings:
         """Return lunr.py's field-vector value of a term in one field, in thousandths, for the term frequency and the
         field's length term. Given `room`, lower its one value to how far the value is from rounding otherwise, in
         thousandths, over how fast it moves with the length term (0 when it is too close to tell)."""
-        n = self.frequency[term]
+        n = len(self.terms[term]) // 2 + self.both.get(term, 0)  # frequency(), inlined: called for every posting
         idf = self._idf.get(n)
         if idf is None:
             idf = self._idf[n] = math.log(1 + abs((self.count - n + 0.5) / (n + 0.5)))
@@ -352,7 +356,7 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
     entries: dict[str, object] = {}
     common: list[str] = []
     words: dict[str, list] = {"terms": [], "characters": []}  # common Chinese words: listed in words.json, not in shards
-    forward = [array("l") for _ in range(count)]
+    forward = [array("i") for _ in range(count)]
 
     lists = Memo(model.cache, "search-lists")  # a list's text under its postings (most are the same after a change)
 
@@ -366,9 +370,9 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
             entries[key] = packed(values, lone)
             return
         if key.isascii():  # a Latin word stays in its shard, where a prefix finds it
-            entries[key] = {"c": len(common), "d": documents, "n": postings.frequency[key]}
+            entries[key] = {"c": len(common), "d": documents, "n": postings.frequency(key)}
         else:
-            words["characters" if lone else "terms"].append((key, len(common), documents, postings.frequency[key]))
+            words["characters" if lone else "terms"].append((key, len(common), documents, postings.frequency(key)))
         common.append(dump_json(packed(values, lone)))
         if not lone:
             for i in range(0, len(values), 2):
