@@ -352,6 +352,8 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
 
 
 def _search_files(model: Model, postings: Postings, spelled: Forked, common_over: int, shard_size: int) -> dict[str, str]:
+    """Return the search files. The postings' lists, the lists' texts and the shards' entries are let go as soon as what
+    is made from them is made (postings.terms is left empty): the job's largest memory is at its end."""
     count = len(model.records)
     entries: dict[str, object] = {}
     common: list[str] = []
@@ -364,27 +366,31 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
         return lists.get(hashlib.blake2b(values, digest_size=16, person=b"lone" if lone else b"").digest(),
                          lambda: pack(_gaps(values) if lone else _coded(values)))
 
-    def add(key: str, values: array, lone: bool) -> None:
+    def add(key: str, values: array, lone: bool, frequency: int | None) -> None:
         documents = len(values) // 2
         if documents <= common_over:
             entries[key] = packed(values, lone)
             return
         if key.isascii():  # a Latin word stays in its shard, where a prefix finds it
-            entries[key] = {"c": len(common), "d": documents, "n": postings.frequency(key)}
+            entries[key] = {"c": len(common), "d": documents, "n": frequency}
         else:
-            words["characters" if lone else "terms"].append((key, len(common), documents, postings.frequency(key)))
+            words["characters" if lone else "terms"].append((key, len(common), documents, frequency))
         common.append(dump_json(packed(values, lone)))
         if not lone:
             for i in range(0, len(values), 2):
                 forward[values[i]].extend((len(common) - 1, values[i + 1]))
 
-    for term in sorted(postings.terms):
+    lone, terms = postings.lone, postings.terms
+    for term in sorted(terms):
+        frequency = postings.frequency(term)
+        values = terms.pop(term)  # let go once written
         if term.isascii() or len(term) > 1:  # a lone character is only ever looked up merged
-            add(term, postings.terms[term], False)
-    lone = postings.lone
+            add(term, values, False, frequency)
+    terms.clear()
     for character in sorted(lone):
-        add(character, lone[character], True)
+        add(character, lone[character], True, None)  # a lone character's list carries its weights: no frequency
     lists.save()
+    del lists  # its texts are the entries' now
     listed = {key for kind in words.values() for key, *_ in kind}
     names: dict[str, list[int]] = {}
     for number, record in enumerate(model.records):
@@ -395,8 +401,10 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
             names.setdefault(shard_key(first) + "=" + compact, []).append(number)
     shards = max(1, math.ceil(sum(len(v) / 2 + 2 if isinstance(v, str) else 3 for v in entries.values()) / shard_size))
     grouped: dict[int, dict] = {}
+    latin_common = sum(v["d"] for v in entries.values() if isinstance(v, dict))  # the Latin words' postings in c/
     for key in sorted(entries):
-        grouped.setdefault(fnv1a(shard_key(key)) % shards, {})[key] = entries[key]
+        grouped.setdefault(fnv1a(shard_key(key)) % shards, {})[key] = entries.pop(key)
+    del entries
     for key, documents in names.items():
         first, _, name = key.partition("=")
         grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
@@ -406,7 +414,7 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
             lookups.setdefault("#" + key, []).append(number)
     for key, documents in lookups.items():  # in the shard of the whole key, "#" included
         grouped.setdefault(fnv1a(key) % shards, {})[key] = _gaps(documents, 1)
-    files = {f"t/{n}.json": dump_json(grouped.get(n, {})) for n in range(shards)}
+    files = {f"t/{n}.json": dump_json(grouped.pop(n, {})) for n in range(shards)}
     files |= {f"c/{n}.json": text for n, text in enumerate(common)}
     files["words.json"] = _words_file(words)
     width = len(FIELDS)
@@ -429,8 +437,7 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
         digest.update(path.encode() + files[path].encode())
     document_chars = sum(len(v) for k, v in files.items() if k.startswith("d/"))
     common_chars = sum(len(text) for text in common)
-    common_postings = sum(v["d"] for v in entries.values() if isinstance(v, dict))
-    common_postings += sum(documents for kind in words.values() for _, _, documents, _ in kind)
+    common_postings = latin_common + sum(documents for kind in words.values() for _, _, documents, _ in kind)
     files["manifest.json"] = dump_json({
         "version": digest.hexdigest()[:12], "count": count, "shards": shards, "docs": DOCS, "lengths": LENGTHS,
         "fields": FIELDS, "totals": postings.totals, "facets": options,
