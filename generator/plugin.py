@@ -345,6 +345,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         data = self.record_json
         if self.kept:  # a preview writes only what changed since its last build
             pages, data = self.kept.changed(self.model, chrome, pages, data)
+        self.outputs.settle()
         self.writers = write_family(self.bodies, chrome.fill, pages, data, Path(config.site_dir))
         return html
 

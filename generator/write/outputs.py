@@ -79,6 +79,14 @@ class Outputs:
             self.cancel()
             raise
 
+    def settle(self) -> None:
+        """Wait for the jobs beside the search job (the workbook): the institution pages' writers, forked next, then
+        never run beside it. Each forked reader of the whole model copies most of its memory pages (the workbook job
+        at 10,000 records: 222 MB), and while it runs the cores are busy with it and the search job anyway."""
+        for job in self.jobs:
+            if job is not self.search:
+                job.finish()
+
     def finish(self, site_dir: Path, texts: list[tuple[str, str, str]], kept: Path | None = None,
                meanwhile=None) -> threading.Thread | None:
         """Wait for the jobs beside the pages, put the search files into the site (with the hand-written pages' texts,
@@ -86,9 +94,7 @@ class Outputs:
         search job is left (a core is free then: the offline zip starts there). A preview given the folder `kept`
         (the search files of the last preview) puts those in place at once and returns the thread that puts this
         build's there and into `kept` when their job is done; the first preview waits for them."""
-        for job in self.jobs:
-            if job is not self.search:
-                job.finish()
+        self.settle()
         for path in self.pending:
             shutil.copyfile(path, site_dir / "downloads" / path.name)
         if meanwhile is not None:
