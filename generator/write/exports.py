@@ -11,7 +11,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..background import Job
@@ -182,7 +182,7 @@ class RowXml:
         return str(row).join(self.pieces)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scratch_sheet():
     """The sheet an unstyled row is written for (a sheet is only its cells' parent there, and setting one up took
     nearly half of the rows' time)."""

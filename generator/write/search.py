@@ -390,7 +390,7 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
     for character in sorted(lone):
         add(character, lone[character], True, None)  # a lone character's list carries its weights: no frequency
     lists.save()
-    del lists  # its texts are the entries' now
+    lists = None  # its texts are the entries' now
     listed = {key for kind in words.values() for key, *_ in kind}
     names: dict[str, list[int]] = {}
     for number, record in enumerate(model.records):
@@ -404,7 +404,7 @@ def _search_files(model: Model, postings: Postings, spelled: Forked, common_over
     latin_common = sum(v["d"] for v in entries.values() if isinstance(v, dict))  # the Latin words' postings in c/
     for key in sorted(entries):
         grouped.setdefault(fnv1a(shard_key(key)) % shards, {})[key] = entries.pop(key)
-    del entries
+    entries.clear()
     for key, documents in names.items():
         first, _, name = key.partition("=")
         grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
