@@ -243,7 +243,7 @@ class Postings:
         """Return lunr.py's field-vector value of a term in one field, in thousandths, for the term frequency and the
         field's length term. Given `room`, lower its one value to how far the value is from rounding otherwise, in
         thousandths, over how fast it moves with the length term (0 when it is too close to tell)."""
-        n = len(self.terms[term]) // 2 + self.both.get(term, 0)  # frequency(), inlined: called for every posting
+        n = self.frequency(term)
         idf = self._idf.get(n)
         if idf is None:
             idf = self._idf[n] = math.log(1 + abs((self.count - n + 0.5) / (n + 0.5)))
