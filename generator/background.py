@@ -139,6 +139,10 @@ class Forked:
             except OSError as exc:  # the temporary folder full or not writable, as a job says it
                 _disk_error(name, exc)
                 code = 2
+            except SystemExit as exc:  # a message for the user, printed as a job's process prints it
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr, flush=True)
+                code = 3
             finally:
                 if code == 1:
                     traceback.print_exc()  # what failed, as a job's process prints it
