@@ -96,3 +96,17 @@ def test_a_forked_function_on_a_full_disk_says_so_in_one_line(capfd):
         background.Forked("测试拼音", _full_disk).result()
     said = capfd.readouterr().err
     assert "测试拼音无法写入 /tmp/x（磁盘空间不足）" in said and "Traceback" not in said
+
+
+def _run_pids(start, end, items):
+    return [(item, os.getpid()) for item in items[start:end]]
+
+
+def test_runs_are_computed_in_children_of_their_own_and_joined_in_order(monkeypatch):
+    monkeypatch.setattr(background, "RUN", 2)
+    made = background.in_runs("测试", _run_pids, 5, list("甲乙丙丁戊"))
+    assert [item for item, _ in made] == list("甲乙丙丁戊")
+    pids = [pid for _, pid in made]
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] != pids[0] and os.getpid() not in pids
+    with pytest.raises(background.BackgroundError, match="测试拼音没有算完"):
+        background.in_runs("测试拼音", lambda start, end: _fail(), 1)

@@ -24,7 +24,7 @@ def _pages(count: int) -> list:
 
 def test_a_writer_renders_each_run_of_pages_in_a_child_of_its_own(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    monkeypatch.setattr(institutions, "RUN", 2)
+    monkeypatch.setattr(background, "RUN", 2)
     fill = lambda values: f"{os.getpid()} {values['content']}"
     jobs = institutions.write_family(_Bodies("<h1>甲</h1>"), fill, _pages(5), [("r0", "{}")], tmp_path)
     for job in jobs:

@@ -91,10 +91,8 @@ def write_family(bodies: Bodies, fill, pages: list[tuple[object, str, str, dict]
     correction URL, the chrome's other values), in the order their files were read, and of the records' JSON files (id,
     text), in the order they were made. `fill(values)` gives a page's HTML; the jobs are to be finished.
 
-    A process that reads the model copies each memory page of it that it reads (reference counts), and records lie in
-    memory as they were read. So a writer renders its run RUN pages at a time, each in a forked child of its own that
-    exits when they are written: no process then holds a copy of more than RUN records (100,000 records: a writer
-    reading its half itself held 0.78 GB)."""
+    Each writer renders its run in runs of background.RUN pages, each in a forked child of its own (in_runs): no
+    process then copies more than a run's records."""
     if not pages and not data:
         return []
     pages = sorted(pages, key=lambda page: page[0].path)
@@ -104,26 +102,23 @@ def write_family(bodies: Bodies, fill, pages: list[tuple[object, str, str, dict]
             for n in range(workers)]
 
 
-RUN = 1000  # pages per forked child of a writer
-
-
 def _write(bodies: Bodies, fill, pages, data, site_dir: Path) -> None:
     folder = site_dir / "institutions"
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in data:
         (folder / f"{name}.json").write_text(text, encoding="utf-8")
-    for start in range(0, len(pages), RUN):
-        try:
-            background.Forked("机构页面", _write_pages, bodies, fill, pages[start : start + RUN], folder).result()
-        except background.BackgroundError:
-            sys.exit(1)  # the child printed why
+    try:
+        background.in_runs("机构页面", _write_pages, len(pages), bodies, fill, pages, folder)
+    except background.BackgroundError:
+        sys.exit(1)  # the child printed why
 
 
-def _write_pages(bodies: Bodies, fill, pages, folder: Path) -> None:
-    for record, edit_url, report_url, values in pages:
+def _write_pages(start: int, end: int, bodies: Bodies, fill, pages, folder: Path) -> list:
+    for record, edit_url, report_url, values in pages[start:end]:
         body = bodies.body(record, edit_url, report_url)
         if "<h1" not in body:  # the theme would add a heading of its own: institution.html always starts with one
             raise SystemExit(f"机构页面 {record.id} 没有一级标题，无法套用公共框架")
         target = folder / record.id
         target.mkdir(exist_ok=True)
         (target / "index.html").write_text(fill(values | {"content": body}), encoding="utf-8")
+    return []
