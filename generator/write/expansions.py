@@ -108,11 +108,17 @@ def syllables(run: str, fixed: dict[str, list[str]]) -> list[str]:
     return out
 
 
+def spelled_texts(model: Model) -> str:
+    """Return what pinyin_files spells of the records, each record's name and operator, as one string (NUL between them,
+    a character no record holds): a forked child that reads it leaves the parent's records alone, and with them the
+    memory pages a touched object's reference count would copy into the child (37 MB at 10,000 records)."""
+    return "\0".join(text for record in model.records for text in (record.data["name"], record.data["operator"]))
+
+
 def pinyin_files(model: Model, texts: str) -> dict[str, dict[str, list[str]]]:
     """Return p/<first two letters>.json: each pinyin key (full syllables run together, or their initials) of the bigrams of names,
-    operators (`texts`: each record's name and operator, NUL between them, a character no record holds) and the
-    taxonomy's districts, functions and industries, and of names and labels whole, mapped to its Chinese words, those
-    in most records first."""
+    operators (`texts`, as spelled_texts gives them) and the taxonomy's districts, functions and industries, and of
+    names and labels whole, mapped to its Chinese words, those in most records first."""
     fixed = readings(model)
     counts: dict[str, Counter] = defaultdict(Counter)
     memo = Memo(model.cache, "syllables", repr(sorted(fixed.items())))  # pypinyin, once a run (operators repeat)

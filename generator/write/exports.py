@@ -14,7 +14,7 @@ import zipfile
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..background import Job, in_runs
+from ..background import Job
 from ..cache import Memo
 from ..model.model import Model
 from ..table import columns
@@ -51,20 +51,12 @@ def export_rows(model: Model) -> tuple[list[str], list[list[str]]]:
 
 
 def workbook_rows(model: Model) -> tuple[list[str], list[str], list[list]]:
-    """Return the headings, each column's number format and one row per record: numbers as numbers, the rest as text.
-    The rows are made in forked children (background.in_runs): the workbook's job never reads the records itself."""
+    """Return the headings, each column's number format and one row per record: numbers as numbers, the rest as text."""
     table = columns(model.taxonomy)
     memo = Memo(model.cache, "workbook-rows")
-    made = in_runs("工作簿的行", _workbook_rows, len(model.records), model, table, memo)
-    rows = [memo.get(entry, lambda row=row: row) for entry, row in made]
+    rows = [memo.get(model.record_key(r), lambda r=r: [column.value(model, r) for column in table]) for r in model.records]
     memo.save()
     return [column.heading for column in table], [column.spec.cell_format for column in table], rows
-
-
-def _workbook_rows(start: int, end: int, model: Model, table, memo: Memo) -> list[tuple[str, list | None]]:
-    """Return each record's key with its row, or None when the memo keeps it."""
-    keys = [(model.record_key(r), r) for r in model.records[start:end]]
-    return [(entry, None if memo.has(entry) else [column.value(model, r) for column in table]) for entry, r in keys]
 
 
 def display_width(value) -> int:

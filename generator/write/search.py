@@ -27,10 +27,10 @@ from urllib.parse import urlsplit
 
 from lunr import get_default_builder
 
-from ..background import Forked, in_runs
+from ..background import Forked
 from ..cache import Memo
 from ..model.model import Model
-from .expansions import former_names, pinyin_files, record_lookups, thesaurus, traditional_table
+from .expansions import former_names, pinyin_files, record_lookups, spelled_texts, thesaurus, traditional_table
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(f"[{CJK}]+|[a-z0-9]+")
@@ -123,31 +123,6 @@ def _thousandths(score: float) -> int:
     return round(round(score, 3) * 1000)
 
 
-def record_facts(model: Model, memo: Memo) -> list[tuple]:
-    """Return what the search files take from each record, computed in forked children (background.in_runs), so that
-    the search job never reads the records itself: its key, its terms (as _record_terms gives them, or None when the
-    memo keeps them), its name run together, its look-up keys, its result row, its name and its operator."""
-    options = facet_options(model)
-    positions = {key: {option: n for n, (option, _) in enumerate(values)} for key, values in options.items()}
-    return in_runs("搜索索引", _facts, len(model.records), model, memo, positions)
-
-
-def _facts(start: int, end: int, model: Model, memo: Memo, positions: dict) -> list[tuple]:
-    out = []
-    for record in model.records[start:end]:
-        entry, data = model.record_key(record), record.data
-        out.append((entry, None if memo.has(entry) else _record_terms(model, record) + (None,), compact_name(data["name"]),
-                    tuple(sorted(record_lookups(model, record))), result_row(model, record, positions), data["name"],
-                    data["operator"]))
-    return out
-
-
-def _interned(terms: tuple) -> tuple:
-    """A record's terms from a forked child, with one string per term again (each child's came as its own copies)."""
-    name_length, body_length, record, codes, both, latin, sums = terms
-    return name_length, body_length, tuple(map(sys.intern, record)), codes, tuple(map(sys.intern, both)), latin, sums
-
-
 def _record_terms(model: Model, record) -> tuple:
     """Return a record's field lengths, its distinct terms with their codes (1000 × the count in the name + the count in
     the body, at most 999), the Chinese ones last, its terms in both fields (lunr counts a field each) and how many of
@@ -179,10 +154,9 @@ class Postings:
     record's terms changed its document frequency (that is known from the records that changed) and the field's
     average moved by less than the record's `slack`, how far it can move before one of the weights rounds otherwise."""
 
-    def __init__(self, model: Model, memo: Memo | None = None, facts: list[tuple] | None = None):
-        memo = memo or Memo(model.cache, "search-terms")
-        facts = record_facts(model, memo) if facts is None else facts
-        records = [memo.get(fact[0], lambda fact=fact: _interned(fact[1])) for fact in facts]
+    def __init__(self, model: Model):
+        memo = Memo(model.cache, "search-terms")
+        records = [memo.get(model.record_key(r), lambda r=r: _record_terms(model, r) + (None,)) for r in model.records]
         count = len(records)
         self.count, self.lengths = count, array("l")
         self.both: dict[str, int] = {}  # records with the term in both fields: lunr counts them twice (frequency())
@@ -217,7 +191,7 @@ class Postings:
             sums = tuple(part if number not in stale and self._still(part, f) else self._sums(number, entry, f)
                          for f, part in enumerate(kept))
             if sums != kept:
-                memo.put(facts[number][0], entry[:6] + (sums,))
+                memo.put(model.record_key(model.records[number]), entry[:6] + (sums,))
                 self.computed += sum(a is not b for a, b in zip(sums, kept))
             characters = dict(zip(sums[0][3], sums[0][4]))
             for character, total in zip(sums[1][3], sums[1][4]):
@@ -369,18 +343,15 @@ def build_search_files(model: Model, common_over: int = COMMON, shard_size: int 
     pinyin files are made by a forked child meanwhile, started before the postings: a child lives on the pages it shares
     with its parent, and each one the parent writes to afterwards is kept twice (forked after the postings, it held
     260 MB at 10,000 records, at the build's peak)."""
-    memo = Memo(model.cache, "search-terms")
-    facts = record_facts(model, memo)
-    spelled = Forked("搜索索引的拼音表", _pinyin_files, model, "\0".join(text for fact in facts for text in fact[5:7]))
+    spelled = Forked("搜索索引的拼音表", _pinyin_files, model, spelled_texts(model))
     try:
-        return _search_files(model, Postings(model, memo, facts), facts, spelled, common_over, shard_size)
+        return _search_files(model, Postings(model), spelled, common_over, shard_size)
     except BaseException:
         spelled.cancel()
         raise
 
 
-def _search_files(model: Model, postings: Postings, facts: list[tuple], spelled: Forked, common_over: int,
-                  shard_size: int) -> dict[str, str]:
+def _search_files(model: Model, postings: Postings, spelled: Forked, common_over: int, shard_size: int) -> dict[str, str]:
     """Return the search files. The postings' lists, the lists' texts and the shards' entries are let go as soon as what
     is made from them is made (postings.terms is left empty): the job's largest memory is at its end."""
     count = len(model.records)
@@ -422,8 +393,8 @@ def _search_files(model: Model, postings: Postings, facts: list[tuple], spelled:
     lists = None  # its texts are the entries' now
     listed = {key for kind in words.values() for key, *_ in kind}
     names: dict[str, list[int]] = {}
-    for number, fact in enumerate(facts):
-        compact = fact[2]
+    for number, record in enumerate(model.records):
+        compact = compact_name(record.data["name"])
         tokens = query_tokens(compact)
         if tokens:  # in the shard of the name's first word that has one (a shard its query fetches anyway)
             first = next((token for token in tokens if token not in listed), tokens[0])
@@ -438,8 +409,8 @@ def _search_files(model: Model, postings: Postings, facts: list[tuple], spelled:
         first, _, name = key.partition("=")
         grouped.setdefault(fnv1a(first) % shards, {})["=" + name] = _gaps(documents, 1)
     lookups: dict[str, list[int]] = {}
-    for number, fact in enumerate(facts):
-        for key in fact[3]:
+    for number, record in enumerate(model.records):
+        for key in sorted(record_lookups(model, record)):
             lookups.setdefault("#" + key, []).append(number)
     for key, documents in lookups.items():  # in the shard of the whole key, "#" included
         grouped.setdefault(fnv1a(key) % shards, {})[key] = _gaps(documents, 1)
@@ -450,7 +421,8 @@ def _search_files(model: Model, postings: Postings, facts: list[tuple], spelled:
     for start in range(0, count, LENGTHS):
         files[f"l/{start // LENGTHS}.json"] = dump_json(list(postings.lengths[start * width : (start + LENGTHS) * width]))
     options = facet_options(model)
-    rows = [fact[4] for fact in facts]
+    positions = {key: {option: n for n, (option, _) in enumerate(values)} for key, values in options.items()}
+    rows = [result_row(model, record, positions) for record in model.records]
     for start in range(0, count, DOCS):
         files[f"d/{start // DOCS}.json"] = dump_json([
             [rows[n], list(postings.lengths[n * width : (n + 1) * width]), pack(_coded(forward[n]))]
