@@ -175,7 +175,9 @@ def in_runs(name: str, target, count: int, *args) -> list:
     """Return target(start, end, *args) for items [0, count) RUN at a time, joined, each run computed in a forked child
     of its own that exits when its run is done. A process that reads the model copies each memory page of it that it
     reads (reference counts), and records lie in memory as they were read: a job that reads every record this way
-    holds a copy of no more than one run of them (100,000 records: a writer reading its half itself held 0.78 GB)."""
+    holds a copy of no more than one run of them (100,000 records: a page writer reading its half itself held 0.78 GB;
+    through runs, 0.19 GB with 35 MB in its child). It pays where little comes back: the search job, given what it takes
+    from each record this way, held more, not less (10,000 records: 402 → 491 MB), as what comes back is a copy too."""
     results = []
     for start in range(0, count, RUN):
         results += Forked(name, target, start, min(start + RUN, count), *args).result()

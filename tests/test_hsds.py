@@ -12,7 +12,7 @@ from frictionless import Package
 
 from generator.model.model import Model
 from generator.read.directory import load_directory
-from generator.write.hsds import SPEC, write_hsds
+from generator.write.hsds import SPEC, _Ids, write_hsds
 from tests.support import FIXTURES, PUBLISHED, SAMPLE
 
 # openreferral/specification, tag v3.0, datapackage.json: the vendored copy must stay the official file.
@@ -67,6 +67,14 @@ def test_ids_are_name_based_uuids_that_never_change(sample_site, tmp_path):
     write_hsds(Model(SAMPLE, datetime.date(2026, 1, 1), "https://directory.example.org/"), again)
     for name in ("organizations", "services", "attributes", "taxonomy_terms"):
         assert (again / f"{name}.csv").read_bytes() == (folder / f"{name}.csv").read_bytes(), name
+
+
+def test_ids_are_exactly_uuid5_of_the_kind_and_keys():
+    model = Model(SAMPLE, datetime.date(2026, 1, 1), "https://directory.example.org/")
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, model.site_url)
+    ids = _Ids(model)
+    for kind, keys in (("organization", ("pudong-testing",)), ("attribute", ("甲-中心", 12)), ("term", ("functions", "info"))):
+        assert ids(kind, *keys) == str(uuid.uuid5(namespace, "/".join([kind, *map(str, keys)])))
 
 
 def test_vocabulary_disclosures_and_titles_travel_with_the_data(sample_site):

@@ -5,6 +5,7 @@ a value HSDS requires is not in our data (nothing is invented)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -35,10 +36,16 @@ class _Ids:
     """Name-based UUIDs (version 5): the same directory gives the same ids in every build."""
 
     def __init__(self, model: Model):
-        self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, model.site_url or "urn:minglu:" + model.site.title)
+        self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, model.site_url or "urn:minglu:" + model.site.title).bytes
 
     def __call__(self, kind: str, *keys) -> str:
-        return str(uuid.uuid5(self.namespace, "/".join([kind, *map(str, keys)])))
+        """Return str(uuid.uuid5(namespace, kind/keys…)), computed as uuid5 does without its UUID object (a third of
+        the tables' time: 224,000 ids at 10,000 records)."""
+        digest = bytearray(hashlib.sha1(self.namespace + "/".join([kind, *map(str, keys)]).encode()).digest()[:16])
+        digest[6] = digest[6] & 0x0F | 0x50  # version 5
+        digest[8] = digest[8] & 0x3F | 0x80  # RFC 4122's variant
+        text = digest.hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _vocabularies(model: Model) -> list[tuple[str, str, dict[str, dict]]]:
@@ -89,14 +96,20 @@ class _Lines:
 
     def __init__(self, columns: dict[str, list[str]]):
         self.buffer = io.StringIO()
-        self.writers = {name: csv.DictWriter(self.buffer, fieldnames=names, lineterminator="\r\n") for name, names in columns.items()}
+        self.columns = columns
+        self.known = {name: set(names) for name, names in columns.items()}
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
 
     def heading(self, name: str) -> str:
-        self.writers[name].writeheader()
+        self.writer.writerow(self.columns[name])
         return self._taken()
 
     def __call__(self, name: str, rows: list[dict]) -> str:
-        self.writers[name].writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
+        names, known = self.columns[name], self.known[name]
+        for row in rows:
+            if not row.keys() <= known:  # as csv.DictWriter refuses them
+                raise ValueError(f"HSDS {name}: {sorted(row.keys() - known)} not in the table's columns")
+        self.writer.writerows([neutralise(row.get(column, "")) for column in names] for row in rows)
         return self._taken()
 
     def _taken(self) -> str:
@@ -195,7 +208,7 @@ def write_hsds(model: Model, folder: Path) -> list[Path]:
     Each record's CSV lines are kept in the build cache under its key."""
     folder.mkdir(parents=True, exist_ok=True)
     ids, csv_lines = _Ids(model), _Lines(_columns())
-    texts = {name: [csv_lines.heading(name)] for name in csv_lines.writers}
+    texts = {name: [csv_lines.heading(name)] for name in csv_lines.columns}
     for name, rows in _vocabulary_rows(model, ids).items():
         texts[name].append(csv_lines(name, rows))
     left_out = []
