@@ -153,6 +153,10 @@ class Memo:
             self.new[entry] = value = compute() if value is self else value
         return value
 
+    def has(self, entry: str) -> bool:
+        """Whether a value is kept under the key."""
+        return entry in self.new or entry in self.old
+
     def put(self, entry: str, value) -> None:
         """Keep a new value under the key."""
         self.new[entry] = value

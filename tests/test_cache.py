@@ -37,15 +37,22 @@ def builds(tmp_path_factory):
     def both():
         n = next(count)
         before = _entries(folder, "pages")
-        read = []
+        read = work / f"read-{n}.log"  # a line per file converted, by this process or the child converting half of them
+        read.touch()
+
+        def counted(text, *rest):
+            with read.open("a") as log:
+                log.write("\n")
+            return convert(text, *rest)
+
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-            patch.setattr(directory_module, "record_from_text", lambda text, *rest: read.append(text) or convert(text, *rest))
+            patch.setattr(directory_module, "record_from_text", counted)
             build_site(directory, work / f"cached-{n}", ROOT / "mkdocs.yml", None, {"catalogue": False, "cache_dir": str(folder)})
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
             build_site(directory, work / f"clean-{n}", ROOT / "mkdocs.yml", None, {"catalogue": False, "cache_dir": ""})
-        return work / f"cached-{n}", work / f"clean-{n}", len(_entries(folder, "pages") - before), len(read)
+        return work / f"cached-{n}", work / f"clean-{n}", len(_entries(folder, "pages") - before), len(read.read_text())
 
     both.directory = directory
     first = both()
@@ -150,3 +157,35 @@ def test_a_record_read_back_from_the_cache_places_a_cross_record_problem_where_a
         assert cached == fresh
     mismatch = [p for p in cached if p.code == "district-folder-mismatch"]
     assert len(mismatch) == 1 and mismatch[0].line > 1 and mismatch[0].field == "district"
+
+
+def test_half_the_records_to_convert_are_converted_by_a_child_and_all_come_back_in_order(tmp_path, monkeypatch):
+    import os
+
+    from generator.read.directory import load_directory
+
+    directory = tmp_path / "directory"
+    shutil.copytree(ROOT / "directory", directory)
+    broken = directory / "pudong" / "broken.yml"
+    broken.write_text("name: [不完整\n", encoding="utf-8")  # a file that fails, among those the child converts
+    converted = []
+
+    def counted(text, *rest):
+        converted.append(os.getpid())
+        return convert(text, *rest)
+
+    monkeypatch.setattr(directory_module, "record_from_text", counted)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    alone = load_directory(directory)
+    files = len(converted)
+    assert files > 50 and set(converted) == {os.getpid()}
+    converted.clear()
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    split = load_directory(directory)
+    assert [(r.id, r.data, r.places) for r in split[0].records] == [(r.id, r.data, r.places) for r in alone[0].records]
+    assert split[1] == alone[1] and any(p.path.endswith("broken.yml") for p in split[1])
+    assert converted == [os.getpid()] * (files // 2)  # the other half in the child, whose list is its own
+    converted.clear()
+    for _ in range(2):  # a cached reading: the second converts nothing, and forks nothing
+        load_directory(directory, cache=tmp_path / "cache")
+    assert converted == [os.getpid()] * (files // 2)

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..background import Forked
 from ..cache import Memo, key
 from ..kinds import ID_HINT, MISSING, Context, is_id
 from ..model.checks import check_directory
@@ -224,19 +225,47 @@ def _record_files(source, district_ids: set[str]) -> tuple[list[tuple[str, str]]
     return files, problems
 
 
-def load_record(source, folder: str, name: str, choices: dict, memo: Memo | None = None,
-                tables: str = "") -> tuple[Record | None, list[Problem]]:
-    """Read and convert one record file of a folder or revision; return (record or None, problems). With a memo (the
-    build cache's entry of the record's folder), a file's conversion is kept under its text, its name and `tables`,
-    the digest of the choice tables."""
-    text, problems = decode(*_head(source, name))
-    if text is None:
-        return None, problems
-    shown = source.shown(name)
-    if memo is None:
-        return record_from_text(text, shown, folder, name.rsplit("/", 1)[-1][:-4], choices)
-    return memo.get(key("record", tables, shown, folder, name, text),
-                    lambda: record_from_text(text, shown, folder, name.rsplit("/", 1)[-1][:-4], choices))
+BLOCK = 2000  # record files read at a time: their texts are held together
+
+
+def _load_records(source, files: list[tuple[str, str]], choices: dict, memos: dict[str, Memo], tables: str):
+    """Yield (record or None, problems) for each record file (folder, name), in order. With a memo (the build cache's
+    entry of the file's folder), a file's conversion is kept under its text, its name and `tables`, the digest of the
+    choice tables. Of each block's files still to convert, half are converted by a forked child meanwhile: the other
+    core idled while the records were read (10,000 records: 7.3 s of CPU, before any other work can start)."""
+    for start in range(0, len(files), BLOCK):
+        block = []  # (folder, name, shown, text, problems, memo entry)
+        for folder, name in files[start : start + BLOCK]:
+            text, problems = decode(*_head(source, name))
+            shown = source.shown(name)
+            entry = key("record", tables, shown, folder, name, text) if text is not None and folder in memos else ""
+            block.append((folder, name, shown, text, problems, entry))
+        todo = [n for n, (folder, _, _, text, _, entry) in enumerate(block)
+                if text is not None and not (entry and memos[folder].has(entry))]
+        made = _converted(block, todo, choices)
+        for n, (folder, _, _, text, problems, entry) in enumerate(block):
+            if text is None:
+                yield None, problems
+            else:
+                yield memos[folder].get(entry, lambda n=n, made=made: made[n]) if entry else made[n]
+
+
+def _converted(block: list[tuple], todo: list[int], choices: dict) -> dict[int, tuple]:
+    """Return the conversion of each of the block's files `todo` by number: the second half converted by a forked child
+    while this process converts the first."""
+    def convert(numbers: list[int]) -> list[tuple]:
+        return [record_from_text(block[n][3], block[n][2], block[n][0], block[n][1].rsplit("/", 1)[-1][:-4], choices)
+                for n in numbers]
+
+    half = len(todo) // 2 if (os.cpu_count() or 1) > 1 else 0
+    child = Forked("读取记录", convert, todo[half:]) if half else None
+    try:
+        ours = convert(todo[:half] if child else todo)
+        return dict(zip(todo, ours + (child.result() if child else [])))
+    except BaseException:
+        if child:
+            child.cancel()
+        raise
 
 
 def load_directory(source, today: datetime.date | None = None, cache: Path | None = None) -> tuple[Directory | None, list[Problem]]:
@@ -254,11 +283,9 @@ def load_directory(source, today: datetime.date | None = None, cache: Path | Non
     files, problems = _record_files(source, set(choices["districts"]))
     directory = Directory(getattr(source, "root", Path(".")), taxonomy)
     tables = key("tables", repr(sorted(choices.items()))) if cache else ""
-    memos: dict[str, Memo] = {}
-    for folder, name in files:
-        if cache and folder not in memos:
-            memos[folder] = Memo(cache, "records", tables, source.shown(folder))  # two directories keep theirs apart
-        record, found = load_record(source, folder, name, choices, memos.get(folder), tables)
+    # one entry per folder, under its name as shown: two directories keep theirs apart
+    memos = {folder: Memo(cache, "records", tables, source.shown(folder)) for folder in dict.fromkeys(f for f, _ in files)} if cache else {}
+    for record, found in _load_records(source, files, choices, memos, tables):
         problems += found
         if record is not None and not has_errors(found):
             directory.records.append(record)
