@@ -110,3 +110,19 @@ def test_runs_are_computed_in_children_of_their_own_and_joined_in_order(monkeypa
     assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] != pids[0] and os.getpid() not in pids
     with pytest.raises(background.BackgroundError, match="测试拼音没有算完"):
         background.in_runs("测试拼音", lambda start, end: _fail(), 1)
+
+
+def _pids(items):
+    return [(item, os.getpid()) for item in items]
+
+
+def test_halved_work_computes_its_second_half_in_a_child_and_keeps_the_order(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    made = background.halved("测试", _pids, list("甲乙丙丁戊"))
+    assert [item for item, _ in made] == list("甲乙丙丁戊")
+    assert [pid == os.getpid() for _, pid in made] == [True, True, False, False, False]
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert {pid for _, pid in background.halved("测试", _pids, list("甲乙"))} == {os.getpid()}
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with pytest.raises(background.BackgroundError, match="测试拼音没有算完"):
+        background.halved("测试拼音", lambda items: _fail() if items[0] == "乙" else items, ["甲", "乙"])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
+from ..background import halved
 from ..cache import Memo, key
 from ..hours import schedule, workday_hours
 from ..kinds import Cells
@@ -74,7 +75,10 @@ class Model:
         self.cells = Cells(taxonomy.tables, taxonomy.aliases, taxonomy.district_suffixes)  # what reading a spreadsheet cell needs
         spellings = Memo(cache, "spellings", repr(self.pinyin_overrides))
         overrides = self.pinyin_overrides
-        self.spelled = {r.id: r.data.get("pinyin") or spellings.get(r.data["name"], lambda r=r: spell(r.data["name"], overrides))
+        names = list(dict.fromkeys(r.data["name"] for r in directory.published
+                                   if not r.data.get("pinyin") and not spellings.has(r.data["name"])))
+        spelled = dict(zip(names, halved("名称的拼音", lambda names: [spell(name, overrides) for name in names], names)))
+        self.spelled = {r.id: r.data.get("pinyin") or spellings.get(r.data["name"], lambda r=r: spelled[r.data["name"]])
                         for r in directory.published}  # each name's pinyin, from the cache when it was read before
         spellings.save()
         self.records = sorted(directory.published, key=self.sort_key)

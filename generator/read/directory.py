@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..background import Forked
+from ..background import halved
 from ..cache import Memo, key
 from ..kinds import ID_HINT, MISSING, Context, is_id
 from ..model.checks import check_directory
@@ -251,21 +251,12 @@ def _load_records(source, files: list[tuple[str, str]], choices: dict, memos: di
 
 
 def _converted(block: list[tuple], todo: list[int], choices: dict) -> dict[int, tuple]:
-    """Return the conversion of each of the block's files `todo` by number: the second half converted by a forked child
-    while this process converts the first."""
+    """Return the conversion of each of the block's files `todo` by number (half of them converted by a forked child)."""
     def convert(numbers: list[int]) -> list[tuple]:
         return [record_from_text(block[n][3], block[n][2], block[n][0], block[n][1].rsplit("/", 1)[-1][:-4], choices)
                 for n in numbers]
 
-    half = len(todo) // 2 if (os.cpu_count() or 1) > 1 else 0
-    child = Forked("读取记录", convert, todo[half:]) if half else None
-    try:
-        ours = convert(todo[:half] if child else todo)
-        return dict(zip(todo, ours + (child.result() if child else [])))
-    except BaseException:
-        if child:
-            child.cancel()
-        raise
+    return dict(zip(todo, halved("读取记录", convert, todo)))
 
 
 def load_directory(source, today: datetime.date | None = None, cache: Path | None = None) -> tuple[Directory | None, list[Problem]]:
