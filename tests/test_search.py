@@ -108,6 +108,9 @@ def test_packed_lists_read_back_in_the_browser():
     core = str(Path(__file__).parent.parent / "generator" / "write" / "assets" / "search-core.js")
     out = subprocess.run(["node", "-e", script, core, pack(values)], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == values
+    small = [-(1 << 15), (1 << 15) - 1, -513, -512, 0, 1, 511, 512, 1023, 1024, 32767 - 1, *range(-40, 40)]  # from the table
+    out = subprocess.run(["node", "-e", script, core, pack(small)], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == small and pack([]) == ""
     assert len(pack([3, -1002] * 100)) < len(json.dumps([3, -1002] * 100)) / 2
 
 

@@ -21,6 +21,7 @@ import sys
 import unicodedata
 from array import array
 from collections import Counter
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -262,17 +263,32 @@ _PACKED = [PACK[v] if v < 32 else PACK[32 | (v & 31)] + PACK[v >> 5] for v in ra
 def pack(values) -> str:
     """Write integers as text, 5 bits a character (search-core.js's unpack reads it back): a number n is first made
     2n, or -2n - 1 when negative, then written low bits first, with characters past the 32nd saying "more follows".
-    Lists of small gaps and codes take about half the characters of JSON numbers, and gzip smaller too."""
+    Lists of small gaps and codes take about half the characters of JSON numbers, and gzip smaller too. A list whose
+    numbers are all within ±SMALL is written from a table of their texts, without a step per number in Python."""
+    values = values if isinstance(values, list | array) else list(values)
+    if values and -SMALL <= min(values) and max(values) < SMALL:
+        table = _small()
+        return "".join([table[value + SMALL] for value in values])
+    return "".join([_packed(value) for value in values])
+
+
+SMALL = 1 << 15  # 65,536 texts of at most 4 characters
+
+
+@cache
+def _small() -> list[str]:
+    return [_packed(value) for value in range(-SMALL, SMALL)]
+
+
+def _packed(value: int) -> str:
+    value = value << 1 if value >= 0 else (-value << 1) - 1
+    if value < 1024:
+        return _PACKED[value]
     out = []
-    for value in values:
-        value = value << 1 if value >= 0 else (-value << 1) - 1
-        if value < 1024:
-            out.append(_PACKED[value])
-            continue
-        while value >= 32:
-            out.append(PACK[32 | (value & 31)])
-            value >>= 5
-        out.append(PACK[value])
+    while value >= 32:
+        out.append(PACK[32 | (value & 31)])
+        value >>= 5
+    out.append(PACK[value])
     return "".join(out)
 
 
