@@ -257,14 +257,13 @@ class Postings:
 
 
 PACK = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_PACKED = [PACK[v] if v < 32 else PACK[32 | (v & 31)] + PACK[v >> 5] for v in range(1024)]
 
 
 def pack(values) -> str:
     """Write integers as text, 5 bits a character (search-core.js's unpack reads it back): a number n is first made
     2n, or -2n - 1 when negative, then written low bits first, with characters past the 32nd saying "more follows".
     Lists of small gaps and codes take about half the characters of JSON numbers, and gzip smaller too. A list whose
-    numbers are all within ±SMALL is written from a table of their texts, without a step per number in Python."""
+    numbers are all within ±SMALL takes each number's text from a table made once."""
     values = values if isinstance(values, list | array) else list(values)
     if values and -SMALL <= min(values) and max(values) < SMALL:
         table = _small()
@@ -282,8 +281,6 @@ def _small() -> list[str]:
 
 def _packed(value: int) -> str:
     value = value << 1 if value >= 0 else (-value << 1) - 1
-    if value < 1024:
-        return _PACKED[value]
     out = []
     while value >= 32:
         out.append(PACK[32 | (value & 31)])
